@@ -1,0 +1,143 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// maxSnapshotBytes bounds what Load reads; an organisation-wide snapshot is
+// tens of megabytes, so anything near this is not a snapshot.
+const maxSnapshotBytes = 2 << 30
+
+// Load reads and validates the snapshot at path. Every error names the file
+// and says what is wrong in one line.
+func Load(path string) (*Snapshot, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	return Decode(f, path)
+}
+
+// Decode reads a snapshot from r; name is used in error messages.
+func Decode(r io.Reader, name string) (*Snapshot, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxSnapshotBytes))
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: read: %w", name, err)
+	}
+	return Parse(data, name)
+}
+
+// Parse decodes and validates snapshot JSON held in memory.
+func Parse(data []byte, name string) (*Snapshot, error) {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("snapshot %s: %s", name, fmt.Sprintf(format, args...))
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fail("file is empty")
+	}
+	// Look at the version before anything else: a snapshot from another
+	// schema should be refused for that reason, not for a field mismatch.
+	var head struct {
+		SchemaVersion *json.RawMessage `json:"schema_version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fail("%s", describeJSONError(data, err))
+	}
+	if head.SchemaVersion == nil {
+		return nil, fail("no schema_version field: not a gatewatch snapshot")
+	}
+	var version int
+	if err := json.Unmarshal(*head.SchemaVersion, &version); err != nil {
+		return nil, fail("schema_version must be an integer, got %s", *head.SchemaVersion)
+	}
+	if version != SchemaVersion {
+		return nil, fail("schema_version %d is not supported (this build reads version %d)", version, SchemaVersion)
+	}
+
+	var s Snapshot
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return nil, fail("%s", describeJSONError(data, err))
+	}
+	if dec.More() {
+		return nil, fail("unexpected data after the snapshot object")
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fail("%v", err)
+	}
+	s.Normalize()
+	return &s, nil
+}
+
+// describeJSONError turns encoding/json errors into one line with a
+// line:column position a person can open an editor at.
+func describeJSONError(data []byte, err error) string {
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntaxErr):
+		return fmt.Sprintf("%s: invalid JSON: %s", position(data, syntaxErr.Offset), syntaxErr.Error())
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "top level"
+		}
+		return fmt.Sprintf("%s: field %s: expected %s, got JSON %s", position(data, typeErr.Offset), field, typeErr.Type, typeErr.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "invalid JSON: unexpected end of file"
+	}
+	msg := err.Error()
+	// encoding/json reports unknown fields as `json: unknown field "x"`.
+	return strings.TrimPrefix(msg, "json: ")
+}
+
+// position converts a byte offset into "line L, column C".
+func position(data []byte, offset int64) string {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// Validate checks the invariants the rules rely on: every resource has an
+// ARN and knows its account, and no ARN appears twice.
+func (s *Snapshot) Validate() error {
+	if s.SchemaVersion != SchemaVersion {
+		return fmt.Errorf("schema_version %d is not supported (this build reads version %d)", s.SchemaVersion, SchemaVersion)
+	}
+	seen := make(map[string]string)
+	var problems []string
+	for _, r := range s.Resources() {
+		where := r.Type
+		if r.Name != "" {
+			where += " " + strings.TrimSpace(r.Name)
+		}
+		switch {
+		case r.ARN == "":
+			problems = append(problems, where+" has no arn")
+		case r.Account == "":
+			problems = append(problems, r.ARN+" has no account")
+		case seen[r.ARN] != "":
+			problems = append(problems, r.ARN+" appears twice")
+		}
+		seen[r.ARN] = r.Type
+		if len(problems) >= 3 {
+			break
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package snapshot
+
+// Resource types, named as CloudFormation names them so that reports and
+// Security Hub findings use vocabulary AWS users already know.
+const (
+	TypeRestAPI       = "AWS::ApiGateway::RestApi"
+	TypeRestStage     = "AWS::ApiGateway::Stage"
+	TypeUsagePlan     = "AWS::ApiGateway::UsagePlan"
+	TypeVPCLink       = "AWS::ApiGateway::VpcLink"
+	TypeDomainName    = "AWS::ApiGateway::DomainName"
+	TypeV2API         = "AWS::ApiGatewayV2::Api"
+	TypeV2Stage       = "AWS::ApiGatewayV2::Stage"
+	TypeLoadBalancer  = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+	TypeListener      = "AWS::ElasticLoadBalancingV2::Listener"
+	TypeListenerRule  = "AWS::ElasticLoadBalancingV2::ListenerRule"
+	TypeTargetGroup   = "AWS::ElasticLoadBalancingV2::TargetGroup"
+	TypeSecurityGroup = "AWS::EC2::SecurityGroup"
+	TypeWebACL        = "AWS::WAFv2::WebACL"
+	TypeLambda        = "AWS::Lambda::Function"
+	TypeDistribution  = "AWS::CloudFront::Distribution"
+	TypeShield        = "AWS::Shield::Protection"
+	TypeAlarm         = "AWS::CloudWatch::Alarm"
+)
+
+// Resource identifies one resource of the snapshot, nested ones included.
+type Resource struct {
+	ARN     string
+	Type    string
+	Account string
+	Region  string
+	Name    string
+}
+
+// Resources lists every resource with an ARN, nested stages, listeners and
+// listener rules included, in snapshot order.
+func (s *Snapshot) Resources() []Resource {
+	var out []Resource
+	add := func(arn, typ, account, region, name string) {
+		out = append(out, Resource{ARN: arn, Type: typ, Account: account, Region: region, Name: name})
+	}
+	for _, a := range s.RestAPIs {
+		add(a.ARN, TypeRestAPI, a.Account, a.Region, a.Name)
+		for _, st := range a.Stages {
+			add(st.ARN, TypeRestStage, a.Account, a.Region, a.Name+"/"+st.Name)
+		}
+	}
+	for _, a := range s.V2APIs {
+		add(a.ARN, TypeV2API, a.Account, a.Region, a.Name)
+		for _, st := range a.Stages {
+			add(st.ARN, TypeV2Stage, a.Account, a.Region, a.Name+"/"+st.Name)
+		}
+	}
+	for _, p := range s.UsagePlans {
+		add(p.ARN, TypeUsagePlan, p.Account, p.Region, p.Name)
+	}
+	for _, l := range s.VPCLinks {
+		add(l.ARN, TypeVPCLink, l.Account, l.Region, l.Name)
+	}
+	for _, d := range s.DomainNames {
+		add(d.ARN, TypeDomainName, d.Account, d.Region, d.Name)
+	}
+	for _, lb := range s.LoadBalancers {
+		add(lb.ARN, TypeLoadBalancer, lb.Account, lb.Region, lb.Name)
+		for _, l := range lb.Listeners {
+			add(l.ARN, TypeListener, lb.Account, lb.Region, lb.Name+":"+l.Protocol)
+			for _, r := range l.Rules {
+				add(r.ARN, TypeListenerRule, lb.Account, lb.Region, lb.Name+" rule "+r.Priority)
+			}
+		}
+	}
+	for _, tg := range s.TargetGroups {
+		add(tg.ARN, TypeTargetGroup, tg.Account, tg.Region, tg.Name)
+	}
+	for _, sg := range s.SecurityGroups {
+		add(sg.ARN, TypeSecurityGroup, sg.Account, sg.Region, sg.Name)
+	}
+	for _, w := range s.WebACLs {
+		add(w.ARN, TypeWebACL, w.Account, w.Region, w.Name)
+	}
+	for _, f := range s.LambdaFunctions {
+		add(f.ARN, TypeLambda, f.Account, f.Region, f.Name)
+	}
+	for _, d := range s.Distributions {
+		// CloudFront is global; its control plane lives in us-east-1.
+		add(d.ARN, TypeDistribution, d.Account, "global", d.ID)
+	}
+	for _, p := range s.ShieldProtections {
+		add(p.ARN, TypeShield, p.Account, "global", p.Name)
+	}
+	for _, a := range s.Alarms {
+		add(a.ARN, TypeAlarm, a.Account, a.Region, a.Name)
+	}
+	return out
+}
+
+// Index maps every ARN in the snapshot to its resource.
+func (s *Snapshot) Index() map[string]Resource {
+	all := s.Resources()
+	idx := make(map[string]Resource, len(all))
+	for _, r := range all {
+		idx[r.ARN] = r
+	}
+	return idx
+}
