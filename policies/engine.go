@@ -1,0 +1,232 @@
+// Package policies loads the Rego rules (built in and user supplied),
+// compiles them once, and evaluates snapshots into findings.
+package policies
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync/atomic"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/findings"
+)
+
+// query asks every rule package for its deny set in one evaluation; pkg
+// binds to the package name so each result maps back to its rule.
+const query = "data.gatewatch.rules[pkg].deny[result]"
+
+// compilations counts successful engine compilations in this process, so
+// tests can hold the engine to compiling once however many snapshots (or
+// accounts, or output formats) it evaluates.
+var compilations atomic.Int64
+
+// Compilations reports how many times rules were compiled in this process.
+func Compilations() int64 { return compilations.Load() }
+
+// Options configures an Engine.
+type Options struct {
+	// PolicyDirs are directories of user rules evaluated beside the
+	// built-in ones, under the same contract.
+	PolicyDirs []string
+	// Config is the data rules read and the rule switches.
+	Config Config
+	// NoBuiltin leaves the built-in rule pack out (for testing user rules).
+	NoBuiltin bool
+}
+
+// Engine evaluates snapshots against a compiled rule set. It is safe for
+// concurrent use: one engine serves every account of an organisation scan.
+type Engine struct {
+	rules     []findings.Rule // every loaded rule, enabled or not, by ID
+	byPackage map[string]findings.Rule
+	prepared  rego.PreparedEvalQuery
+}
+
+// New loads, checks and compiles the rules. Errors name the file and line.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	var mods []module
+	if !opts.NoBuiltin {
+		b, err := builtinModules(false)
+		if err != nil {
+			return nil, fmt.Errorf("built-in rules: %w", err)
+		}
+		mods = append(mods, b...)
+	}
+	for _, dir := range opts.PolicyDirs {
+		u, err := userModules(dir)
+		if err != nil {
+			return nil, err
+		}
+		mods = append(mods, u...)
+	}
+
+	e := &Engine{byPackage: make(map[string]findings.Rule)}
+	seenID := make(map[string]string)
+	var compile []module
+	for _, m := range mods {
+		if m.rule == nil {
+			compile = append(compile, m)
+			continue
+		}
+		r := *m.rule
+		if prev, dup := seenID[r.ID]; dup {
+			return nil, fmt.Errorf("%s: rule id %s is already used by %s", m.file, r.ID, prev)
+		}
+		seenID[r.ID] = m.file
+		if set, ok := opts.Config.Rules[r.ID]; ok {
+			if set.Enabled != nil {
+				r.Enabled = *set.Enabled
+			}
+			if set.Severity != "" {
+				r.Severity = set.Severity
+			}
+		}
+		e.rules = append(e.rules, r)
+		if r.Enabled {
+			e.byPackage[strings.TrimPrefix(r.Package, rulesRoot+".")] = r
+			compile = append(compile, m)
+		}
+	}
+	for id := range opts.Config.Rules {
+		if _, ok := seenID[id]; !ok {
+			return nil, fmt.Errorf("config: rules.%s: no rule has this id (see `gatewatch rules`)", id)
+		}
+	}
+	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
+
+	cfg, err := opts.Config.regoData()
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	regoOpts := []func(*rego.Rego){
+		rego.Query(query),
+		rego.Store(inmem.NewFromObject(map[string]any{"gatewatch": map[string]any{"config": cfg}})),
+		rego.SetRegoVersion(ast.RegoV1),
+	}
+	for _, m := range compile {
+		regoOpts = append(regoOpts, rego.ParsedModule(m.ast))
+	}
+	prepared, err := rego.New(regoOpts...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, regoError(err)
+	}
+	e.prepared = prepared
+	compilations.Add(1)
+	return e, nil
+}
+
+// Rules returns the catalogue: every loaded rule sorted by ID, with
+// configuration (enabled, severity) applied.
+func (e *Engine) Rules() []findings.Rule { return slices.Clone(e.rules) }
+
+// Evaluate runs every enabled rule over snap and returns the report.
+func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findings.Report, error) {
+	input, err := inputValue(snap)
+	if err != nil {
+		return nil, fmt.Errorf("prepare input: %w", err)
+	}
+	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate rules: %w", err)
+	}
+	index := snap.Index()
+	report := &findings.Report{
+		Tool:            snap.Tool,
+		SnapshotTakenAt: snap.TakenAt.UTC().Format("2006-01-02T15:04:05Z"),
+		Scope:           snap.Scope,
+		Incomplete:      snap.Incomplete,
+		Errors:          slices.Clone(snap.Errors),
+		Rules:           e.Rules(),
+		Snapshot:        snap,
+	}
+	seen := make(map[string]bool)
+	for _, r := range rs {
+		pkg, _ := r.Bindings["pkg"].(string)
+		rule, ok := e.byPackage[pkg]
+		if !ok {
+			continue
+		}
+		f, err := toFinding(rule, r.Bindings["result"], index)
+		if err != nil {
+			return nil, err
+		}
+		// A rule may derive the same verdict twice (two paths to one
+		// resource); the finding identity is rule + resource + message.
+		key := f.Fingerprint + "\x00" + f.Message
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		report.Findings = append(report.Findings, f)
+	}
+	report.Finalize()
+	return report, nil
+}
+
+// inputValue converts the snapshot to OPA's value form once per
+// evaluation, through its JSON form: the rules see exactly what a saved
+// snapshot holds, which is what makes `eval` of a saved file give the
+// findings of the live scan.
+func inputValue(snap *snapshot.Snapshot) (ast.Value, error) {
+	data, err := json.Marshal(snap)
+	if err != nil {
+		return nil, err
+	}
+	return ast.ValueFromReader(bytes.NewReader(data))
+}
+
+// toFinding checks one deny result against the rule contract and fills the
+// finding from the rule's metadata and the resource index.
+func toFinding(rule findings.Rule, raw any, index map[string]snapshot.Resource) (findings.Finding, error) {
+	fail := func(msg string) (findings.Finding, error) {
+		return findings.Finding{}, fmt.Errorf("rule %s (%s): %s", rule.ID, rule.Source, msg)
+	}
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return fail("deny produced a result that is not an object; want {\"resource\", \"message\", \"evidence\"}")
+	}
+	resource, _ := obj["resource"].(string)
+	message, _ := obj["message"].(string)
+	if resource == "" {
+		return fail("deny produced a result without a \"resource\" ARN")
+	}
+	if message == "" {
+		return fail("deny produced a result without a \"message\"")
+	}
+	evidence := map[string]any{}
+	if ev, ok := obj["evidence"]; ok {
+		if evidence, ok = ev.(map[string]any); !ok {
+			return fail("deny produced an \"evidence\" that is not an object")
+		}
+	}
+	f := findings.Finding{
+		RuleID:      rule.ID,
+		Severity:    rule.Severity,
+		Title:       rule.Title,
+		Resource:    resource,
+		Message:     message,
+		Remediation: rule.Remediation,
+		Evidence:    evidence,
+		Controls:    rule.Controls,
+		Fingerprint: findings.Fingerprint(rule.ID, resource),
+	}
+	if res, ok := index[resource]; ok {
+		f.ResourceType, f.Account, f.Region = res.Type, res.Account, res.Region
+	}
+	if s, ok := obj["account"].(string); ok && s != "" {
+		f.Account = s
+	}
+	if s, ok := obj["region"].(string); ok && s != "" {
+		f.Region = s
+	}
+	return f, nil
+}

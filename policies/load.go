@@ -1,0 +1,230 @@
+package policies
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/gatewatch/gatewatch/findings"
+)
+
+// builtin holds the rule pack and its shared library, compiled into the
+// binary so a scan needs no files on disk.
+//
+//go:embed rules lib
+var builtin embed.FS
+
+// rulesRoot is the package every rule lives under, one package per rule.
+const rulesRoot = "data.gatewatch.rules"
+
+var (
+	builtinID = regexp.MustCompile(`^GW[0-9]{3}$`)
+	userID    = regexp.MustCompile(`^[A-Z][A-Z0-9_-]{1,31}$`)
+)
+
+// module is one parsed Rego file and, for rule files, its metadata.
+type module struct {
+	file string
+	ast  *ast.Module
+	rule *findings.Rule // nil for library and test files
+}
+
+// builtinModules parses the embedded rule pack; tests are included only
+// when asked, for the Rego test runner.
+func builtinModules(withTests bool) ([]module, error) {
+	return parseTree(builtin, ".", "builtin", withTests)
+}
+
+// userModules parses every .rego file below dir (tests excluded).
+func userModules(dir string) ([]module, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("policy %s: %w", dir, unwrapPathError(err))
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("policy %s: not a directory", dir)
+	}
+	return parseTree(os.DirFS(dir), ".", dir, false)
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// parseTree parses the .rego files of fsys. source is "builtin" or the
+// user directory, and prefixes file names in messages.
+func parseTree(fsys fs.FS, root, source string, withTests bool) ([]module, error) {
+	var out []module
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return nil
+		}
+		isTest := strings.HasSuffix(p, "_test.rego")
+		if isTest && !withTests {
+			return nil
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		name := p
+		if source != "builtin" {
+			name = filepath.Join(source, filepath.FromSlash(p))
+		} else {
+			name = path.Join("policies", p)
+		}
+		m, err := parseModule(name, src, source, isTest)
+		if err != nil {
+			return err
+		}
+		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func parseModule(name string, src []byte, source string, isTest bool) (module, error) {
+	parsed, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{
+		ProcessAnnotation: true,
+		RegoVersion:       ast.RegoV1,
+	})
+	if err != nil {
+		return module{}, regoError(err)
+	}
+	m := module{file: name, ast: parsed}
+	pkg := parsed.Package.Path.String()
+	if isTest || !strings.HasPrefix(pkg, rulesRoot+".") {
+		return m, nil // library or test module
+	}
+	rule, err := ruleMetadata(name, parsed, source)
+	if err != nil {
+		return module{}, err
+	}
+	m.rule = rule
+	return m, nil
+}
+
+// ruleMetadata reads the package METADATA block of a rule module and checks
+// it against the rule contract.
+func ruleMetadata(file string, m *ast.Module, source string) (*findings.Rule, error) {
+	pkg := m.Package.Path.String()
+	where := fmt.Sprintf("%s:%d", file, m.Package.Location.Row)
+	if strings.Count(strings.TrimPrefix(pkg, rulesRoot+"."), ".") != 0 {
+		return nil, fmt.Errorf("%s: package %s: a rule package must be %s.<name>, one level deep", where, strings.TrimPrefix(pkg, "data."), strings.TrimPrefix(rulesRoot, "data."))
+	}
+	var pkgAnn *ast.Annotations
+	for _, a := range m.Annotations {
+		if a.Scope == "package" {
+			pkgAnn = a
+		}
+	}
+	if pkgAnn == nil {
+		return nil, fmt.Errorf("%s: rule package %s has no METADATA block (title, description, custom.id, custom.severity, custom.remediation)", where, strings.TrimPrefix(pkg, "data."))
+	}
+	if !slices.ContainsFunc(m.Rules, func(r *ast.Rule) bool { return r.Head.Name.String() == "deny" || r.Head.Ref().String() == "deny" }) {
+		return nil, fmt.Errorf("%s: rule package %s defines no deny rule", where, strings.TrimPrefix(pkg, "data."))
+	}
+	custom := pkgAnn.Custom
+	str := func(key string) string {
+		s, _ := custom[key].(string)
+		return strings.TrimSpace(s)
+	}
+	list := func(key string) ([]string, error) {
+		raw, ok := custom[key]
+		if !ok || raw == nil {
+			return []string{}, nil
+		}
+		items, ok := raw.([]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: METADATA custom.%s must be a list of strings", where, key)
+		}
+		out := make([]string, 0, len(items))
+		for _, it := range items {
+			s, ok := it.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s: METADATA custom.%s must be a list of strings", where, key)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	r := &findings.Rule{
+		ID:          str("id"),
+		Title:       strings.TrimSpace(pkgAnn.Title),
+		Description: strings.TrimSpace(pkgAnn.Description),
+		Remediation: str("remediation"),
+		Details:     str("details"),
+		Source:      source,
+		Package:     pkg,
+		Enabled:     true,
+	}
+	idPattern := userID
+	r.Category = "custom"
+	if source == "builtin" {
+		idPattern = builtinID
+		r.Category = "hygiene"
+		if strings.HasPrefix(r.ID, "GW1") {
+			r.Category = "architecture"
+		}
+	}
+	if !idPattern.MatchString(r.ID) {
+		return nil, fmt.Errorf("%s: METADATA custom.id %q must match %s", where, r.ID, idPattern)
+	}
+	sev, err := findings.ParseSeverity(str("severity"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: METADATA custom.severity: %w", where, err)
+	}
+	r.Severity = sev
+	for key, val := range map[string]string{"title": r.Title, "description": r.Description, "custom.remediation": r.Remediation} {
+		if val == "" {
+			return nil, fmt.Errorf("%s: METADATA %s is required", where, key)
+		}
+	}
+	if r.ResourceTypes, err = list("resource_types"); err != nil {
+		return nil, err
+	}
+	if r.Controls, err = list("controls"); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// regoError flattens OPA parse and compile errors to "file:line: message"
+// lines, the form editors and CI logs link to.
+func regoError(err error) error {
+	var errs ast.Errors
+	switch e := err.(type) {
+	case ast.Errors:
+		errs = e
+	case *ast.Error:
+		errs = ast.Errors{e}
+	default:
+		return err
+	}
+	lines := make([]string, 0, len(errs))
+	for _, e := range errs {
+		loc := "rego"
+		if e.Location != nil {
+			loc = fmt.Sprintf("%s:%d", e.Location.File, e.Location.Row)
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s", loc, e.Message))
+	}
+	return fmt.Errorf("%s", strings.Join(lines, "\n"))
+}

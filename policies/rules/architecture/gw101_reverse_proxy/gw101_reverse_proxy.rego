@@ -1,0 +1,101 @@
+# METADATA
+# title: API Gateway used as a reverse proxy for internal services
+# description: |
+#   An API passes requests straight through (HTTP or HTTP_PROXY integration)
+#   to an internal load balancer or over a VPC link, and adds nothing an API
+#   product is for: no authorizer, no API key, no usage plan. Every internal
+#   hop then pays API Gateway's per-request price and inherits its
+#   integration timeout (29 s by default, 30 s at most for HTTP APIs), while
+#   an internal ALB or service-to-service routing would do the job.
+# custom:
+#   id: GW101
+#   severity: medium
+#   resource_types:
+#     - AWS::ApiGateway::RestApi
+#     - AWS::ApiGatewayV2::Api
+#   controls: []
+#   remediation: |
+#     Route internal callers to the internal ALB directly (or through service
+#     discovery) and keep API Gateway for traffic that needs keys, usage
+#     plans, authorizers or validation. If the API must stay, add an
+#     authorizer or API keys with a usage plan so it earns its per-request
+#     price.
+package gatewatch.rules.gw101_reverse_proxy
+
+import data.gatewatch.lib
+import rego.v1
+
+proxy_types := {"HTTP", "HTTP_PROXY"}
+
+# Where a pass-through integration goes, when that is internal.
+internal_target(integration) := "vpc-link" if {
+	integration.connection_type == "VPC_LINK"
+} else := "internal-load-balancer" if {
+	lib.target_load_balancer(integration.uri).scheme == "internal"
+}
+
+target_name(integration) := lb.name if {
+	lb := lib.target_load_balancer(integration.uri)
+} else := integration.uri
+
+rest_passthrough(api) := {sprintf("%s %s", [m.http_method, r.path]): {
+	"target": target_name(m.integration),
+	"via": internal_target(m.integration),
+} |
+	some r in api.resources
+	some m in r.methods
+	m.integration.type in proxy_types
+	internal_target(m.integration)
+	m.authorization_type == "NONE"
+	not m.api_key_required
+}
+
+deny contains result if {
+	some api in input.rest_apis
+	methods := rest_passthrough(api)
+	count(methods) > 0
+	not sprintf("%s/%s/%s", [api.account, api.region, api.id]) in lib.apis_in_usage_plans
+	targets := {m.target | some m in methods}
+	result := {
+		"resource": api.arn,
+		"message": sprintf("REST API %s passes %s straight through to %s with no authorizer, API key or usage plan", [api.name, concat(", ", sort(object.keys(methods))), concat(", ", sort(targets))]),
+		"evidence": {
+			"api_type": "REST",
+			"passthrough_methods": methods,
+			"greedy_paths": sort([r.path | some r in api.resources; contains(r.path, "+}")]),
+			"authorizers": count(api.authorizers),
+			"usage_plans": 0,
+		},
+	}
+}
+
+v2_passthrough_integrations(api) := {i.id: i |
+	some i in api.integrations
+	i.type in proxy_types
+	internal_target(i)
+}
+
+deny contains result if {
+	some api in input.v2_apis
+	api.protocol_type == "HTTP"
+	integrations := v2_passthrough_integrations(api)
+	routes := {r.route_key: target_name(integrations[id]) |
+		some r in api.routes
+		r.authorization_type == "NONE"
+		not r.api_key_required
+		startswith(r.target, "integrations/")
+		id := substring(r.target, count("integrations/"), -1)
+		integrations[id]
+	}
+	count(routes) > 0
+	targets := {t | some t in routes}
+	result := {
+		"resource": api.arn,
+		"message": sprintf("HTTP API %s passes %s straight through to %s with no authorizer", [api.name, concat(", ", sort(object.keys(routes))), concat(", ", sort(targets))]),
+		"evidence": {
+			"api_type": "HTTP",
+			"passthrough_routes": routes,
+			"authorizers": count(api.authorizers),
+		},
+	}
+}

@@ -1,0 +1,80 @@
+# METADATA
+# title: Public entry point without a WAF web ACL
+# description: |
+#   An internet-facing ALB or a public API stage has no AWS WAF web ACL, and
+#   no CloudFront distribution with a web ACL fronts it. Nothing then filters
+#   injection attempts, bad bots or request floods before they reach the
+#   backend. HTTP and WebSocket APIs cannot carry a web ACL at all; the only
+#   protection for them is a CloudFront distribution with one.
+# custom:
+#   id: GW104
+#   severity: high
+#   resource_types:
+#     - AWS::ElasticLoadBalancingV2::LoadBalancer
+#     - AWS::ApiGateway::Stage
+#     - AWS::ApiGatewayV2::Stage
+#   controls:
+#     - SecurityHub:APIGateway.4
+#     - SecurityHub:ELB.16
+#   remediation: |
+#     Associate a regional web ACL with the AWS managed rule groups
+#     (AWSManagedRulesCommonRuleSet, KnownBadInputs) and a rate-based rule:
+#     `aws wafv2 associate-web-acl --web-acl-arn ACL_ARN --resource-arn RESOURCE_ARN`.
+#     For HTTP and WebSocket APIs, put a CloudFront distribution with a web
+#     ACL in front and disable the default execute-api endpoint.
+package gatewatch.rules.gw104_public_without_waf
+
+import data.gatewatch.lib
+import rego.v1
+
+deny contains result if {
+	some lb in input.load_balancers
+	lib.internet_facing_alb(lb)
+	not lib.has_web_acl(lb.arn)
+	domains := {lb.dns_name}
+	not lib.fronted_by_waf_distribution(domains)
+	result := {
+		"resource": lb.arn,
+		"message": sprintf("internet-facing ALB %s has no web ACL and no CloudFront distribution with one in front of it", [lb.name]),
+		"evidence": evidence(domains),
+	}
+}
+
+deny contains result if {
+	some api in input.rest_apis
+	lib.public_rest_api(api)
+	some stage in api.stages
+	not lib.has_web_acl(stage.arn)
+	domains := lib.api_domains(api)
+	not lib.fronted_by_waf_distribution(domains)
+	result := {
+		"resource": stage.arn,
+		"message": sprintf("stage %s of public REST API %s (%s) has no web ACL and no CloudFront distribution with one in front of it", [stage.name, api.name, concat(", ", api.endpoint_types)]),
+		"evidence": object.union(evidence(domains), {"endpoint_types": api.endpoint_types}),
+	}
+}
+
+deny contains result if {
+	some api in input.v2_apis
+	some stage in api.stages
+	domains := reachable_v2_domains(api)
+	count(domains) > 0
+	not lib.fronted_by_waf_distribution(domains)
+	result := {
+		"resource": stage.arn,
+		"message": sprintf("stage %s of %s API %s is public and no CloudFront distribution with a web ACL fronts it (%s APIs cannot carry a web ACL themselves)", [stage.name, api.protocol_type, api.name, api.protocol_type]),
+		"evidence": object.union(evidence(domains), {"protocol_type": api.protocol_type}),
+	}
+}
+
+# An HTTP or WebSocket API is reachable through its execute-api endpoint
+# unless that is disabled, and through any custom domain mapped to it.
+reachable_v2_domains(api) := lib.api_domains(api) if {
+	not api.disable_execute_api_endpoint
+} else := object.get(lib.custom_domains_for_api, api.id, set())
+
+evidence(domains) := {
+	"web_acls": [],
+	"reachable_as": sort(domains),
+	"fronting_distributions": sort([d.id | some d in lib.fronting_distributions(domains)]),
+}

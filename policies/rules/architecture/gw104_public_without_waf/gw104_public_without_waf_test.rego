@@ -1,0 +1,91 @@
+package gatewatch.rules.gw104_public_without_waf_test
+
+import data.gatewatch.rules.gw104_public_without_waf as rule
+import rego.v1
+
+alb_arn := "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1"
+
+alb(scheme) := {"arn": alb_arn, "name": "web", "type": "application", "scheme": scheme, "dns_name": "web-1.eu-west-1.elb.amazonaws.com", "listeners": []}
+
+regional_acl := {"arn": "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/edge/1", "name": "edge", "scope": "REGIONAL", "rules": [], "associated_resources": [alb_arn]}
+
+distribution(acl) := {
+	"arn": "arn:aws:cloudfront::111122223333:distribution/E1", "id": "E1", "enabled": true, "web_acl_id": acl,
+	"origins": [{"id": "alb", "domain_name": "WEB-1.eu-west-1.elb.amazonaws.com"}, {"id": "api", "domain_name": "a1.execute-api.eu-west-1.amazonaws.com"}],
+}
+
+test_fires_on_internet_facing_alb_without_acl if {
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "web_acls": [], "cloudfront_distributions": []}
+	some r in results
+	r.resource == alb_arn
+}
+
+test_quiet_with_regional_acl if {
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "web_acls": [regional_acl], "cloudfront_distributions": []}
+	count(results) == 0
+}
+
+test_quiet_behind_cloudfront_with_acl if {
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "web_acls": [], "cloudfront_distributions": [distribution("arn:aws:wafv2:us-east-1:111122223333:global/webacl/cf/2")]}
+	count(results) == 0
+}
+
+test_fires_behind_cloudfront_without_acl if {
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "web_acls": [], "cloudfront_distributions": [distribution("")]}
+	some r in results
+	r.evidence.fronting_distributions == ["E1"]
+}
+
+test_quiet_on_internal_alb if {
+	results := rule.deny with input as {"load_balancers": [alb("internal")], "web_acls": [], "cloudfront_distributions": []}
+	count(results) == 0
+}
+
+rest_api(types, acl) := {
+	"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "id": "a1", "name": "partner", "region": "eu-west-1", "endpoint_types": types,
+	"stages": [{"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod", "name": "prod", "web_acl_arn": acl}],
+}
+
+test_fires_on_public_rest_stage if {
+	results := rule.deny with input as {"rest_apis": [rest_api(["EDGE"], "")], "web_acls": [], "cloudfront_distributions": [], "domain_names": []}
+	some r in results
+	r.resource == "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod"
+}
+
+test_quiet_on_rest_stage_with_acl if {
+	results := rule.deny with input as {"rest_apis": [rest_api(["REGIONAL"], "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/api/3")], "web_acls": [], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 0
+}
+
+test_quiet_on_private_rest_api if {
+	results := rule.deny with input as {"rest_apis": [rest_api(["PRIVATE"], "")], "web_acls": [], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 0
+}
+
+test_quiet_on_rest_api_behind_cloudfront_with_acl if {
+	results := rule.deny with input as {"rest_apis": [rest_api(["REGIONAL"], "")], "web_acls": [], "domain_names": [], "cloudfront_distributions": [distribution("arn:aws:wafv2:us-east-1:111122223333:global/webacl/cf/2")]}
+	count(results) == 0
+}
+
+http_api(disabled) := {
+	"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "id": "h1", "name": "mobile", "region": "eu-west-1", "protocol_type": "HTTP",
+	"disable_execute_api_endpoint": disabled,
+	"stages": [{"arn": "arn:aws:apigateway:eu-west-1::/apis/h1/stages/$default", "name": "$default"}],
+}
+
+test_fires_on_http_api if {
+	results := rule.deny with input as {"v2_apis": [http_api(false)], "web_acls": [], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 1
+}
+
+test_quiet_on_unreachable_http_api if {
+	results := rule.deny with input as {"v2_apis": [http_api(true)], "web_acls": [], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 0
+}
+
+test_quiet_on_http_api_behind_cloudfront_custom_domain if {
+	domain := {"name": "mobile.example.com", "mappings": [{"api_id": "h1", "stage": "$default", "base_path": ""}]}
+	dist := json.patch(distribution("arn:aws:wafv2:us-east-1:111122223333:global/webacl/cf/2"), [{"op": "replace", "path": "/origins", "value": [{"id": "m", "domain_name": "mobile.example.com"}]}])
+	results := rule.deny with input as {"v2_apis": [http_api(true)], "web_acls": [], "cloudfront_distributions": [dist], "domain_names": [domain]}
+	count(results) == 0
+}

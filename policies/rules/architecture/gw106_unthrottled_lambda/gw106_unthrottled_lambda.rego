@@ -1,0 +1,60 @@
+# METADATA
+# title: Lambda behind an ALB with nothing to throttle it
+# description: |
+#   A Lambda function is the target of an ALB target group, has no reserved
+#   concurrency, and no web ACL with a rate-based rule sits on the ALB (or on
+#   a CloudFront distribution in front of it). An ALB has no per-client
+#   throttling of its own, so a burst of requests scales the function until
+#   it exhausts the account's concurrency and throttles every other function
+#   in the region, and the bill follows.
+# custom:
+#   id: GW106
+#   severity: medium
+#   resource_types:
+#     - AWS::Lambda::Function
+#   controls: []
+#   remediation: |
+#     Give the function reserved concurrency sized for its peak
+#     (`aws lambda put-function-concurrency --function-name NAME --reserved-concurrent-executions 50`)
+#     and add a rate-based rule to the ALB's web ACL. If callers need keys,
+#     quotas or validation, front the function with API Gateway instead.
+package gatewatch.rules.gw106_unthrottled_lambda
+
+import data.gatewatch.lib
+import rego.v1
+
+deny contains result if {
+	some tg in input.target_groups
+	tg.target_type == "lambda"
+	count(tg.load_balancer_arns) > 0
+	some target in tg.targets
+	fn := lib.lambda_by_arn[lib.unqualified_function_arn(target.id)]
+	not fn.reserved_concurrency
+	albs := [lib.load_balancers_by_arn[arn] | some arn in tg.load_balancer_arns]
+	rate_rules := {r | some lb in albs; some r in rate_based_rules(lb)}
+	count(rate_rules) == 0
+	result := {
+		"resource": fn.arn,
+		"message": sprintf("Lambda %s serves target group %s behind %s with no reserved concurrency and no rate-based WAF rule", [fn.name, tg.name, concat(", ", sort([lb.name | some lb in albs]))]),
+		"evidence": {
+			"target_group": tg.arn,
+			"load_balancers": sort([lb.arn | some lb in albs]),
+			"reserved_concurrency": null,
+			"rate_based_rules": [],
+		},
+	}
+}
+
+# Rate-based rules of the web ACLs on the ALB itself or on a CloudFront
+# distribution in front of it.
+rate_based_rules(lb) := {sprintf("%s/%s", [acl.name, r.name]) |
+	some acl_arn in acls_for_lb(lb)
+	acl := lib.web_acls_by_arn[acl_arn]
+	some r in acl.rules
+	r.statement_type == "rate_based"
+}
+
+acls_for_lb(lb) := object.get(lib.web_acls_for, lb.arn, set()) | {d.web_acl_id |
+	some d in lib.fronting_distributions({lb.dns_name})
+	d.web_acl_id != ""
+}

@@ -1,0 +1,108 @@
+package policies
+
+import (
+	"context"
+	"io/fs"
+	"path"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+// TestRego runs every Rego test of the built-in pack through OPA's tester,
+// with the default configuration as data, one Go subtest per Rego test.
+func TestRego(t *testing.T) {
+	mods, err := builtinModules(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byFile := make(map[string]*ast.Module, len(mods))
+	for _, m := range mods {
+		byFile[m.file] = m.ast
+	}
+	cfg, err := DefaultConfig().regoData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := inmem.NewFromObject(map[string]any{"gatewatch": map[string]any{"config": cfg}})
+	ch, err := tester.NewRunner().SetStore(store).SetModules(byFile).RaiseBuiltinErrors(true).Run(context.Background(), byFile)
+	if err != nil {
+		t.Fatalf("rego tests did not compile: %v", regoError(err))
+	}
+	ran := 0
+	for res := range ch {
+		ran++
+		name := strings.TrimPrefix(res.Package, "data.gatewatch.rules.") + "/" + res.Name
+		t.Run(name, func(t *testing.T) {
+			switch {
+			case res.Error != nil:
+				t.Errorf("%s: %v", res.Location, res.Error)
+			case res.Fail:
+				t.Errorf("%s: test failed", res.Location)
+			case res.Skip:
+				t.Skipf("%s: skipped (todo_ prefix)", res.Location)
+			}
+		})
+	}
+	if ran == 0 {
+		t.Fatal("no Rego tests ran")
+	}
+}
+
+// TestCatalogue holds every built-in rule to the contract: well-formed
+// unique IDs, complete metadata, and a test file beside it with tests that
+// both fire and stay quiet.
+func TestCatalogue(t *testing.T) {
+	mods, err := builtinModules(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := make(map[string]string) // rule package -> test source
+	for _, m := range mods {
+		if strings.HasSuffix(m.file, "_test.rego") {
+			src, err := fs.ReadFile(builtin, strings.TrimPrefix(m.file, "policies/"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tests[strings.TrimSuffix(m.ast.Package.Path.String(), "_test")] = string(src)
+		}
+	}
+	seen := make(map[string]string)
+	rules := 0
+	for _, m := range mods {
+		if m.rule == nil {
+			continue
+		}
+		rules++
+		r := m.rule
+		t.Run(r.ID, func(t *testing.T) {
+			if prev, dup := seen[r.ID]; dup {
+				t.Errorf("%s: id %s already used by %s", m.file, r.ID, prev)
+			}
+			seen[r.ID] = m.file
+			if len(r.ResourceTypes) == 0 {
+				t.Errorf("%s: METADATA custom.resource_types is empty", m.file)
+			}
+			if r.Category == "hygiene" && len(r.Controls) == 0 {
+				t.Errorf("%s: hygiene rule maps to no control", m.file)
+			}
+			dir := path.Base(path.Dir(m.file))
+			if want := strings.TrimPrefix(r.Package, rulesRoot+"."); dir != want {
+				t.Errorf("%s: folder %s should be named after its package %s", m.file, dir, want)
+			}
+			src, ok := tests[r.Package]
+			if !ok {
+				t.Fatalf("%s: no %s_test.rego beside the rule", m.file, dir)
+			}
+			if !strings.Contains(src, "test_fires") || !strings.Contains(src, "test_quiet") {
+				t.Errorf("%s: tests must include test_fires_* and test_quiet_* cases", m.file)
+			}
+		})
+	}
+	if rules == 0 {
+		t.Fatal("no built-in rules found")
+	}
+}
