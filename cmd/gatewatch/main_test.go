@@ -78,12 +78,8 @@ func TestUserRuleRunsBesideBuiltins(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("rules: exit %d: %s", code, stderr)
 	}
-	var rules []findings.Rule
-	if err := json.Unmarshal([]byte(stdout), &rules); err != nil {
-		t.Fatal(err)
-	}
 	ids := map[string]string{}
-	for _, r := range rules {
+	for _, r := range decodeRules(t, stdout) {
 		ids[r.ID] = r.Category
 	}
 	if ids["ACME001"] != "custom" || ids["GW104"] != "architecture" {
@@ -170,6 +166,15 @@ func decodeReport(t *testing.T, s string) *findings.Report {
 		t.Fatalf("report is not valid JSON: %v\n%s", err, s)
 	}
 	return &r
+}
+
+func decodeRules(t *testing.T, s string) []findings.Rule {
+	t.Helper()
+	var rules []findings.Rule
+	if err := json.Unmarshal([]byte(s), &rules); err != nil {
+		t.Fatalf("rules JSON: %v", err)
+	}
+	return rules
 }
 
 func ruleCount(r *findings.Report) map[string]int {
