@@ -108,6 +108,7 @@ gaps (a collection error) and no finding reached --fail-on.`,
 	})
 	root.AddCommand(
 		newScanCommand(a),
+		newCollectCommand(a),
 		newEvalCommand(a),
 		newRulesCommand(a),
 		newVersionCommand(a),

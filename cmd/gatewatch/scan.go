@@ -1,8 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -14,8 +14,10 @@ func errorf(format string, args ...any) error { return fmt.Errorf(format, args..
 
 func newScanCommand(a *app) *cobra.Command {
 	var (
-		flags reportFlags
-		demo  bool
+		flags        reportFlags
+		aws          awsFlags
+		demo         bool
+		snapshotPath string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan",
@@ -27,8 +29,16 @@ the findings.
 --demo scans the bundled demo account instead of AWS: a reference
 architecture (partners -> API Gateway -> ALB -> services; browsers ->
 CloudFront -> ALB; internal apps -> internal ALB) with the mistakes teams
-really make beside resources that do it right. It needs no credentials.`,
+really make beside resources that do it right. It needs no credentials.
+
+Without --demo, gatewatch uses the standard AWS credential chain (environment,
+shared files and --profile, SSO, instance and container roles). Failed calls
+are recorded, shown in every report, and make the exit code 3 when no finding
+reaches --fail-on.`,
 		Example: `  gatewatch scan --demo
+  gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
+  gatewatch scan --profile audit --regions all -f sarif -o gatewatch.sarif --snapshot snapshot.json
+  gatewatch scan --endpoint-url http://127.0.0.1:5000 --regions us-east-1 --format json
   gatewatch scan --demo --format json
   gatewatch scan --demo --format table --format json --output - --output findings.json`,
 		Args: exactArgs(0, "no arguments"),
@@ -36,17 +46,27 @@ really make beside resources that do it right. It needs no credentials.`,
 			if _, err := flags.plan(); err != nil {
 				return err
 			}
-			if !demo {
-				return inputError(errors.New("live collection is not available in this build yet; use --demo, or 'gatewatch eval SNAPSHOT'"))
+			var snap *snapshot.Snapshot
+			var err error
+			if demo {
+				snap, err = snapshot.Parse(gatewatch.DemoSnapshot, "demo")
+			} else {
+				snap, err = aws.collect(cmd.Context(), a)
 			}
-			snap, err := snapshot.Parse(gatewatch.DemoSnapshot, "demo")
 			if err != nil {
-				return err // the embedded demo is tested; this is a build defect
+				return err
+			}
+			if snapshotPath != "" {
+				if err := writeFileAtomic(snapshotPath, func(w io.Writer) error { return writeJSON(w, snap) }); err != nil {
+					return &exitError{code: exitUsage, err: err}
+				}
 			}
 			return flags.evaluate(cmd.Context(), a, snap)
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "scan the bundled demo account instead of AWS (no credentials needed)")
+	cmd.Flags().StringVar(&snapshotPath, "snapshot", "", "also write the collected snapshot to this file, for 'gatewatch eval' later")
+	aws.register(cmd.Flags())
 	flags.register(cmd.Flags())
 	return cmd
 }
