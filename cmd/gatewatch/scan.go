@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -56,12 +57,19 @@ reaches --fail-on.`,
 			if err != nil {
 				return err
 			}
+			ctx := cmd.Context()
+			if snap.Incomplete {
+				// Interrupted: report what was collected, marked incomplete,
+				// rather than throwing the partial inventory away.
+				a.log.Warn("collection interrupted; reporting the partial inventory")
+				ctx = context.WithoutCancel(ctx)
+			}
 			if snapshotPath != "" {
 				if err := writeFileAtomic(snapshotPath, func(w io.Writer) error { return writeJSON(w, snap) }); err != nil {
 					return &exitError{code: exitUsage, err: err}
 				}
 			}
-			return flags.evaluate(cmd.Context(), a, snap)
+			return flags.evaluate(ctx, a, snap)
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "scan the bundled demo account instead of AWS (no credentials needed)")
