@@ -40,3 +40,21 @@ func truncate(s string, n int) string {
 	}
 	return string(rs[:n-1]) + "…"
 }
+
+// mdSpecial are the characters that can start Markdown or HTML syntax
+// mid-line: emphasis, code, links, images, HTML tags and entities, table
+// cells, headings, strikethrough, @mentions and math.
+const mdSpecial = "\\`*_{}[]<>()#+!|~&@$"
+
+// mdEscape makes an AWS-provided string inert inline Markdown on one line.
+func mdEscape(s string) string {
+	s = plain(s)
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(mdSpecial, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -9,7 +9,7 @@ import (
 
 // Formats lists the output formats Write knows, in the order the CLI
 // documents them.
-var Formats = []string{"table", "json"}
+var Formats = []string{"table", "json", "sarif"}
 
 // Write renders r in format to w. Each format is rendered in memory first so
 // that a failing writer never leaves half a file behind a success.
@@ -25,6 +25,8 @@ func Write(w io.Writer, format string, r *Report) error {
 		err = writeTable(&buf, r)
 	case "json":
 		err = writeJSON(&buf, r)
+	case "sarif":
+		err = writeSARIF(&buf, r)
 	default:
 		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 	}
