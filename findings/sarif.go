@@ -231,10 +231,10 @@ func renderSARIF(r *Report, rules []Rule, findings []Finding, notes []string) ([
 		index[rule.ID] = i
 		driverRules = append(driverRules, sarifRuleOf(rule))
 	}
-	names := resourceNames(r)
+	idx := resourceIndex(r)
 	results := make([]sarifResult, 0, len(findings))
 	for _, f := range findings {
-		results = append(results, sarifResultOf(f, index[f.RuleID], names[f.Resource]))
+		results = append(results, sarifResultOf(f, index[f.RuleID], idx[f.Resource].Name))
 	}
 	// The evaluation itself succeeded even when collection had gaps; the
 	// gaps are error notifications, which GitHub shows on the analysis, so
@@ -461,16 +461,4 @@ func scopeID(r *Report) string {
 		id += "/shard-" + strings.ReplaceAll(r.Scope.Shard, "/", "-of-")
 	}
 	return cmp.Or(id, "all")
-}
-
-// resourceNames maps ARNs to the names the snapshot gives them.
-func resourceNames(r *Report) map[string]string {
-	if r.Snapshot == nil {
-		return map[string]string{}
-	}
-	names := make(map[string]string)
-	for _, res := range r.Snapshot.Resources() {
-		names[res.ARN] = res.Name
-	}
-	return names
 }
