@@ -62,14 +62,7 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		p("\n")
 	}
 
-	var active, suppressed []Finding
-	for _, f := range r.Findings {
-		if f.Active() {
-			active = append(active, f)
-		} else {
-			suppressed = append(suppressed, f)
-		}
-	}
+	active, suppressed := splitActive(r.Findings)
 	names := resourceIndex(r)
 	p("## Findings by severity\n\n")
 	if len(active) == 0 {

@@ -186,7 +186,7 @@ func Apply(r *Report, s Suppressions, now time.Time) (warnings []string) {
 			continue
 		}
 		for _, t := range tags[f.Resource] {
-			if reason, ok := waiver(t, f.RuleID); ok {
+			if reason, ok := waiver(t[WaiverTag], f.RuleID); ok {
 				f.Suppression = &Suppression{Kind: "tag", Reason: reason}
 				break
 			}
@@ -208,21 +208,17 @@ func waiver(value, ruleID string) (string, bool) {
 	return "", false
 }
 
-// resourceTags maps each ARN to the waiver tag values that apply to it: its
-// own, then its parent's (an API's for its stages, a load balancer's for
-// its listeners and rules), since owners tag the thing they think of as
-// the entry point.
-func resourceTags(s *snapshot.Snapshot) map[string][]string {
-	out := make(map[string][]string)
+// resourceTags maps each ARN to its tag sets: its own, then its parent's
+// (an API's for its stages, a load balancer's for its listeners and
+// rules). Waiver tags count on either, since owners tag the thing they
+// think of as the entry point.
+func resourceTags(s *snapshot.Snapshot) map[string][]snapshot.Tags {
+	out := make(map[string][]snapshot.Tags)
 	if s == nil {
 		return out
 	}
 	add := func(arn string, tagSets ...snapshot.Tags) {
-		for _, t := range tagSets {
-			if v, ok := t[WaiverTag]; ok {
-				out[arn] = append(out[arn], v)
-			}
-		}
+		out[arn] = append(out[arn], tagSets...)
 	}
 	for _, a := range s.RestAPIs {
 		add(a.ARN, a.Tags)

@@ -21,14 +21,7 @@ func writeTable(w io.Writer, r *Report) error {
 		fmt.Fprintf(w, "INCOMPLETE: coverage has gaps (%d collection errors); absent findings prove nothing there\n", len(r.Errors))
 	}
 
-	var active, suppressed []Finding
-	for _, f := range r.Findings {
-		if f.Active() {
-			active = append(active, f)
-		} else {
-			suppressed = append(suppressed, f)
-		}
-	}
+	active, suppressed := splitActive(r.Findings)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if len(active) > 0 {
 		fmt.Fprintln(w)
@@ -74,6 +67,19 @@ func writeTable(w io.Writer, r *Report) error {
 		return tw.Flush()
 	}
 	return nil
+}
+
+// splitActive separates active findings from suppressed ones, keeping
+// their order.
+func splitActive(fs []Finding) (active, suppressed []Finding) {
+	for _, f := range fs {
+		if f.Active() {
+			active = append(active, f)
+		} else {
+			suppressed = append(suppressed, f)
+		}
+	}
+	return active, suppressed
 }
 
 // summaryLine is the one-line verdict shared by the human formats.

@@ -9,7 +9,7 @@ import (
 
 // Formats lists the output formats Write knows, in the order the CLI
 // documents them.
-var Formats = []string{"table", "json", "sarif", "markdown", "asff", "ocsf"}
+var Formats = []string{"table", "json", "sarif", "markdown", "html", "asff", "ocsf"}
 
 // Write renders r in format to w. Each format is rendered in memory first so
 // that a failing writer never leaves half a file behind a success.
@@ -29,6 +29,8 @@ func Write(w io.Writer, format string, r *Report) error {
 		err = writeSARIF(&buf, r)
 	case "markdown":
 		err = writeMarkdown(&buf, r)
+	case "html":
+		err = writeHTML(&buf, r)
 	case "asff":
 		err = writeASFF(&buf, r)
 	case "ocsf":
