@@ -111,32 +111,7 @@ func TestHTMLChromium(t *testing.T) {
 	if err := os.WriteFile(page, render(t, "html", testReport()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run := func(args ...string) (stdout, stderr string) {
-		t.Helper()
-		base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-			"--disable-background-networking", "--disable-component-update", "--disable-sync",
-			"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0", "--virtual-time-budget=2000"}
-		cmd := exec.Command(browser, append(append(base, args...), "file://"+page)...)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		done := make(chan error, 1)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("%s: %v\n%s", browser, err, errb.String())
-			}
-		case <-time.After(90 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Fatalf("%s did not finish in 90s", browser)
-		}
-		return out.String(), errb.String()
-	}
-
-	dom, logs := run("--dump-dom")
+	dom, logs := headless(t, browser, page, "--dump-dom", "--virtual-time-budget=2000")
 	if !strings.Contains(dom, `data-ready="filters"`) {
 		t.Errorf("the page script did not run to the end; console:\n%s", consoleLines(logs))
 	}
@@ -154,10 +129,38 @@ func TestHTMLChromium(t *testing.T) {
 	if shot == "" {
 		shot = filepath.Join(dir, "report.png")
 	}
-	run("--screenshot="+shot, "--window-size=1500,1400", "--hide-scrollbars")
+	headless(t, browser, page, "--screenshot="+shot, "--window-size=1500,1400", "--hide-scrollbars")
 	if info, err := os.Stat(shot); err != nil || info.Size() < 10_000 {
 		t.Errorf("screenshot %s missing or blank: %v", shot, err)
 	}
+}
+
+// headless runs Chromium on a local page with everything that could reach
+// the network turned off, and returns its stdout and log.
+func headless(t *testing.T, browser, page string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0"}
+	cmd := exec.Command(browser, append(append(base, args...), "file://"+page)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", browser, err, errb.String())
+		}
+	case <-time.After(90 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatalf("%s did not finish in 90s", browser)
+	}
+	return out.String(), errb.String()
 }
 
 // consoleLines keeps the browser log lines that come from the page.
