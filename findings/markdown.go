@@ -1,11 +1,15 @@
 package findings
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
 
 // writeMarkdown writes a review report for people: verdict, scope,
@@ -53,7 +57,8 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	}
 	p("\n")
 
-	if topo := buildTopology(r); topo != nil {
+	topo := buildTopology(r)
+	if topo != nil {
 		p("## Topology\n\nHow traffic reaches the backends. Nodes with findings are coloured by their most severe one; the count follows the ⚠.\n\n")
 		writeMermaid(&b, topo)
 		if topo.Unplaced > 0 {
@@ -108,23 +113,11 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		}
 	}
 
-	if len(active) > 0 {
-		p("## Findings by entry point\n\n| Resource | Type | Account | Region | Findings |\n| --- | --- | --- | --- | --- |\n")
-		for _, g := range groupByResource(active) {
-			label := g.resource
-			if n := names[g.resource].Name; n != "" {
-				label = n
-			}
-			var ids []string
-			for _, f := range g.findings {
-				ids = append(ids, mdEscape(f.RuleID)+" ("+string(f.Severity)+")")
-			}
-			typ := g.findings[0].ResourceType
-			if typ == "" {
-				typ = names[g.resource].Type
-			}
-			p("| %s | %s | %s | %s | %s |\n", mdEscape(label), mdEscape(typ), mdEscape(g.findings[0].Account),
-				mdEscape(g.findings[0].Region), strings.Join(ids, ", "))
+	if topo != nil && len(active) > 0 {
+		p("## Findings by entry point\n\nEach public entry point with the findings on the paths behind it; a finding on a shared backend is listed under every entry point that reaches it.\n\n")
+		p("| Entry point | Account | Region | Findings on its paths |\n| --- | --- | --- | --- |\n")
+		for _, g := range groupByEntryPoint(topo, active, names) {
+			p("| %s | %s | %s | %s |\n", mdEscape(g.label), mdEscape(g.account), mdEscape(g.region), strings.Join(g.items, ", "))
 		}
 		p("\n")
 	}
@@ -155,26 +148,70 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	return err
 }
 
-type resourceGroup struct {
-	resource string
-	findings []Finding
+type entryGroup struct {
+	label, account, region string
+	items                  []string // escaped Markdown
 }
 
-// groupByResource groups findings by resource, in the order of each
-// resource's most severe finding (findings arrive sorted).
-func groupByResource(fs []Finding) []resourceGroup {
-	var out []resourceGroup
+// groupByEntryPoint lists, per public entry point in picture order, the
+// active findings on the paths behind it. Findings no client path reaches
+// follow, grouped under their own resource and marked internal or off the
+// map.
+func groupByEntryPoint(t *topology, fs []Finding, idx map[string]snapshot.Resource) []entryGroup {
+	var groups []entryGroup
 	at := make(map[string]int)
-	for _, f := range fs {
-		i, ok := at[f.Resource]
+	add := func(key, label, account, region, onARN string, f Finding) {
+		i, ok := at[key]
 		if !ok {
-			i = len(out)
-			at[f.Resource] = i
-			out = append(out, resourceGroup{resource: f.Resource})
+			i = len(groups)
+			at[key] = i
+			groups = append(groups, entryGroup{label: label, account: account, region: region})
 		}
-		out[i].findings = append(out[i].findings, f)
+		item := mdEscape(f.RuleID) + " (" + string(f.Severity) + ")"
+		if onARN != f.Resource {
+			item += " on " + mdEscape(cmp.Or(idx[f.Resource].Name, f.Resource))
+		}
+		if !slices.Contains(groups[i].items, item) {
+			groups[i].items = append(groups[i].items, item)
+		}
 	}
-	return out
+	order := make(map[*topoNode]int, len(t.Nodes))
+	for i, n := range t.Nodes {
+		order[n] = i
+	}
+	type hit struct {
+		entry *topoNode
+		f     Finding
+	}
+	var hits []hit
+	type orphan struct {
+		key, label, account, region, arn string
+		f                                Finding
+	}
+	var orphans []orphan
+	for _, f := range fs {
+		nodes := t.Resolve[f.Resource]
+		if len(nodes) == 0 {
+			orphans = append(orphans, orphan{f.Resource, cmp.Or(idx[f.Resource].Name, f.Resource) + " (not on the traffic path)", f.Account, f.Region, f.Resource, f})
+		}
+		for _, n := range nodes {
+			entries := t.EntryPoints(n)
+			if len(entries) == 0 {
+				orphans = append(orphans, orphan{n.ID, n.Label + " (internal, no client path)", n.Account, n.Region, n.ARN, f})
+			}
+			for _, e := range entries {
+				hits = append(hits, hit{e, f})
+			}
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(order[a.entry], order[b.entry]) })
+	for _, h := range hits {
+		add(h.entry.ID, h.entry.Label, h.entry.Account, h.entry.Region, h.entry.ARN, h.f)
+	}
+	for _, o := range orphans {
+		add(o.key, o.label, o.account, o.region, o.arn, o.f)
+	}
+	return groups
 }
 
 // severityColors are fill and stroke per severity, shared by the Mermaid

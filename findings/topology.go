@@ -56,6 +56,8 @@ type topoEdge struct {
 type topology struct {
 	Nodes []*topoNode
 	Edges []topoEdge
+	// Resolve maps a finding's resource ARN to the nodes it concerns.
+	Resolve map[string][]*topoNode
 	// Unplaced counts active findings on resources the picture does not
 	// draw (web ACLs, usage plans, ...).
 	Unplaced int
@@ -140,8 +142,53 @@ func buildTopology(r *Report) *topology {
 	}
 
 	b.wire(s, clients)
+	b.t.Resolve = make(map[string][]*topoNode, len(b.byARN)+len(b.owners))
+	for arn, nodes := range b.owners {
+		b.t.Resolve[arn] = nodes
+	}
+	for arn, n := range b.byARN {
+		b.t.Resolve[arn] = []*topoNode{n}
+	}
 	b.overlay(r.Findings)
 	return &b.t
+}
+
+// EntryPoints returns the nodes clients reach first on the way to n:
+// n itself when clients reach it directly, else its upstream nodes that
+// clients reach directly, in node order. Nil when no client path leads to
+// n (an internal resource nothing public routes to).
+func (t *topology) EntryPoints(n *topoNode) []*topoNode {
+	into := make(map[*topoNode][]*topoNode)
+	public := make(map[*topoNode]bool)
+	for _, e := range t.Edges {
+		if e.From.Layer == layerClients {
+			public[e.To] = true
+		} else {
+			into[e.To] = append(into[e.To], e.From)
+		}
+	}
+	found := make(map[*topoNode]bool)
+	seen := map[*topoNode]bool{n: true}
+	for queue := []*topoNode{n}; len(queue) > 0; queue = queue[1:] {
+		cur := queue[0]
+		if public[cur] {
+			found[cur] = true
+			continue // a path through a public node enters there
+		}
+		for _, up := range into[cur] {
+			if !seen[up] {
+				seen[up] = true
+				queue = append(queue, up)
+			}
+		}
+	}
+	var out []*topoNode
+	for _, m := range t.Nodes {
+		if found[m] {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // wire adds the edges that follow configuration: origins, integrations,
@@ -244,10 +291,7 @@ func (b *topoBuilder) overlay(fs []Finding) {
 		if !f.Active() {
 			continue
 		}
-		nodes := b.owners[f.Resource]
-		if n := b.byARN[f.Resource]; n != nil {
-			nodes = []*topoNode{n}
-		}
+		nodes := b.t.Resolve[f.Resource]
 		if len(nodes) == 0 {
 			b.t.Unplaced++
 		}

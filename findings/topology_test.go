@@ -51,6 +51,26 @@ func TestTopology(t *testing.T) {
 	if diff := cmp.Diff(wantWorst, worst); diff != "" {
 		t.Errorf("flagged nodes (-want +got):\n%s", diff)
 	}
+	entries := func(arn string) []string {
+		var out []string
+		for _, n := range topo.Resolve[arn] {
+			for _, e := range topo.EntryPoints(n) {
+				out = append(out, e.Label)
+			}
+		}
+		return out
+	}
+	for arn, want := range map[string][]string{
+		lambdaARN:    {"edge-alb"},                                                // behind a public ALB
+		ordersTGARN:  {"partners-api/prod", "<script>alert(1)</script>/$default"}, // behind two APIs
+		edgeLisARN:   {"edge-alb"},                                                // a listener is its ALB
+		legacyALBARN: {"legacy"},                                                  // public itself
+		webACLARN:    nil,                                                         // not drawn
+	} {
+		if diff := cmp.Diff(want, entries(arn)); diff != "" {
+			t.Errorf("entry points of %s (-want +got):\n%s", arn, diff)
+		}
+	}
 	if topo.Unplaced != 0 {
 		t.Errorf("%d findings unplaced, want 0", topo.Unplaced)
 	}
