@@ -322,7 +322,7 @@ func sarifRuleOf(rule Rule) sarifRule {
 	}
 	return sarifRule{
 		ID:                   rule.ID,
-		Name:                 ruleName(title),
+		Name:                 cmp.Or(ruleName(title), rule.ID),
 		ShortDescription:     sarifText{Text: title},
 		FullDescription:      sarifText{Text: desc},
 		Help:                 sarifText{Text: help, Markdown: md},

@@ -37,3 +37,39 @@ func TestWriteUnknownFormat(t *testing.T) {
 		t.Fatalf("Write(xml) = %v, want an error naming the format and the known ones", err)
 	}
 }
+
+// TestWriteEmpty renders a clean report with no snapshot, rules or
+// findings: every writer must cope, and say there is nothing.
+func TestWriteEmpty(t *testing.T) {
+	t.Parallel()
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			r := &Report{SnapshotTakenAt: "2026-11-24T02:00:00Z"}
+			r.Finalize()
+			got := string(render(t, format, r))
+			switch format {
+			case "table":
+				if !strings.HasPrefix(got, "0 findings, 0 suppressed, 0 collection errors") {
+					t.Errorf("table: %q", got)
+				}
+			case "json", "ocsf":
+				if !strings.Contains(got, `[]`) {
+					t.Errorf("%s: no empty list in %q", format, got)
+				}
+			case "sarif":
+				if log := parseSARIF(t, []byte(got)); len(log.Runs[0].Results) != 0 {
+					t.Errorf("sarif: results in an empty report")
+				}
+			case "markdown", "html":
+				if !strings.Contains(got, "0 findings") {
+					t.Errorf("%s lacks the verdict", format)
+				}
+			case "asff":
+				if !strings.Contains(got, `"Findings": []`) {
+					t.Errorf("asff: %q", got)
+				}
+			}
+		})
+	}
+}
