@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -163,10 +164,12 @@ func writeSARIF(w io.Writer, r *Report) error {
 
 // writeSARIFLimited renders r as one SARIF run, cut to fit lim.
 func writeSARIFLimited(w io.Writer, r *Report, lim sarifLimits) error {
-	findings := r.Findings // sorted most severe first by Finalize
+	// Most severe first, so that every cut drops the least severe.
+	findings := slices.Clone(r.Findings)
+	SortFindings(findings)
 	rules := sarifRules(r, findings)
 	var notes []string
-	if len(rules) > lim.Rules {
+	if total := len(rules); total > lim.Rules {
 		// Keep the rules of the most severe findings; their results follow.
 		rules = rules[:lim.Rules]
 		kept := make(map[string]bool, len(rules))
@@ -180,7 +183,7 @@ func writeSARIFLimited(w io.Writer, r *Report, lim sarifLimits) error {
 			}
 		}
 		notes = append(notes, fmt.Sprintf("%d rules exceed GitHub's limit of %d per run; %d results of the rules left out were dropped",
-			len(sarifRules(r, findings)), lim.Rules, len(findings)-len(fs)))
+			total, lim.Rules, len(findings)-len(fs)))
 		findings = fs
 	}
 	if len(findings) > lim.Results {
