@@ -1,6 +1,7 @@
 package findings
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -68,6 +69,10 @@ func ParseSuppressions(data []byte, name string) (Suppressions, error) {
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
 		return fail("%v", err)
+	}
+	if string(bytes.TrimSpace(js)) == "null" {
+		// An empty file, or one with only comments: nothing suppressed.
+		return Suppressions{Source: name}, nil
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(js, &top); err != nil || top == nil {
@@ -156,7 +161,8 @@ func (e SuppressionEntry) expired(now time.Time) bool {
 }
 
 func (e SuppressionEntry) matches(f Finding) bool {
-	return globMatch(e.Rule, f.RuleID) && globMatch(e.Resource, f.Resource)
+	// Rule IDs are matched without regard to case, as waiver tags are.
+	return globMatch(strings.ToUpper(e.Rule), strings.ToUpper(f.RuleID)) && globMatch(e.Resource, f.Resource)
 }
 
 // Apply marks the findings that s or a waiver tag on the resource covers,

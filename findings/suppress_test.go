@@ -42,6 +42,12 @@ suppressions:
 		t.Fatalf("JSON file: %v %+v", err, js)
 	}
 
+	for _, empty := range []string{"", "# nothing waived yet\n", "suppressions: []\n"} {
+		if s, err := ParseSuppressions([]byte(empty), "s.yaml"); err != nil || len(s.Entries) != 0 {
+			t.Errorf("ParseSuppressions(%q) = %+v, %v; want no entries", empty, s, err)
+		}
+	}
+
 	tests := []struct{ name, in, want string }{
 		{"unknown key", "suppressions:\n- rule: GW104\n  resource: x\n  reson: typo\n",
 			`s.yaml: entry 1 (rule "GW104", resource "x"): unknown key "reson" (want rule, resource, reason, expires)`},
@@ -83,7 +89,7 @@ func TestApply(t *testing.T) {
 	t.Parallel()
 	s := Suppressions{Source: "s.yaml", Entries: []SuppressionEntry{
 		{Rule: "GW104", Resource: "arn:aws:elasticloadbalancing:*:222222222222:loadbalancer/app/legacy/*", Reason: "partner WAF", Expires: "2026-11-24"},
-		{Rule: "GW2*", Resource: "*edge-alb*", Reason: "hygiene later"},
+		{Rule: "gw2*", Resource: "*edge-alb*", Reason: "hygiene later"}, // rule case does not matter
 		{Rule: "GW106", Resource: lambdaARN, Reason: "expired waiver", Expires: "2026-11-23"},
 	}}
 	r := unsuppressed()
