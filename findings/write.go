@@ -1,70 +1,55 @@
 package findings
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
-	"unicode"
 )
 
-// Formats lists the output formats Write accepts.
-var Formats = []string{"table", "json"}
+// Formats lists the output formats Write knows, in the order the CLI
+// documents them.
+var Formats = []string{"table", "json", "sarif", "markdown", "html", "asff", "ocsf"}
 
-// Write renders r in the named format.
+// Write renders r in format to w. Each format is rendered in memory first so
+// that a failing writer never leaves half a file behind a success.
+//
+// Writers never change r. Non-fatal problems (output cut to fit an
+// ingestion limit) go to r.Warn when it is set, and are also recorded in the
+// output itself where the format has a place for them.
 func Write(w io.Writer, format string, r *Report) error {
+	var buf bytes.Buffer
+	var err error
 	switch format {
 	case "table":
-		return writeTable(w, r)
+		err = writeTable(&buf, r)
 	case "json":
-		return writeJSON(w, r)
+		err = writeJSON(&buf, r)
+	case "sarif":
+		err = writeSARIF(&buf, r)
+	case "markdown":
+		err = writeMarkdown(&buf, r)
+	case "html":
+		err = writeHTML(&buf, r)
+	case "asff":
+		err = writeASFF(&buf, r)
+	case "ocsf":
+		err = writeOCSF(&buf, r)
+	default:
+		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 	}
-	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
-}
-
-func writeJSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
-
-func writeTable(w io.Writer, r *Report) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEVERITY\tRULE\tACCOUNT\tREGION\tRESOURCE\tMESSAGE")
-	for _, f := range r.Findings {
-		if !f.Active() {
-			continue
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", strings.ToUpper(string(f.Severity)), f.RuleID,
-			clean(f.Account), clean(f.Region), clean(f.Resource), clean(f.Message))
+	if err != nil {
+		return fmt.Errorf("%s: %w", format, err)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	s := r.Summary
-	fmt.Fprintf(w, "\n%d findings: %d critical, %d high, %d medium, %d low, %d info", s.Total,
-		s.BySeverity[Critical], s.BySeverity[High], s.BySeverity[Medium], s.BySeverity[Low], s.BySeverity[Info])
-	if s.Suppressed > 0 {
-		fmt.Fprintf(w, " (%d suppressed)", s.Suppressed)
-	}
-	fmt.Fprintln(w)
-	if len(r.Errors) > 0 {
-		fmt.Fprintf(w, "\nCoverage is INCOMPLETE: %d collection errors\n", len(r.Errors))
-		for _, e := range r.Errors {
-			fmt.Fprintf(w, "  %s %s %s:%s %s: %s\n", clean(e.Account), clean(e.Region), clean(e.Service), clean(e.Operation), clean(e.Code), clean(e.Message))
-		}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("%s: write: %w", format, err)
 	}
 	return nil
 }
 
-// clean drops control characters (escape sequences included) from strings
-// that come from AWS, such as tag values, so they cannot drive the terminal.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
+// warn hands a non-fatal problem to the caller's callback, if any.
+func (r *Report) warn(format string, args ...any) {
+	if r.Warn != nil {
+		r.Warn(fmt.Sprintf(format, args...))
+	}
 }
