@@ -125,7 +125,7 @@ func TestCollectPagingCostsCalls(t *testing.T) {
 		"lambda:GetFunction":                   2,
 		"sts:GetCallerIdentity":                1,
 		"ec2:DescribeSecurityGroups":           1,
-		"shield:GetSubscriptionState":          1,
+		"shield:DescribeSubscription":          1,
 		"elasticloadbalancingv2:DescribeRules": 3,
 	}
 	for op, n := range want {

@@ -34,6 +34,14 @@ func serveShield(s *Server, c *call, w http.ResponseWriter) *fault {
 			state = "ACTIVE"
 		}
 		return writeJSON(w, amzJSON11, map[string]any{"SubscriptionState": state})
+	case "DescribeSubscription":
+		if !active {
+			return &fault{400, "ResourceNotFoundException", "The subscription does not exist."}
+		}
+		return writeJSON(w, amzJSON11, map[string]any{"Subscription": map[string]any{
+			"StartTime": 1.7e9, "TimeCommitmentInSeconds": 31536000, "AutoRenew": "ENABLED",
+			"SubscriptionArn":    "arn:aws:shield::" + c.account + ":subscription/fake",
+			"SubscriptionLimits": map[string]any{}}})
 	case "ListProtections":
 		if !active {
 			return &fault{400, "ResourceNotFoundException", "The subscription does not exist."}
