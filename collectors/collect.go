@@ -57,6 +57,8 @@ type Options struct {
 	// MaxBackoff caps the retryer's delay between attempts; the SDK
 	// default (20 s) when zero. Tests lower it.
 	MaxBackoff time.Duration
+	// CallTimeout bounds each attempt of each call; 60 s when zero.
+	CallTimeout time.Duration
 }
 
 // ProgressEvent reports one service of one target starting or finishing.
@@ -277,6 +279,9 @@ func withDefaults(opts Options) Options {
 	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 5
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = time.Minute
 	}
 	return opts
 }

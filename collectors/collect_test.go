@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -33,7 +34,13 @@ func loadWorld(t *testing.T, name string) *snapshot.Snapshot {
 // collect runs Collect with the real SDK clients against srv.
 func collect(t *testing.T, srv *fakeaws.Server, key string, regions ...string) *snapshot.Snapshot {
 	t.Helper()
-	got, err := collectors.Collect(context.Background(), collectors.Options{
+	return collectWith(context.Background(), t, srv, key, nil, regions...)
+}
+
+// collectWith is collect with a context and a hook to adjust the options.
+func collectWith(ctx context.Context, t *testing.T, srv *fakeaws.Server, key string, adjust func(*collectors.Options), regions ...string) *snapshot.Snapshot {
+	t.Helper()
+	opts := collectors.Options{
 		Config: aws.Config{
 			Region:      "us-east-1",
 			Credentials: credentials.NewStaticCredentialsProvider(key, "secret", ""),
@@ -43,7 +50,11 @@ func collect(t *testing.T, srv *fakeaws.Server, key string, regions ...string) *
 		Clock:       fixedClock,
 		ToolVersion: "test",
 		MaxBackoff:  time.Millisecond,
-	})
+	}
+	if adjust != nil {
+		adjust(&opts)
+	}
+	got, err := collectors.Collect(ctx, opts)
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
@@ -346,4 +357,108 @@ func filter[T any](s []T, keep func(T) bool) []T {
 		}
 	}
 	return out
+}
+
+func TestCollectHungCallTimesOut(t *testing.T) {
+	t.Parallel()
+	srv := fakeaws.New(loadWorld(t, "basic.json"), fakeaws.Options{Hang: []string{"cloudfront:ListDistributions"}})
+	defer srv.Close()
+	got := collectWith(context.Background(), t, srv, "AKID", func(o *collectors.Options) {
+		o.CallTimeout = 50 * time.Millisecond
+		o.MaxAttempts = 2
+	}, "us-east-1")
+
+	want := []snapshot.CollectionError{{Account: "111122223333", Region: "us-east-1", Service: "cloudfront",
+		Operation: "ListDistributions", Code: "RequestTimeout"}}
+	if diff := cmp.Diff(want, got.Errors, cmpopts.IgnoreFields(snapshot.CollectionError{}, "Message")); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	if len(got.Distributions) != 0 || len(got.LoadBalancers) != 2 || got.Incomplete {
+		t.Errorf("distributions %d, load balancers %d, incomplete %v", len(got.Distributions), len(got.LoadBalancers), got.Incomplete)
+	}
+}
+
+func TestCollectCanceledIsIncomplete(t *testing.T) {
+	t.Parallel()
+	srv := fakeaws.New(loadWorld(t, "basic.json"), fakeaws.Options{Hang: []string{"elasticloadbalancingv2:DescribeLoadBalancers"}})
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	got := collectWith(ctx, t, srv, "AKID", func(o *collectors.Options) {
+		// The load balancers hang until the scan is canceled, which happens
+		// once API Gateway is done: a deterministic interruption.
+		o.Progress = func(ev collectors.ProgressEvent) {
+			if ev.Service == "apigateway" && ev.Done {
+				cancel()
+			}
+		}
+	}, "us-east-1")
+
+	if !got.Incomplete {
+		t.Error("an interrupted scan must be marked incomplete")
+	}
+	found := false
+	for _, e := range got.Errors {
+		found = found || e == snapshot.CollectionError{Account: "111122223333", Region: "us-east-1",
+			Service: "elasticloadbalancingv2", Operation: "DescribeLoadBalancers", Code: "Canceled", Message: e.Message}
+	}
+	if !found {
+		t.Errorf("no Canceled error for the interrupted call: %+v", got.Errors)
+	}
+	if len(got.RestAPIs) != 2 {
+		t.Errorf("REST APIs finished before the cancel = %d, want 2", len(got.RestAPIs))
+	}
+}
+
+func TestFakeQuotasArePerAccountRegion(t *testing.T) {
+	t.Parallel()
+	// A bucket of one token that never refills: each account-region may
+	// call GetAccount exactly once.
+	srv := fakeaws.New(loadWorld(t, "basic.json"), fakeaws.Options{Quotas: []fakeaws.Quota{
+		{Name: "once", Match: []string{"apigateway:GetAccount"}, Rate: 1e-9, Burst: 1}}})
+	defer srv.Close()
+
+	first := collect(t, srv, "AKID", "us-east-1", "eu-west-1")
+	if len(first.Errors) != 0 {
+		t.Fatalf("first scan: %+v", first.Errors)
+	}
+	second := collect(t, srv, "AKID", "us-east-1", "eu-west-1")
+	var regions []string
+	for _, e := range second.Errors {
+		if e.Operation != "GetAccount" || e.Code != "TooManyRequestsException" {
+			t.Errorf("unexpected error %+v", e)
+		}
+		regions = append(regions, e.Region)
+	}
+	if diff := cmp.Diff([]string{"eu-west-1", "us-east-1"}, regions); diff != "" {
+		t.Errorf("throttled regions (-want +got):\n%s", diff)
+	}
+}
+
+// TestPacingKeepsWithinAWSQuotas scans an account big enough to exceed
+// API Gateway's burst against a fake enforcing AWS's published quotas: the
+// collector's own buckets must keep it from failing.
+func TestPacingKeepsWithinAWSQuotas(t *testing.T) {
+	t.Parallel()
+	world := loadWorld(t, "basic.json")
+	for i := range 20 {
+		id := fmt.Sprintf("bulk%06d", i)
+		world.RestAPIs = append(world.RestAPIs, snapshot.RestAPI{
+			ARN: "arn:aws:apigateway:us-east-1::/restapis/" + id, Account: "111122223333", Region: "us-east-1",
+			ID: id, Name: id, EndpointTypes: []string{"EDGE"},
+			Resources: []snapshot.RestResource{{ID: id + "r", Path: "/"}},
+		})
+	}
+	world.Normalize()
+	srv := fakeaws.New(world, fakeaws.Options{Quotas: fakeaws.AWSQuotas()})
+	defer srv.Close()
+	got := collect(t, srv, "AKID", "us-east-1", "eu-west-1")
+
+	if len(got.Errors) != 0 {
+		t.Errorf("errors under AWS quotas: %+v", got.Errors)
+	}
+	if diff := cmp.Diff(world, got, inventory); diff != "" {
+		t.Errorf("collected snapshot differs (-world +collected):\n%s", diff)
+	}
+	t.Logf("%d GetResources calls, %d throttled answers", got.Calls["apigateway:GetResources"], srv.Throttled())
 }

@@ -7,11 +7,13 @@ import (
 	"maps"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
@@ -67,7 +69,7 @@ func (t target) config(service string) aws.Config {
 	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
 		// Inside the retry loop, so that every attempt is paced and counted:
 		// a retry spends quota like any other call.
-		return stack.Finalize.Insert(attemptMiddleware(service, t.pace, t.calls), "Retry", middleware.After)
+		return stack.Finalize.Insert(attemptMiddleware(service, t.pace, t.calls, t.opts.CallTimeout), "Retry", middleware.After)
 	})
 	return cfg
 }
@@ -82,6 +84,7 @@ func (t target) failure(service, op string, err error) snapshot.CollectionError 
 	}
 	var apiErr smithy.APIError
 	var netErr net.Error
+	var respErr *smithyhttp.ResponseError
 	switch {
 	case errors.As(err, &apiErr):
 		ce.Code, ce.Message = apiErr.ErrorCode(), apiErr.ErrorMessage()
@@ -89,6 +92,11 @@ func (t target) failure(service, op string, err error) snapshot.CollectionError 
 		ce.Code, ce.Message = "Canceled", err.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		ce.Code, ce.Message = "RequestTimeout", err.Error()
+	case errors.As(err, &respErr):
+		// An answer that is not the service's error format (a proxy's HTML
+		// page, an emulator that does not speak the protocol): name it by
+		// its HTTP status.
+		ce.Code, ce.Message = fmt.Sprintf("HTTP%d", respErr.HTTPStatusCode()), err.Error()
 	default:
 		ce.Code, ce.Message = "Error", err.Error()
 	}
@@ -102,20 +110,26 @@ func (t target) invalid(service, op, code, format string, args ...any) snapshot.
 }
 
 func (t target) progress(service string, done bool, errs int) {
+	if done {
+		t.opts.Logger.Debug("collected", "account", t.account, "region", t.region, "service", service, "errors", errs)
+	}
 	if t.opts.Progress != nil {
 		t.opts.Progress(ProgressEvent{Account: t.account, Region: t.region, Service: service, Done: done, Errors: errs})
 	}
 }
 
-// attemptMiddleware waits for the target's quota buckets, then counts the
-// attempt.
-func attemptMiddleware(service string, p *pacer, calls *callCounter) middleware.FinalizeMiddleware {
+// attemptMiddleware waits for the target's quota buckets, counts the
+// attempt, and bounds it by timeout so that a hung connection becomes a
+// recorded RequestTimeout instead of a scan that never ends.
+func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout time.Duration) middleware.FinalizeMiddleware {
 	return middleware.FinalizeMiddlewareFunc("gatewatchPaceAndCount", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 		op := middleware.GetOperationName(ctx)
 		if err := p.wait(ctx, service, op); err != nil {
 			return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for %s quota: %w", service, err)
 		}
 		calls.add(service + ":" + op)
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
 		return next.HandleFinalize(ctx, in)
 	})
 }

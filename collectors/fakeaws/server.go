@@ -39,6 +39,9 @@ type Options struct {
 	// Throttle answers the service's throttling error to the first N calls
 	// of each "service:Operation", then serves normally.
 	Throttle map[string]int
+	// Hang holds the requests of these "service:Operation" keys until the
+	// client gives up, as a dead connection would.
+	Hang []string
 	// DisabledRegions are answered as AWS answers a region that is not
 	// enabled for the account (UnrecognizedClientException and friends),
 	// and left out of DescribeRegions.
@@ -46,17 +49,34 @@ type Options struct {
 	// Accounts maps access key IDs to account IDs; a key not listed belongs
 	// to the first account of the world's scope.
 	Accounts map[string]string
-	// Quotas enforces per account-region token buckets keyed by service
-	// ("elasticloadbalancingv2") or operation ("apigateway:GetResources");
-	// a request finding its bucket empty gets the service's throttling error,
-	// as AWS answers a client that exceeds its quota.
-	Quotas map[string]Quota
+	// Quotas are enforced with one token bucket per quota and
+	// account-region; a request that finds a bucket of its quotas empty gets
+	// the service's throttling error, as AWS answers a client over quota.
+	Quotas []Quota
 }
 
-// Quota is a token bucket: Rate tokens per second, Burst capacity.
+// Quota is an API rate quota: a token bucket of Burst tokens refilled at
+// Rate per second, shared by every request Match names.
 type Quota struct {
+	Name string
+	// Match lists services ("elasticloadbalancingv2") and operations
+	// ("apigateway:GetResources") the quota covers.
+	Match []string
 	Rate  float64
 	Burst int
+}
+
+// AWSQuotas are the published per account-region quotas of the control
+// planes gatewatch reads (API Gateway: 10 requests/s, burst 40, across v1
+// and v2, plus GetResources at 5 per 2 s; ELB Describe*: bucket 40,
+// refill 10/s; EC2 non-mutating actions: bucket 100, refill 20/s).
+func AWSQuotas() []Quota {
+	return []Quota{
+		{Name: "apigateway-control-plane", Match: []string{"apigateway", "apigatewayv2"}, Rate: 10, Burst: 40},
+		{Name: "apigateway-get-resources", Match: []string{"apigateway:GetResources"}, Rate: 2.5, Burst: 5},
+		{Name: "elb-describe", Match: []string{"elasticloadbalancingv2"}, Rate: 10, Burst: 40},
+		{Name: "ec2-non-mutating", Match: []string{"ec2"}, Rate: 20, Burst: 100},
+	}
 }
 
 // Server is a running fake endpoint.
@@ -72,6 +92,8 @@ type Server struct {
 	calls    map[string]int
 	buckets  map[string]*rate.Limiter
 	throttle map[string]int
+	// throttled counts throttling answers, injected and quota alike.
+	throttled int
 }
 
 // New starts a server for world on a loopback port. Close it when done.
@@ -92,6 +114,14 @@ func (s *Server) Calls() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return maps.Clone(s.calls)
+}
+
+// Throttled returns how many requests were answered with a throttling
+// error.
+func (s *Server) Throttled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttled
 }
 
 // call is one decoded request.
@@ -127,6 +157,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls[c.service+":"+c.op]++
 	s.mu.Unlock()
+	if slices.Contains(s.opts.Hang, c.service+":"+c.op) {
+		<-r.Context().Done()
+		return
+	}
 	if f := s.injected(c); f != nil {
 		h.fail(w, *f)
 		return
@@ -224,21 +258,22 @@ func (s *Server) injected(c *call) *fault {
 	defer s.mu.Unlock()
 	if s.throttle[key] > 0 {
 		s.throttle[key]--
+		s.throttled++
 		f := h.throttled
 		return &f
 	}
-	for _, q := range []string{key, c.service} {
-		quota, ok := s.opts.Quotas[q]
-		if !ok {
+	for _, q := range s.opts.Quotas {
+		if !slices.Contains(q.Match, key) && !slices.Contains(q.Match, c.service) {
 			continue
 		}
-		bucketKey := c.account + "/" + c.region + "/" + q
+		bucketKey := c.account + "/" + c.region + "/" + q.Name
 		b := s.buckets[bucketKey]
 		if b == nil {
-			b = rate.NewLimiter(rate.Limit(quota.Rate), quota.Burst)
+			b = rate.NewLimiter(rate.Limit(q.Rate), q.Burst)
 			s.buckets[bucketKey] = b
 		}
 		if !b.Allow() {
+			s.throttled++
 			f := h.throttled
 			return &f
 		}
