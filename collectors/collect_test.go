@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -461,4 +463,81 @@ func TestPacingKeepsWithinAWSQuotas(t *testing.T) {
 		t.Errorf("collected snapshot differs (-world +collected):\n%s", diff)
 	}
 	t.Logf("%d GetResources calls, %d throttled answers", got.Calls["apigateway:GetResources"], srv.Throttled())
+}
+
+// iamAction is the IAM action that authorises a "service:Operation" call.
+func iamAction(call string) string {
+	service, op, _ := strings.Cut(call, ":")
+	switch service {
+	case "apigateway", "apigatewayv2":
+		return "apigateway:GET"
+	case "elasticloadbalancingv2":
+		return "elasticloadbalancing:" + op
+	}
+	return service + ":" + op
+}
+
+func TestIAMActionsCoverEveryCall(t *testing.T) {
+	t.Parallel()
+	world := loadWorld(t, "basic.json")
+	srv := fakeaws.New(world, fakeaws.Options{})
+	defer srv.Close()
+	calls := map[string]int{}
+	for _, regions := range [][]string{{collectors.AllRegions}, {"us-east-1"}} {
+		maps.Copy(calls, collect(t, srv, "AKID", regions...).Calls)
+	}
+	declared := collectors.IAMActions()
+	if !slices.IsSorted(declared) {
+		t.Error("IAMActions is not sorted")
+	}
+	used := map[string]bool{}
+	for call := range calls {
+		a := iamAction(call)
+		used[a] = true
+		if !slices.Contains(declared, a) {
+			t.Errorf("%s needs %s, which IAMActions does not list", call, a)
+		}
+	}
+	for _, a := range declared {
+		if !used[a] {
+			t.Errorf("IAMActions lists %s, which no call of the basic world needs", a)
+		}
+	}
+}
+
+func TestCollectDeniedEverywhere(t *testing.T) {
+	t.Parallel()
+	// Every service but STS and ELB denies: each protocol's AccessDenied
+	// answer must decode to the code AWS sends, one error per parent list.
+	srv := fakeaws.New(loadWorld(t, "basic.json"), fakeaws.Options{Deny: []string{
+		"apigateway", "apigatewayv2", "ec2", "wafv2", "lambda", "cloudfront", "shield", "cloudwatch"}})
+	defer srv.Close()
+	got := collect(t, srv, "AKID", "us-east-1")
+
+	codes := map[string]string{}
+	for _, e := range got.Errors {
+		codes[e.Service+":"+e.Operation] = e.Code
+	}
+	want := map[string]string{
+		"apigateway:GetAccount":        "AccessDeniedException",
+		"apigateway:GetRestApis":       "AccessDeniedException",
+		"apigateway:GetUsagePlans":     "AccessDeniedException",
+		"apigateway:GetVpcLinks":       "AccessDeniedException",
+		"apigateway:GetDomainNames":    "AccessDeniedException",
+		"apigatewayv2:GetApis":         "AccessDeniedException",
+		"apigatewayv2:GetVpcLinks":     "AccessDeniedException",
+		"apigatewayv2:GetDomainNames":  "AccessDeniedException",
+		"ec2:DescribeSecurityGroups":   "UnauthorizedOperation",
+		"wafv2:ListWebACLs":            "AccessDeniedException",
+		"lambda:GetFunction":           "AccessDeniedException",
+		"cloudfront:ListDistributions": "AccessDenied",
+		"shield:DescribeSubscription":  "AccessDeniedException",
+		"cloudwatch:DescribeAlarms":    "AccessDenied",
+	}
+	if diff := cmp.Diff(want, codes); diff != "" {
+		t.Errorf("error codes (-want +got):\n%s", diff)
+	}
+	if len(got.LoadBalancers) != 2 || len(got.TargetGroups) != 4 {
+		t.Errorf("ELB inventory lost: %d load balancers, %d target groups", len(got.LoadBalancers), len(got.TargetGroups))
+	}
 }
