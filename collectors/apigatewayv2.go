@@ -59,7 +59,7 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 		for _, l := range page.Items {
 			id := aws.ToString(l.VpcLinkId)
 			out.VPCLinks = append(out.VPCLinks, snapshot.VPCLink{
-				ARN: apigatewayARN(t.region, "/vpclinks/"+id), Account: t.account, Region: t.region,
+				ARN: t.apigatewayARN("/vpclinks/" + id), Account: t.account, Region: t.region,
 				ID: id, Name: aws.ToString(l.Name), Version: "v2", SubnetIDs: l.SubnetIds,
 				SecurityGroupIDs: l.SecurityGroupIds, Status: string(l.VpcLinkStatus), Tags: l.Tags,
 			})
@@ -90,7 +90,7 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceAPIGatewayV2, op, err)) }
 	id := aws.ToString(api.ApiId)
 	a := snapshot.V2API{
-		ARN: apigatewayARN(t.region, "/apis/"+id), Account: t.account, Region: t.region,
+		ARN: t.apigatewayARN("/apis/" + id), Account: t.account, Region: t.region,
 		ID: id, Name: aws.ToString(api.Name), ProtocolType: string(api.ProtocolType),
 		APIEndpoint: aws.ToString(api.ApiEndpoint), DisableExecuteAPIEndpoint: aws.ToBool(api.DisableExecuteApiEndpoint),
 		Tags: api.Tags,
@@ -140,7 +140,7 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 			return nil, err
 		}
 		for _, st := range page.Items {
-			a.Stages = append(a.Stages, v2Stage(t.region, id, st))
+			a.Stages = append(a.Stages, v2Stage(t, id, st))
 		}
 		return page.NextToken, nil
 	})
@@ -167,10 +167,10 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	return a
 }
 
-func v2Stage(region, apiID string, st types.Stage) snapshot.V2Stage {
+func v2Stage(t target, apiID string, st types.Stage) snapshot.V2Stage {
 	name := aws.ToString(st.StageName)
 	s := snapshot.V2Stage{
-		ARN:  apigatewayARN(region, "/apis/"+apiID+"/stages/"+name),
+		ARN:  t.apigatewayARN("/apis/" + apiID + "/stages/" + name),
 		Name: name, AutoDeploy: aws.ToBool(st.AutoDeploy), Tags: st.Tags, Variables: st.StageVariables,
 	}
 	if al := st.AccessLogSettings; al != nil {
@@ -202,7 +202,7 @@ func routeSettings(rs types.RouteSettings) snapshot.RouteSettings {
 func v2DomainName(ctx context.Context, c apigatewayv2API, t target, d types.DomainName, out *snapshot.Snapshot) snapshot.DomainName {
 	name := aws.ToString(d.DomainName)
 	dn := snapshot.DomainName{
-		ARN: apigatewayARN(t.region, "/domainnames/"+name), Account: t.account, Region: t.region,
+		ARN: t.apigatewayARN("/domainnames/" + name), Account: t.account, Region: t.region,
 		Name: name, APIType: "v2",
 		MutualTLS: d.MutualTlsAuthentication != nil && aws.ToString(d.MutualTlsAuthentication.TruststoreUri) != "",
 		Tags:      d.Tags,

@@ -37,17 +37,19 @@ const (
 // own pacing, because AWS quotas are per account and region.
 type target struct {
 	account string
-	region  string
-	cfg     aws.Config
-	pace    *pacer
-	calls   *callCounter
-	opts    Options
+	// partition (aws, aws-cn, aws-us-gov) is where ARNs are built for.
+	partition string
+	region    string
+	cfg       aws.Config
+	pace      *pacer
+	calls     *callCounter
+	opts      Options
 }
 
-func newTarget(account, region string, opts Options, calls *callCounter) target {
+func newTarget(account, partition, region string, opts Options, calls *callCounter) target {
 	cfg := opts.Config.Copy()
 	cfg.Region = region
-	return target{account: account, region: region, cfg: cfg, pace: newPacer(), calls: calls, opts: opts}
+	return target{account: account, partition: partition, region: region, cfg: cfg, pace: newPacer(), calls: calls, opts: opts}
 }
 
 // config returns the aws.Config a client of service uses: the endpoint
