@@ -171,7 +171,8 @@ func TestCollectFaults(t *testing.T) {
 				if len(got.WebACLs) != 0 {
 					t.Errorf("web ACLs collected despite denial: %d", len(got.WebACLs))
 				}
-				if len(got.RestAPIs) != 2 || len(got.LoadBalancers) != 2 || len(got.Distributions) != 2 {
+				if len(got.RestAPIs) != len(world.RestAPIs) || len(got.LoadBalancers) != len(world.LoadBalancers) ||
+					len(got.Distributions) != len(world.Distributions) {
 					t.Errorf("rest of the scan incomplete: %d apis, %d lbs, %d distributions", len(got.RestAPIs), len(got.LoadBalancers), len(got.Distributions))
 				}
 			},
@@ -247,8 +248,8 @@ func TestCollectFaults(t *testing.T) {
 						t.Errorf("resource from disabled region: %s", lb.ARN)
 					}
 				}
-				if len(got.LoadBalancers) != 2 {
-					t.Errorf("us-east-1 load balancers = %d, want 2", len(got.LoadBalancers))
+				if want := len(restrict(world, []string{"us-east-1"}).LoadBalancers); len(got.LoadBalancers) != want {
+					t.Errorf("us-east-1 load balancers = %d, want %d", len(got.LoadBalancers), want)
 				}
 			},
 		},
@@ -363,7 +364,8 @@ func filter[T any](s []T, keep func(T) bool) []T {
 
 func TestCollectHungCallTimesOut(t *testing.T) {
 	t.Parallel()
-	srv := fakeaws.New(loadWorld(t, "basic.json"), fakeaws.Options{Hang: []string{"cloudfront:ListDistributions"}})
+	world := restrict(loadWorld(t, "basic.json"), []string{"us-east-1"})
+	srv := fakeaws.New(world, fakeaws.Options{Hang: []string{"cloudfront:ListDistributions"}})
 	defer srv.Close()
 	got := collectWith(context.Background(), t, srv, "AKID", func(o *collectors.Options) {
 		o.CallTimeout = 50 * time.Millisecond
@@ -375,7 +377,7 @@ func TestCollectHungCallTimesOut(t *testing.T) {
 	if diff := cmp.Diff(want, got.Errors, cmpopts.IgnoreFields(snapshot.CollectionError{}, "Message")); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
-	if len(got.Distributions) != 0 || len(got.LoadBalancers) != 2 || got.Incomplete {
+	if len(got.Distributions) != 0 || len(got.LoadBalancers) != len(world.LoadBalancers) || got.Incomplete {
 		t.Errorf("distributions %d, load balancers %d, incomplete %v", len(got.Distributions), len(got.LoadBalancers), got.Incomplete)
 	}
 }
@@ -509,7 +511,8 @@ func TestCollectDeniedEverywhere(t *testing.T) {
 	t.Parallel()
 	// Every service but STS and ELB denies: each protocol's AccessDenied
 	// answer must decode to the code AWS sends, one error per parent list.
-	srv := fakeaws.New(loadWorld(t, "basic.json"), fakeaws.Options{Deny: []string{
+	world := restrict(loadWorld(t, "basic.json"), []string{"us-east-1"})
+	srv := fakeaws.New(world, fakeaws.Options{Deny: []string{
 		"apigateway", "apigatewayv2", "ec2", "wafv2", "lambda", "cloudfront", "shield", "cloudwatch"}})
 	defer srv.Close()
 	got := collect(t, srv, "AKID", "us-east-1")
@@ -537,7 +540,7 @@ func TestCollectDeniedEverywhere(t *testing.T) {
 	if diff := cmp.Diff(want, codes); diff != "" {
 		t.Errorf("error codes (-want +got):\n%s", diff)
 	}
-	if len(got.LoadBalancers) != 2 || len(got.TargetGroups) != 4 {
+	if len(got.LoadBalancers) != len(world.LoadBalancers) || len(got.TargetGroups) != len(world.TargetGroups) {
 		t.Errorf("ELB inventory lost: %d load balancers, %d target groups", len(got.LoadBalancers), len(got.TargetGroups))
 	}
 }
