@@ -25,6 +25,7 @@ type apigatewayv2API interface {
 	GetApiMappings(context.Context, *apigatewayv2.GetApiMappingsInput, ...func(*apigatewayv2.Options)) (*apigatewayv2.GetApiMappingsOutput, error)
 }
 
+// v2PageSize is the page size; the v2 API models MaxResults as a string.
 var v2PageSize = aws.String(strconv.Itoa(apigatewayPageSize))
 
 func collectAPIGatewayV2(ctx context.Context, t target) *snapshot.Snapshot {
@@ -97,6 +98,9 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	}
 	apiID := aws.String(id)
 
+	// Routes, integrations, stages and authorizers are separate lists in
+	// v2: there is no embed parameter as GetResources has in v1.
+
 	err := eachPage(func(token *string) (*string, error) {
 		page, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: apiID, NextToken: token, MaxResults: v2PageSize})
 		if err != nil {
@@ -154,6 +158,8 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 			return nil, err
 		}
 		for _, au := range page.Items {
+			// JWT authorizers have no URI: their issuer is configuration,
+			// not a function to invoke.
 			a.Authorizers = append(a.Authorizers, snapshot.Authorizer{
 				ID: aws.ToString(au.AuthorizerId), Name: aws.ToString(au.Name),
 				Type: string(au.AuthorizerType), URI: aws.ToString(au.AuthorizerUri),
@@ -176,6 +182,8 @@ func v2Stage(t target, apiID string, st types.Stage) snapshot.V2Stage {
 	if al := st.AccessLogSettings; al != nil {
 		s.AccessLogDestination, s.AccessLogFormat = aws.ToString(al.DestinationArn), aws.ToString(al.Format)
 	}
+	// Route settings are keyed by route key ("GET /items", "$connect") and
+	// override the defaults field by field.
 	if st.DefaultRouteSettings != nil {
 		s.DefaultRouteSettings = routeSettings(*st.DefaultRouteSettings)
 	}
@@ -207,6 +215,8 @@ func v2DomainName(ctx context.Context, c apigatewayv2API, t target, d types.Doma
 		MutualTLS: d.MutualTlsAuthentication != nil && aws.ToString(d.MutualTlsAuthentication.TruststoreUri) != "",
 		Tags:      d.Tags,
 	}
+	// A v2 domain has one configuration per endpoint; the first is the
+	// active one outside of a migration between certificates.
 	if len(d.DomainNameConfigurations) > 0 {
 		dn.EndpointType = string(d.DomainNameConfigurations[0].EndpointType)
 		dn.SecurityPolicy = string(d.DomainNameConfigurations[0].SecurityPolicy)
@@ -217,6 +227,7 @@ func v2DomainName(ctx context.Context, c apigatewayv2API, t target, d types.Doma
 			return nil, err
 		}
 		for _, m := range page.Items {
+			// An empty mapping key maps the domain's root.
 			dn.Mappings = append(dn.Mappings, snapshot.DomainMapping{
 				APIID: aws.ToString(m.ApiId), Stage: aws.ToString(m.Stage), BasePath: aws.ToString(m.ApiMappingKey),
 			})

@@ -52,6 +52,8 @@ func serveAPIGateway(s *Server, c *call, w http.ResponseWriter) *fault {
 
 	switch c.op {
 	case "GetAccount":
+		// An account that never changed its settings still answers, with
+		// API Gateway's default account-level throttle.
 		out := map[string]any{"throttleSettings": map[string]any{"burstLimit": 5000, "rateLimit": 10000.0}}
 		for _, a := range s.world.APIGatewayAccounts {
 			if a.Account == c.account && a.Region == c.region {
@@ -66,6 +68,13 @@ func serveAPIGateway(s *Server, c *call, w http.ResponseWriter) *fault {
 		api, f := findAPI()
 		if f != nil {
 			return f
+		}
+		// Methods and integrations come back only with embed=methods, so
+		// a collector that forgets it fails the round trip.
+		if !strings.Contains(c.query.Get("embed"), "methods") {
+			return list(each(api.Resources, func(r snapshot.RestResource) any {
+				return map[string]any{"id": r.ID, "path": r.Path}
+			}))
 		}
 		return list(each(api.Resources, resourceJSON))
 	case "GetStages":
@@ -105,6 +114,8 @@ func serveAPIGateway(s *Server, c *call, w http.ResponseWriter) *fault {
 		}
 		return list(links)
 	case "GetDomainNames":
+		// The v1 API lists the domains made through it; v2-only domains
+		// appear through the v2 API alone.
 		var domains []any
 		for _, d := range ofScope(c, s.world.DomainNames, func(d snapshot.DomainName) (string, string) { return d.Account, d.Region }) {
 			if d.APIType == "rest" {

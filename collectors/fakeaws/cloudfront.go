@@ -44,6 +44,8 @@ func serveCloudFront(s *Server, c *call, w http.ResponseWriter) *fault {
 	switch c.op {
 	case "ListDistributions":
 		limit, _ := strconv.Atoi(c.query.Get("MaxItems"))
+		// CloudFront pages on Marker and says IsTruncated; NextMarker is
+		// only present on a truncated page.
 		page, next := pageOf(s, dists, c.query.Get("Marker"), limit)
 		var items []node
 		for _, d := range page {
@@ -94,6 +96,8 @@ func distributionXML(d snapshot.Distribution) node {
 	for _, b := range d.CacheBehaviors {
 		behaviors = append(behaviors, cacheBehaviorXML("", b))
 	}
+	// The summary carries what the collector needs except logging, which
+	// only GetDistributionConfig returns.
 	return el("", txt("Id", d.ID), txt("ARN", d.ARN), txt("Status", "Deployed"), txt("DomainName", d.DomainName),
 		quantified("Aliases", "CNAME", strs(d.Aliases)), quantified("Origins", "Origin", origins),
 		cacheBehaviorXML("DefaultCacheBehavior", d.DefaultCacheBehavior),

@@ -15,6 +15,7 @@ const elbXMLNS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 func serveELBv2(s *Server, c *call, w http.ResponseWriter) *fault {
 	lbs := ofScope(c, s.world.LoadBalancers, func(lb snapshot.LoadBalancer) (string, string) { return lb.Account, lb.Region })
 	tgs := ofScope(c, s.world.TargetGroups, func(tg snapshot.TargetGroup) (string, string) { return tg.Account, tg.Region })
+	// Describe* page on Marker/NextMarker with a client PageSize.
 	limit, _ := strconv.Atoi(c.query.Get("PageSize"))
 	respond := func(result ...node) *fault { return writeXML(w, queryResponse(c.op, elbXMLNS, result...)) }
 	// paged answers one Marker page of items under name.
@@ -69,6 +70,8 @@ func serveELBv2(s *Server, c *call, w http.ResponseWriter) *fault {
 		}
 		return &fault{400, "ListenerNotFound", "One or more listeners not found"}
 	case "DescribeTargetGroups":
+		// Unfiltered, as the collector asks: every target group of the
+		// region, attached to a load balancer or not.
 		var out []node
 		for _, tg := range tgs {
 			out = append(out, targetGroupXML(tg))
@@ -172,6 +175,9 @@ func conditionXML(c snapshot.RuleCondition) node {
 	return n
 }
 
+// actionNodes writes actions as ELB does: a forward to one target group
+// carries both TargetGroupArn and ForwardConfig, a weighted forward only
+// ForwardConfig.
 func actionNodes(actions []snapshot.Action) []node {
 	var out []node
 	for _, a := range actions {
@@ -198,6 +204,8 @@ func actionNodes(actions []snapshot.Action) []node {
 	return out
 }
 
+// targetGroupXML omits Port and Protocol when zero, as ELB does for
+// lambda target groups.
 func targetGroupXML(tg snapshot.TargetGroup) node {
 	hc := tg.HealthCheck
 	return el("", txt("TargetGroupArn", tg.ARN), txt("TargetGroupName", tg.Name), txt("TargetType", tg.TargetType),

@@ -23,6 +23,8 @@ func serveLambda(s *Server, c *call, w http.ResponseWriter) *fault {
 	if c.op != "GetFunction" {
 		return &fault{400, "UnknownOperationException", "fakeaws: unsupported lambda request " + c.path}
 	}
+	// FunctionName may be a name, a full ARN or a qualified ARN, escaped
+	// into one path segment.
 	name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(c.path, lambdaFunctions), "/"))
 	for _, f := range ofScope(c, s.world.LambdaFunctions, func(f snapshot.LambdaFunction) (string, string) { return f.Account, f.Region }) {
 		if f.ARN != name && f.Name != name {

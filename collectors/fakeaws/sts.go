@@ -2,6 +2,8 @@ package fakeaws
 
 import "net/http"
 
+// serveSTS answers GetCallerIdentity for the account the access key maps
+// to, which is how the collector learns the account it scans.
 func serveSTS(s *Server, c *call, w http.ResponseWriter) *fault {
 	if c.op != "GetCallerIdentity" {
 		return &fault{400, "InvalidAction", "fakeaws: unsupported sts action " + c.op}
