@@ -21,6 +21,8 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	v2types "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 	agtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -113,6 +115,9 @@ func TestCollectAgainstMoto(t *testing.T) {
 	knownGaps := map[string]bool{
 		// ListResourcesForWebACL is not implemented by moto.
 		"wafv2:ListResourcesForWebACL": true,
+		// moto 5.2 routes /v2/apis/ID/authorizers but implements only the
+		// single-authorizer GET.
+		"apigatewayv2:GetAuthorizers": true,
 		// service/cloudwatch speaks RPC v2 CBOR, which moto does not route.
 		"cloudwatch:DescribeAlarms": true,
 	}
@@ -155,9 +160,30 @@ func TestCollectAgainstMoto(t *testing.T) {
 		proxy.Integration.URI != "http://internal.example.com/{proxy}":
 		t.Errorf("proxy method = %+v integration %+v", proxy, proxy.Integration)
 	}
+	var lambdaMethod *snapshot.RestMethod
+	for _, r := range api.Resources {
+		if r.Path == "/orders" && len(r.Methods) == 1 {
+			lambdaMethod = &r.Methods[0]
+		}
+	}
+	if lambdaMethod == nil || lambdaMethod.Integration == nil || lambdaMethod.Integration.Type != "AWS_PROXY" ||
+		lambdaMethod.AuthorizationType != "AWS_IAM" || !lambdaMethod.APIKeyRequired {
+		t.Errorf("lambda method = %+v", lambdaMethod)
+	}
 	if len(api.Stages) != 1 || api.Stages[0].Name != "prod" ||
 		api.Stages[0].ARN != "arn:aws:apigateway:us-east-1::/restapis/"+seeded.restAPIID+"/stages/prod" {
 		t.Errorf("stages = %+v", api.Stages)
+	}
+
+	// The HTTP API with its route, integration and auto-deployed stage.
+	if len(got.V2APIs) != 1 {
+		t.Fatalf("v2 APIs = %d, want 1", len(got.V2APIs))
+	}
+	v2 := got.V2APIs[0]
+	if v2.ID != seeded.httpAPIID || v2.ProtocolType != "HTTP" || len(v2.Routes) != 1 || len(v2.Integrations) != 1 ||
+		len(v2.Stages) != 1 || !v2.Stages[0].AutoDeploy || v2.Routes[0].Target != "integrations/"+v2.Integrations[0].ID ||
+		v2.Integrations[0].URI != seeded.functionARN {
+		t.Errorf("v2 API = %+v", v2)
 	}
 
 	// The ALB with its listener, rule (plus the default rule) and target groups.
@@ -196,7 +222,8 @@ func TestCollectAgainstMoto(t *testing.T) {
 		t.Errorf("lambda target group = %+v", tg)
 	}
 
-	// The Lambda function is read because the target group routes to it.
+	// The Lambda function is read once, though a target group, a REST
+	// integration and an HTTP API integration all route to it.
 	if len(got.LambdaFunctions) != 1 {
 		t.Fatalf("lambda functions = %+v, want the one behind the target group", got.LambdaFunctions)
 	}
@@ -216,13 +243,13 @@ func TestCollectAgainstMoto(t *testing.T) {
 	if acl.Tags["owner"] != "security" {
 		t.Errorf("web ACL tags = %v", acl.Tags)
 	}
-	if got.Calls["sts:GetCallerIdentity"] != 1 || got.Calls["apigateway:GetResources"] != 1 {
+	if got.Calls["sts:GetCallerIdentity"] != 1 || got.Calls["apigateway:GetResources"] != 1 || got.Calls["lambda:GetFunction"] != 1 {
 		t.Errorf("calls = %v", got.Calls)
 	}
 }
 
 type motoSeed struct {
-	restAPIID, lbARN, lambdaTGARN, functionARN string
+	restAPIID, httpAPIID, lbARN, lambdaTGARN, functionARN string
 }
 
 // seedMoto creates, through the SDK, the account the test collects.
@@ -252,8 +279,6 @@ func seedMoto(ctx context.Context, t *testing.T, cfg aws.Config, endpoint string
 		HttpMethod: aws.String("ANY"), Type: agtypes.IntegrationTypeHttpProxy, IntegrationHttpMethod: aws.String("ANY"),
 		Uri: aws.String("http://internal.example.com/{proxy}")})
 	must("proxy integration", err)
-	_, err = ag.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")})
-	must("deployment", err)
 
 	// Network for the ALB.
 	e := ec2.NewFromConfig(cfg)
@@ -284,6 +309,36 @@ func seedMoto(ctx context.Context, t *testing.T, cfg aws.Config, endpoint string
 	})
 	must("lambda function", err)
 	s.functionARN = aws.ToString(fn.FunctionArn)
+
+	// A Lambda proxy method on the REST API, then the deployment.
+	orders, err := ag.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: api.RootResourceId,
+		PathPart: aws.String("orders")})
+	must("orders resource", err)
+	_, err = ag.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: orders.Id,
+		HttpMethod: aws.String("GET"), AuthorizationType: aws.String("AWS_IAM"), ApiKeyRequired: true})
+	must("orders method", err)
+	_, err = ag.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: orders.Id,
+		HttpMethod: aws.String("GET"), Type: agtypes.IntegrationTypeAwsProxy, IntegrationHttpMethod: aws.String("POST"),
+		Uri: aws.String("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + s.functionARN + "/invocations")})
+	must("orders integration", err)
+	_, err = ag.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("prod")})
+	must("deployment", err)
+
+	// An HTTP API whose default route proxies to the same function.
+	v2 := apigatewayv2.NewFromConfig(cfg)
+	httpAPI, err := v2.CreateApi(ctx, &apigatewayv2.CreateApiInput{Name: aws.String("mobile"), ProtocolType: v2types.ProtocolTypeHttp})
+	must("http api", err)
+	s.httpAPIID = aws.ToString(httpAPI.ApiId)
+	integ, err := v2.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: httpAPI.ApiId,
+		IntegrationType: v2types.IntegrationTypeAwsProxy, IntegrationUri: aws.String(s.functionARN),
+		PayloadFormatVersion: aws.String("2.0")})
+	must("http integration", err)
+	_, err = v2.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: httpAPI.ApiId, RouteKey: aws.String("$default"),
+		Target: aws.String("integrations/" + aws.ToString(integ.IntegrationId))})
+	must("http route", err)
+	_, err = v2.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: httpAPI.ApiId, StageName: aws.String("$default"),
+		AutoDeploy: aws.Bool(true)})
+	must("http stage", err)
 
 	// ALB, target groups (one of them lambda), listener and a rule.
 	lbc := elb.NewFromConfig(cfg)
