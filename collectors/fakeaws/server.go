@@ -213,7 +213,12 @@ func (s *Server) decode(r *http.Request) (*call, error) {
 // parameter, or the REST path.
 func operation(c *call) string {
 	if t := c.r.Header.Get("X-Amz-Target"); t != "" {
-		_, op, _ := strings.Cut(t, ".")
+		// JSON protocols name the operation as "ServiceVersion.Operation";
+		// a target meant for another service is an unknown operation.
+		prefix, op, _ := strings.Cut(t, ".")
+		if prefix != jsonTargetPrefix[c.service] {
+			return ""
+		}
 		return op
 	}
 	if a := c.query.Get("Action"); a != "" {
@@ -320,6 +325,9 @@ var (
 		notEnabled: fault{401, "AuthFailure", "AWS was not able to validate the provided access credentials"},
 	}
 )
+
+// jsonTargetPrefix is the X-Amz-Target prefix of the JSON services.
+var jsonTargetPrefix = map[string]string{"wafv2": "AWSWAF_20190729", "shield": "AWSShield_20160616"}
 
 // handlers is every service the fake speaks, keyed by gatewatch service key.
 var handlers = map[string]*service{
