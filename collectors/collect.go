@@ -5,6 +5,7 @@
 package collectors
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -53,7 +54,9 @@ type Options struct {
 	// Concurrency bounds how many account-region targets run at once;
 	// 4 when zero.
 	Concurrency int
-	// MaxAttempts is the retryer's attempt limit per call; 5 when zero.
+	// MaxAttempts is the retryer's attempt limit per call; when zero,
+	// Config.RetryMaxAttempts or else 5. The retry mode (standard or
+	// adaptive) is Config.RetryMode.
 	MaxAttempts int
 	// MaxBackoff caps the retryer's delay between attempts; the SDK
 	// default (20 s) when zero. Tests lower it.
@@ -289,7 +292,7 @@ func withDefaults(opts Options) Options {
 		opts.Concurrency = 4
 	}
 	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = 5
+		opts.MaxAttempts = cmp.Or(opts.Config.RetryMaxAttempts, 5)
 	}
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = time.Minute

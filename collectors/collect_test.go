@@ -544,3 +544,16 @@ func TestCollectDeniedEverywhere(t *testing.T) {
 		t.Errorf("ELB inventory lost: %d load balancers, %d target groups", len(got.LoadBalancers), len(got.TargetGroups))
 	}
 }
+
+func TestCollectAdaptiveRetryMode(t *testing.T) {
+	t.Parallel()
+	world := loadWorld(t, "basic.json")
+	srv := fakeaws.New(world, fakeaws.Options{Throttle: map[string]int{"apigateway:GetRestApis": 2}})
+	defer srv.Close()
+	got := collectWith(context.Background(), t, srv, "AKID", func(o *collectors.Options) {
+		o.Config.RetryMode = aws.RetryModeAdaptive
+	}, "us-east-1", "eu-west-1")
+	if diff := cmp.Diff(world, got, inventory); diff != "" {
+		t.Errorf("adaptive retries lost data (-world +collected):\n%s", diff)
+	}
+}

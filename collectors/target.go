@@ -59,14 +59,25 @@ func (t target) config(service string) aws.Config {
 	if t.opts.EndpointURL != "" {
 		cfg.BaseEndpoint = aws.String(t.opts.EndpointURL)
 	}
+	// The retry mode comes from the caller's configuration (AWS_RETRY_MODE,
+	// retry_mode in the profile): standard by default; adaptive adds a
+	// client-side rate that drops after throttles, which helps when other
+	// tools of the account spend the same quota as this scan.
 	maxAttempts, maxBackoff := t.opts.MaxAttempts, t.opts.MaxBackoff
+	standard := func(o *retry.StandardOptions) {
+		o.MaxAttempts = maxAttempts
+		if maxBackoff > 0 {
+			o.MaxBackoff = maxBackoff
+		}
+	}
+	adaptive := t.cfg.RetryMode == aws.RetryModeAdaptive
 	cfg.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = maxAttempts
-			if maxBackoff > 0 {
-				o.MaxBackoff = maxBackoff
-			}
-		})
+		if adaptive {
+			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+				o.StandardOptions = append(o.StandardOptions, standard)
+			})
+		}
+		return retry.NewStandard(standard)
 	}
 	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
 		// Inside the retry loop, so that every attempt is paced and counted:
