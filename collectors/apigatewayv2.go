@@ -2,7 +2,6 @@ package collectors
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
@@ -26,7 +25,7 @@ type apigatewayv2API interface {
 }
 
 // v2PageSize is the page size; the v2 API models MaxResults as a string.
-var v2PageSize = aws.String(strconv.Itoa(apigatewayPageSize))
+const v2PageSize = "500"
 
 func collectAPIGatewayV2(ctx context.Context, t target) *snapshot.Snapshot {
 	return apigatewayv2Inventory(ctx, apigatewayv2.NewFromConfig(t.config(serviceAPIGatewayV2)), t)
@@ -39,7 +38,7 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceAPIGatewayV2, op, err)) }
 
 	err := eachPage(func(token *string) (*string, error) {
-		page, err := c.GetApis(ctx, &apigatewayv2.GetApisInput{NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetApis(ctx, &apigatewayv2.GetApisInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -53,7 +52,7 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 	}
 
 	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetVpcLinks(ctx, &apigatewayv2.GetVpcLinksInput{NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetVpcLinks(ctx, &apigatewayv2.GetVpcLinksInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +71,7 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 	}
 
 	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetDomainNames(ctx, &apigatewayv2.GetDomainNamesInput{NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetDomainNames(ctx, &apigatewayv2.GetDomainNamesInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +101,7 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	// v2: there is no embed parameter as GetResources has in v1.
 
 	err := eachPage(func(token *string) (*string, error) {
-		page, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: apiID, NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +119,7 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	}
 
 	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: apiID, NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +138,7 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	}
 
 	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: apiID, NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +152,7 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	}
 
 	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetAuthorizers(ctx, &apigatewayv2.GetAuthorizersInput{ApiId: apiID, NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetAuthorizers(ctx, &apigatewayv2.GetAuthorizersInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +221,7 @@ func v2DomainName(ctx context.Context, c apigatewayv2API, t target, d types.Doma
 		dn.SecurityPolicy = string(d.DomainNameConfigurations[0].SecurityPolicy)
 	}
 	err := eachPage(func(token *string) (*string, error) {
-		page, err := c.GetApiMappings(ctx, &apigatewayv2.GetApiMappingsInput{DomainName: aws.String(name), NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetApiMappings(ctx, &apigatewayv2.GetApiMappingsInput{DomainName: aws.String(name), NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
