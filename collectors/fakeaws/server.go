@@ -53,6 +53,14 @@ type Options struct {
 	// account-region; a request that finds a bucket of its quotas empty gets
 	// the service's throttling error, as AWS answers a client over quota.
 	Quotas []Quota
+	// DenyAssumeRole lists accounts whose roles refuse sts:AssumeRole.
+	DenyAssumeRole []string
+	// ExternalID is the external ID every role's trust policy requires;
+	// empty requires none.
+	ExternalID string
+	// Organization, when set, answers account discovery; without it
+	// Organizations answers that the account is in no organization.
+	Organization *Organization
 }
 
 // Quota is an API rate quota: a token bucket of Burst tokens refilled at
@@ -94,12 +102,15 @@ type Server struct {
 	throttle map[string]int
 	// throttled counts throttling answers, injected and quota alike.
 	throttled int
+	// assumed maps the access keys AssumeRole handed out to their account.
+	assumed map[string]string
+	hung    chan string
 }
 
 // New starts a server for world on a loopback port. Close it when done.
 func New(world *snapshot.Snapshot, opts Options) *Server {
 	s := &Server{world: world, opts: opts, calls: map[string]int{}, buckets: map[string]*rate.Limiter{},
-		throttle: maps.Clone(opts.Throttle)}
+		throttle: maps.Clone(opts.Throttle), assumed: map[string]string{}, hung: make(chan string, 1024)}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
@@ -123,6 +134,10 @@ func (s *Server) Throttled() int {
 	defer s.mu.Unlock()
 	return s.throttled
 }
+
+// Hung receives the "service:Operation" of each request the Hang option
+// holds, when it starts hanging: tests interrupt a scan at that moment.
+func (s *Server) Hung() <-chan string { return s.hung }
 
 // call is one decoded request.
 type call struct {
@@ -157,7 +172,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls[c.service+":"+c.op]++
 	s.mu.Unlock()
-	if slices.Contains(s.opts.Hang, c.service+":"+c.op) {
+	if key := c.service + ":" + c.op; slices.Contains(s.opts.Hang, key) {
+		select {
+		case s.hung <- key:
+		default:
+		}
 		<-r.Context().Done()
 		return
 	}
@@ -235,6 +254,12 @@ func operation(c *call) string {
 
 func (s *Server) accountFor(key string) string {
 	if a, ok := s.opts.Accounts[key]; ok {
+		return a
+	}
+	s.mu.Lock()
+	a, ok := s.assumed[key]
+	s.mu.Unlock()
+	if ok {
 		return a
 	}
 	if len(s.world.Scope.Accounts) > 0 {
@@ -327,7 +352,8 @@ var (
 )
 
 // jsonTargetPrefix is the X-Amz-Target prefix of the JSON services.
-var jsonTargetPrefix = map[string]string{"wafv2": "AWSWAF_20190729", "shield": "AWSShield_20160616"}
+var jsonTargetPrefix = map[string]string{"wafv2": "AWSWAF_20190729", "shield": "AWSShield_20160616",
+	"organizations": "AWSOrganizationsV20161128"}
 
 // handlers is every service the fake speaks, keyed by gatewatch service key.
 var handlers = map[string]*service{
@@ -339,6 +365,7 @@ var handlers = map[string]*service{
 	"ec2":                    {nil, serveEC2, ec2Error, ec2Faults},
 	"wafv2":                  {nil, serveWAFv2, jsonError, jsonFaults},
 	"shield":                 {nil, serveShield, jsonError, jsonFaults},
+	"organizations":          {nil, serveOrganizations, jsonError, jsonFaults},
 	"cloudfront":             {cloudfrontRoute, serveCloudFront, queryError, queryFaults},
 	// CloudWatch speaks CBOR now but keeps its query-era error codes.
 	"cloudwatch": {nil, serveCloudWatch, cborError, queryFaults},
