@@ -240,8 +240,8 @@ func TestCollectOrganizationNotAllowed(t *testing.T) {
 
 // TestCollectCanceledMarksEveryUnfinishedTarget interrupts a three-account
 // scan while a load balancer call hangs: every account-region is then
-// either marked Canceled or (for an account whose role was being assumed)
-// carries the canceled AssumeRole, so the snapshot says what is missing.
+// marked Canceled, whether it was running, waiting for a slot, or in an
+// account whose role was still being assumed.
 func TestCollectCanceledMarksEveryUnfinishedTarget(t *testing.T) {
 	t.Parallel()
 	srv := fakeaws.New(orgWorld(t), fakeaws.Options{ExternalID: "xid-42",
@@ -265,9 +265,6 @@ func TestCollectCanceledMarksEveryUnfinishedTarget(t *testing.T) {
 	for _, e := range got.Errors {
 		if e.Code != "Canceled" {
 			t.Errorf("unexpected error %+v", e)
-		}
-		if e.Operation == "AssumeRole" {
-			marked[e.Account+" us-east-1"], marked[e.Account+" eu-west-1"] = true, true
 		}
 		if e.Operation == "Collect" {
 			marked[e.Account+" "+e.Region] = true

@@ -175,6 +175,13 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 	acct, ce := accountConfig(ctx, c.opts, home, stsc, ref)
 	if ce != nil {
 		out.Errors = append(out.Errors, *ce)
+		if ctx.Err() != nil {
+			// Interrupted before the account was reached: each of its
+			// account-regions is a gap like any other unfinished one.
+			for _, r := range append([]string{"global"}, regions...) {
+				out.Errors = append(out.Errors, interrupted(ref.id, r, "all"))
+			}
+		}
 		return out, nil
 	}
 	if slices.Contains(c.opts.Regions, AllRegions) && acct.id != home.account {
