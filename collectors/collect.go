@@ -299,6 +299,11 @@ func collectRegion(ctx context.Context, t target) *snapshot.Snapshot {
 	}
 	wg.Wait()
 	dedupeDomainNames(out)
+	// Metrics are read for the stages and load balancers just collected.
+	t.progress(serviceCloudWatch, false, 0)
+	part := collectMetrics(ctx, t, out)
+	t.progress(serviceCloudWatch, true, len(part.Errors))
+	merge(out, part)
 	return out
 }
 

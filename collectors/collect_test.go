@@ -555,6 +555,7 @@ func TestCollectDeniedEverywhere(t *testing.T) {
 		"cloudfront:ListDistributions": "AccessDenied",
 		"shield:DescribeSubscription":  "AccessDeniedException",
 		"cloudwatch:DescribeAlarms":    "AccessDenied",
+		"cloudwatch:GetMetricData":     "AccessDenied",
 	}
 	if diff := cmp.Diff(want, codes); diff != "" {
 		t.Errorf("error codes (-want +got):\n%s", diff)
