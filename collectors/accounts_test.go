@@ -287,3 +287,34 @@ func sum(m map[string]int) int {
 	}
 	return n
 }
+
+// TestCollectMakesTheFewestCalls: with nothing throttled, the collector
+// makes exactly the calls fakeaws.MinimumCalls says the world needs at
+// AWS's largest pages, in one account and in three.
+func TestCollectMakesTheFewestCalls(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		world    *snapshot.Snapshot
+		accounts []string
+	}{
+		{"one account", loadWorld(t, "basic.json"), nil},
+		{"three accounts", orgWorld(t), []string{caller, member2, member3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fakeaws.New(tc.world, fakeaws.Options{ExternalID: "xid-42"})
+			defer srv.Close()
+			got := collectWith(context.Background(), t, srv, "AKID", withAccounts(tc.accounts...), tc.world.Scope.Regions...)
+			want := map[string]int{}
+			for _, calls := range fakeaws.MinimumCalls(tc.world, caller, "us-east-1") {
+				for k, n := range calls {
+					want[k] += n
+				}
+			}
+			if diff := cmp.Diff(want, got.Calls); diff != "" {
+				t.Errorf("calls (-minimum +made):\n%s", diff)
+			}
+		})
+	}
+}

@@ -74,16 +74,21 @@ type Quota struct {
 	Burst int
 }
 
-// AWSQuotas are the published per account-region quotas of the control
-// planes gatewatch reads (API Gateway: 10 requests/s, burst 40, across v1
-// and v2, plus GetResources at 5 per 2 s; ELB Describe*: bucket 40,
-// refill 10/s; EC2 non-mutating actions: bucket 100, refill 20/s).
+// AWSQuotas are the published per account-region quotas of the APIs
+// gatewatch reads (API Gateway: 10 requests/s, burst 40, across v1 and v2,
+// plus GetResources at 5 per 2 s; ELB Describe*: bucket 40, refill 10/s;
+// EC2 non-mutating actions: bucket 100, refill 20/s; CloudWatch
+// DescribeAlarms 9/s and GetMetricData 50/s; Lambda GetFunction 100/s).
+// Where AWS states a rate without a burst, the burst is one second's worth.
 func AWSQuotas() []Quota {
 	return []Quota{
 		{Name: "apigateway-control-plane", Match: []string{"apigateway", "apigatewayv2"}, Rate: 10, Burst: 40},
 		{Name: "apigateway-get-resources", Match: []string{"apigateway:GetResources"}, Rate: 2.5, Burst: 5},
 		{Name: "elb-describe", Match: []string{"elasticloadbalancingv2"}, Rate: 10, Burst: 40},
 		{Name: "ec2-non-mutating", Match: []string{"ec2"}, Rate: 20, Burst: 100},
+		{Name: "cloudwatch-describe-alarms", Match: []string{"cloudwatch:DescribeAlarms"}, Rate: 9, Burst: 9},
+		{Name: "cloudwatch-get-metric-data", Match: []string{"cloudwatch:GetMetricData"}, Rate: 50, Burst: 50},
+		{Name: "lambda-get-function", Match: []string{"lambda:GetFunction"}, Rate: 100, Burst: 100},
 	}
 }
 
