@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -100,6 +101,9 @@ func RoleARN(template, partition, accountID string) string {
 func assumeRole(ctx context.Context, c stscreds.AssumeRoleAPIClient, base aws.Config, roleARN, externalID string) (aws.Config, error) {
 	provider := stscreds.NewAssumeRoleProvider(c, roleARN, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = RoleSessionName
+		// An hour, the longest every role allows (and the cap for role
+		// chaining); the cache renews the session before it ends.
+		o.Duration = time.Hour
 		if externalID != "" {
 			o.ExternalID = aws.String(externalID)
 		}

@@ -123,7 +123,8 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 
-	c := &collection{opts: opts, calls: calls, sem: semaphore.NewWeighted(int64(opts.Concurrency))}
+	c := &collection{opts: opts, calls: calls, sem: semaphore.NewWeighted(int64(opts.Concurrency)),
+		accounts: semaphore.NewWeighted(int64(opts.Concurrency))}
 	parts := make([]*snapshot.Snapshot, len(refs))
 	scanned := make([][]string, len(refs))
 	var wg sync.WaitGroup
@@ -163,6 +164,11 @@ type collection struct {
 	// accounts: each has its own quotas, so the bound is about this
 	// process's resources, not AWS's.
 	sem *semaphore.Weighted
+	// accounts bounds the accounts in progress by the same number, so a
+	// role is assumed shortly before its account is scanned rather than
+	// all at the start of a long scan. Every account in progress has a
+	// unit running or waiting, so this never leaves a unit slot idle.
+	accounts *semaphore.Weighted
 }
 
 // account collects one account: its credentials, its regions (each
@@ -172,15 +178,23 @@ type collection struct {
 // covered.
 func (c *collection) account(ctx context.Context, home target, stsc *sts.Client, ref accountRef, regions []string) (*snapshot.Snapshot, []string) {
 	out := &snapshot.Snapshot{}
+	// Interrupted before the account was reached: each of its
+	// account-regions is a gap like any other unfinished one.
+	unreached := func() {
+		for _, r := range append([]string{"global"}, regions...) {
+			out.Errors = append(out.Errors, interrupted(ref.id, r, "all"))
+		}
+	}
+	if err := c.accounts.Acquire(ctx, 1); err != nil {
+		unreached()
+		return out, nil
+	}
+	defer c.accounts.Release(1)
 	acct, ce := accountConfig(ctx, c.opts, home, stsc, ref)
 	if ce != nil {
 		out.Errors = append(out.Errors, *ce)
 		if ctx.Err() != nil {
-			// Interrupted before the account was reached: each of its
-			// account-regions is a gap like any other unfinished one.
-			for _, r := range append([]string{"global"}, regions...) {
-				out.Errors = append(out.Errors, interrupted(ref.id, r, "all"))
-			}
+			unreached()
 		}
 		return out, nil
 	}
