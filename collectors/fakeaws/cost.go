@@ -254,5 +254,9 @@ func referencedFunctions(world *snapshot.Snapshot, account string) []string {
 		p := strings.Split(a, ":")
 		return len(p) < 7 || p[0] != "arn" || p[2] != "lambda" || p[4] != account || p[5] != "function" || strings.Contains(a, "$")
 	})
+	// One GetFunction per function, whatever version or alias routes to it.
+	for i, a := range arns {
+		arns[i] = strings.Join(strings.Split(a, ":")[:7], ":")
+	}
 	return slices.Compact(slices.Sorted(slices.Values(arns)))
 }
