@@ -64,6 +64,77 @@ apis_in_usage_plans contains sprintf("%s/%s/%s", [p.account, p.region, s.api_id]
 	some s in p.api_stages
 }
 
+# API key "account/region/id" -> REST API, for joins by API ID (usage
+# plans, custom domain mappings and VPC links name APIs by ID only).
+rest_apis_by_key := {api_key(api): api | some api in input.rest_apis}
+
+v2_apis_by_key := {api_key(api): api | some api in input.v2_apis}
+
+# Host name (lower case) -> REST API, for the execute-api host names.
+rest_apis_by_execute_domain := {execute_api_domain(api): api | some api in input.rest_apis}
+
+# Custom domain (lower case) -> ARNs of the REST stages mapped under it.
+rest_stages_by_custom_domain[lower(dn.name)] contains stage.arn if {
+	some dn in input.domain_names
+	some m in dn.mappings
+	api := rest_apis_by_key[sprintf("%s/%s/%s", [dn.account, dn.region, m.api_id])]
+	some stage in api.stages
+	stage.name == m.stage
+}
+
+# Load balancer ARN -> target groups that route to it.
+target_groups_by_lb[arn] contains tg if {
+	some tg in input.target_groups
+	some arn in tg.load_balancer_arns
+}
+
+security_groups_by_id := {sg.id: sg | some sg in input.security_groups}
+
+# ARNs of resources with a Shield Advanced protection.
+shield_protected := {p.resource_arn | some p in input.shield_protections}
+
+# Usage plans covering each API stage ("account/region/api-id/stage"),
+# with the throttles that apply to its keys.
+usage_plans_for[sprintf("%s/%s/%s/%s", [p.account, p.region, s.api_id, s.stage])] contains plan if {
+	some p in input.usage_plans
+	some s in p.api_stages
+	plan := {
+		"name": p.name,
+		"throttle": object.get(p, "throttle", null),
+		"method_throttles": object.get(s, "throttle", {}),
+	}
+}
+
+# CloudWatch metrics an alarm can watch, by what they tell: 5xx errors or
+# latency.
+alarm_metric_kinds := {
+	"AWS/ApiGateway": {
+		"5XXError": "errors", "5xx": "errors", "IntegrationError": "errors", "ExecutionError": "errors",
+		"Latency": "latency", "IntegrationLatency": "latency",
+	},
+	"AWS/ApplicationELB": {
+		"HTTPCode_ELB_5XX_Count": "errors", "HTTPCode_Target_5XX_Count": "errors",
+		"TargetResponseTime": "latency",
+	},
+}
+
+# "account/region/namespace/Dimension=value/stage" -> kinds of alarmed
+# metrics. The resource dimension is ApiName (REST), ApiId (v2) or
+# LoadBalancer (app/NAME/ID); stage is the Stage dimension or "*" for an
+# alarm over every stage.
+alarm_kinds[key] contains kind if {
+	some a in input.alarms
+	some m in a.metrics
+	kind := alarm_metric_kinds[m.namespace][m.name]
+	dims := object.get(m, "dimensions", {})
+	some name, value in dims
+	name in {"ApiName", "ApiId", "LoadBalancer"}
+	key := sprintf("%s/%s/%s/%s=%s/%s", [a.account, a.region, m.namespace, name, value, object.get(dims, "Stage", "*")])
+}
+
+# Resource ARN -> its metric summaries.
+metrics_by_resource[m.resource] contains m if some m in input.metrics
+
 # --- predicates ------------------------------------------------------------
 
 # The default execute-api host name of an API Gateway API.
@@ -85,6 +156,37 @@ fronting_distributions(domains) := {d |
 	some domain in domains
 	some d in distributions_by_origin[lower(domain)]
 }
+
+# The account/region/id key API indexes use.
+api_key(api) := sprintf("%s/%s/%s", [api.account, api.region, api.id])
+
+# Alarmed metric kinds ("errors", "latency") of an API stage: alarms on the
+# stage and alarms on the whole API.
+stage_alarm_kinds(api, dimension, value, stage_name) := object.get(alarm_kinds, sprintf("%s/%s/AWS/ApiGateway/%s=%s/%s", [api.account, api.region, dimension, value, stage_name]), set()) | object.get(alarm_kinds, sprintf("%s/%s/AWS/ApiGateway/%s=%s/*", [api.account, api.region, dimension, value]), set())
+
+# The summaries of one metric of a resource: the same name and statistic
+# may come at several periods, so callers aggregate.
+metric_values(resource, namespace, name, statistic) := [m.value |
+	some m in object.get(metrics_by_resource, resource, set())
+	m.namespace == namespace
+	m.name == name
+	m.statistic == statistic
+]
+
+# The LoadBalancer dimension CloudWatch uses for an ALB: app/NAME/ID.
+alb_dimension(lb) := split(lb.arn, ":loadbalancer/")[1]
+
+# A load balancer attribute (AWS returns them all as strings), or def.
+lb_attribute(lb, key, def) := object.get(object.get(lb, "attributes", {}), key, def)
+
+# A tag's value by case-insensitive key; undefined when absent.
+tag_value(tags, key) := v if {
+	some k, v in tags
+	lower(k) == lower(key)
+}
+
+# True when the resource's tags say it is high-value (config.high_value_tag).
+tagged_true(tags, key) if lower(trim_space(tag_value(tags, key))) == "true"
 
 has_web_acl(arn) if count(object.get(web_acls_for, arn, set())) > 0
 
