@@ -55,7 +55,7 @@ deny contains result if {
 	not policy in {p | some p in lib.config.recommended_ssl_policies}
 	result := {
 		"resource": l.arn,
-		"message": sprintf("%s listener %s:%d of %s uses security policy %s, not a recommended TLS 1.3 policy", [l.protocol, l.protocol, l.port, lb.name, policy]),
+		"message": sprintf("listener %s:%d of %s uses security policy %s, not a recommended TLS 1.3 policy", [l.protocol, l.port, lb.name, policy]),
 		"evidence": {"protocol": l.protocol, "port": l.port, "ssl_policy": policy},
 	}
 }
