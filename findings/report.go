@@ -34,6 +34,10 @@ type Report struct {
 	Rules []Rule `json:"-"`
 	// Snapshot is the evaluated inventory, for writers that draw topology.
 	Snapshot *snapshot.Snapshot `json:"-"`
+	// Warn, when set, receives non-fatal problems met while writing, such
+	// as SARIF output cut to fit GitHub's ingestion limits. Writers never
+	// change the report, so warnings go here rather than into it.
+	Warn func(msg string) `json:"-"`
 }
 
 // Summary counts findings. Suppressed findings are counted apart and not

@@ -83,6 +83,8 @@ func describeJSONError(data []byte, err error) string {
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
 	switch {
+	case errors.As(err, &syntaxErr) && syntaxErr.Offset >= int64(len(bytes.TrimRight(data, " \t\r\n"))):
+		return "invalid JSON: unexpected end of file (is it truncated?)"
 	case errors.As(err, &syntaxErr):
 		return fmt.Sprintf("%s: invalid JSON: %s", position(data, syntaxErr.Offset), syntaxErr.Error())
 	case errors.As(err, &typeErr):
@@ -90,7 +92,10 @@ func describeJSONError(data []byte, err error) string {
 		if field == "" {
 			field = "top level"
 		}
-		return fmt.Sprintf("%s: field %s: expected %s, got JSON %s", position(data, typeErr.Offset), field, typeErr.Type, typeErr.Value)
+		// The offset of a type error lands somewhere in the value; the line
+		// is exact, a column would be misleading.
+		line, _, _ := strings.Cut(position(data, typeErr.Offset), ",")
+		return fmt.Sprintf("%s: field %s: expected %s, got JSON %s", line, field, typeErr.Type, typeErr.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "invalid JSON: unexpected end of file"
 	}
@@ -99,8 +104,13 @@ func describeJSONError(data []byte, err error) string {
 	return strings.TrimPrefix(msg, "json: ")
 }
 
-// position converts a byte offset into "line L, column C".
+// position converts a decoder offset into "line L, column C". encoding/json
+// offsets count the bytes read, one past the character at fault.
 func position(data []byte, offset int64) string {
+	offset--
+	if offset < 0 {
+		offset = 0
+	}
 	if offset > int64(len(data)) {
 		offset = int64(len(data))
 	}

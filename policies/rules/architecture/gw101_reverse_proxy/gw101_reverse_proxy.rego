@@ -34,12 +34,18 @@ internal_target(integration) := "vpc-link" if {
 	lib.target_load_balancer(integration.uri).scheme == "internal"
 }
 
-target_name(integration) := lb.name if {
+# A readable name for the backend: the load balancer behind the URI, the
+# load balancers a REST VPC link targets, or the URI itself.
+target_name(api, integration) := lb.name if {
 	lb := lib.target_load_balancer(integration.uri)
+} else := name if {
+	integration.connection_type == "VPC_LINK"
+	link := lib.vpc_links_by_id[sprintf("%s/%s/%s", [api.account, api.region, integration.connection_id])]
+	name := sprintf("%s via VPC link %s", [concat(", ", sort([object.get(lib.load_balancers_by_arn, arn, {"name": arn}).name | some arn in link.target_arns])), link.name])
 } else := integration.uri
 
 rest_passthrough(api) := {sprintf("%s %s", [m.http_method, r.path]): {
-	"target": target_name(m.integration),
+	"target": target_name(api, m.integration),
 	"via": internal_target(m.integration),
 } |
 	some r in api.resources
@@ -79,7 +85,7 @@ deny contains result if {
 	some api in input.v2_apis
 	api.protocol_type == "HTTP"
 	integrations := v2_passthrough_integrations(api)
-	routes := {r.route_key: target_name(integrations[id]) |
+	routes := {r.route_key: target_name(api, integrations[id]) |
 		some r in api.routes
 		r.authorization_type == "NONE"
 		not r.api_key_required

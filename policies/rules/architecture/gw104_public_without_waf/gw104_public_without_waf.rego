@@ -1,7 +1,8 @@
 # METADATA
 # title: Public entry point without a WAF web ACL
 # description: |
-#   An internet-facing ALB or a public API stage has no AWS WAF web ACL, and
+#   An internet-facing ALB (whose security groups admit the internet) or a
+#   public API stage has no AWS WAF web ACL, and
 #   no CloudFront distribution with a web ACL fronts it. Nothing then filters
 #   injection attempts, bad bots or request floods before they reach the
 #   backend. HTTP and WebSocket APIs cannot carry a web ACL at all; the only
@@ -29,7 +30,7 @@ import rego.v1
 
 deny contains result if {
 	some lb in input.load_balancers
-	lib.internet_facing_alb(lb)
+	lib.internet_reachable_alb(lb)
 	not lib.has_web_acl(lb.arn)
 	domains := {lb.dns_name}
 	not lib.fronted_by_waf_distribution(domains)

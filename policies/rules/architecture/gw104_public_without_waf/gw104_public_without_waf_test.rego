@@ -89,3 +89,22 @@ test_quiet_on_http_api_behind_cloudfront_custom_domain if {
 	results := rule.deny with input as {"v2_apis": [http_api(true)], "web_acls": [], "cloudfront_distributions": [dist], "domain_names": [domain]}
 	count(results) == 0
 }
+
+sg(cidr) := {"account": "111122223333", "region": "eu-west-1", "id": "sg-1", "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidrs": [cidr]}]}
+
+reachable_alb := object.union(alb("internet-facing"), {"account": "111122223333", "region": "eu-west-1", "security_groups": ["sg-1"]})
+
+test_quiet_on_internet_facing_alb_open_only_to_private_ranges if {
+	results := rule.deny with input as {"load_balancers": [reachable_alb], "security_groups": [sg("10.0.0.0/8")], "web_acls": [], "cloudfront_distributions": []}
+	count(results) == 0
+}
+
+test_fires_on_alb_open_to_the_internet if {
+	results := rule.deny with input as {"load_balancers": [reachable_alb], "security_groups": [sg("0.0.0.0/0")], "web_acls": [], "cloudfront_distributions": []}
+	count(results) == 1
+}
+
+test_fires_when_security_group_is_not_in_the_snapshot if {
+	results := rule.deny with input as {"load_balancers": [reachable_alb], "security_groups": [], "web_acls": [], "cloudfront_distributions": []}
+	count(results) == 1
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, documented in the README; schedulers act on them.
+const (
+	exitOK         = 0 // no finding at or above --fail-on, full coverage
+	exitFindings   = 1 // a finding at or above --fail-on
+	exitUsage      = 2 // bad flags, configuration, snapshot or rule
+	exitIncomplete = 3 // coverage has gaps and no finding reached --fail-on
+)
+
+// exitError carries an exit code out of a command. err may be nil when
+// the code alone says it all (findings were reported).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// inputError marks a problem with what the user gave: flags, files,
+// configuration, rules. It exits 2.
+func inputError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// app holds what every command writes to; commands never touch os.Std*.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+	// logLevel is bound to the persistent --log-level flag.
+	logLevel string
+}
+
+// run executes one gatewatch invocation and returns its exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRootCommand(a)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "gatewatch: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Anything else comes from cobra's own parsing: unknown command or
+	// flag, wrong number of arguments.
+	fmt.Fprintf(stderr, "gatewatch: %v\nRun 'gatewatch --help' for usage.\n", err)
+	return exitUsage
+}
+
+func newRootCommand(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "gatewatch",
+		Short: "Audit the entry points of AWS accounts: API Gateway and Application Load Balancers",
+		Long: `gatewatch inventories API Gateway REST, HTTP and WebSocket APIs and Application
+Load Balancers, with the WAF web ACLs, CloudFront distributions, Shield
+protections, Lambda targets and CloudWatch alarms around them, and evaluates
+Rego rules over that inventory: the architecture pitfalls of choosing and
+combining API Gateway and ALB, and the hygiene checks of both services.
+
+Try it without AWS credentials on the bundled demo account:
+
+  gatewatch scan --demo
+
+Exit codes: 0 no finding at or above --fail-on; 1 a finding at or above
+--fail-on; 2 bad input (flags, configuration, snapshot, rules); 3 coverage has
+gaps (a collection error) and no finding reached --fail-on.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			level, err := parseLogLevel(a.logLevel)
+			if err != nil {
+				return inputError(err)
+			}
+			a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+			return nil
+		},
+	}
+	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn or error")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return inputError(fmt.Errorf("%v\nRun '%s --help' for usage", err, cmd.CommandPath()))
+	})
+	root.AddCommand(
+		newScanCommand(a),
+		newCollectCommand(a),
+		newEvalCommand(a),
+		newRulesCommand(a),
+		newVersionCommand(a),
+	)
+	return root
+}
+
+func parseLogLevel(s string) (slog.Level, error) {
+	switch strings.ToLower(s) {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info":
+		return slog.LevelInfo, nil
+	case "warn", "warning":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("--log-level %q: want debug, info, warn or error", s)
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+func newCollectCommand(a *app) *cobra.Command {
+	var (
+		aws    awsFlags
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "collect",
+		Short: "Collect the inventory and write the snapshot only",
+		Long: `Collect the inventory of the account behind the current AWS credentials and
+write it as a snapshot (versioned JSON), without evaluating any rule.
+'gatewatch eval SNAPSHOT' later gives exactly the findings a scan would have.
+
+Calls that fail (access denied, region not enabled, throttling that outlasts
+the retries) are recorded in the snapshot's errors and the collection goes
+on; the exit code is then 3.`,
+		Example: `  gatewatch collect --regions eu-west-1,us-east-1 --output snapshot.json
+  gatewatch collect --profile audit --regions all -o snapshot.json
+  AWS_ENDPOINT_URL=http://127.0.0.1:5000 gatewatch collect --regions us-east-1`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			snap, err := aws.collect(cmd.Context(), a)
+			if err != nil {
+				return err
+			}
+			write := func(w io.Writer) error {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(snap)
+			}
+			if output == "" || output == "-" {
+				err = write(a.stdout)
+			} else {
+				err = writeFileAtomic(output, write)
+			}
+			if err != nil {
+				return &exitError{code: exitUsage, err: err}
+			}
+			if len(snap.Errors) > 0 || snap.Incomplete {
+				a.log.Warn("coverage is incomplete", "errors", len(snap.Errors), "interrupted", snap.Incomplete)
+				return &exitError{code: exitIncomplete}
+			}
+			return nil
+		},
+	}
+	aws.register(cmd.Flags())
+	cmd.Flags().StringVarP(&output, "output", "o", "", "snapshot file (default stdout)")
+	return cmd
+}

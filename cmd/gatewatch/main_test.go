@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gatewatch/gatewatch/findings"
+	"github.com/gatewatch/gatewatch/policies"
+)
+
+// runCLI runs one invocation in-process and returns exit code, stdout
+// and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestInputErrorsExit2WithOneClearLine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string // substring of stderr
+	}{
+		{"missing snapshot", []string{"eval", "testdata/nope.json"}, "snapshot testdata/nope.json: no such file or directory"},
+		{"unknown version", []string{"eval", "testdata/bad-version.json"}, "schema_version 99 is not supported"},
+		{"wrong type", []string{"eval", "testdata/wrong-type.json"}, "line 3: field rest_apis.arn: expected string"},
+		{"truncated", []string{"eval", "testdata/truncated.json"}, "snapshot testdata/truncated.json: invalid JSON: unexpected end of file (is it truncated?)"},
+		{"unknown field", []string{"eval", "testdata/unknown-field.json"}, `unknown field "surprise"`},
+		{"bad format", []string{"scan", "--demo", "--format", "xml"}, `--format "xml": want one of`},
+		{"bad fail-on", []string{"scan", "--demo", "--fail-on", "severe"}, `--fail-on: unknown severity "severe"`},
+		{"two stdout formats", []string{"scan", "--demo", "-f", "table", "-f", "json"}, "more than one --format writes to stdout"},
+		{"unknown flag", []string{"scan", "--demo", "--bogus"}, "unknown flag: --bogus"},
+		{"missing argument", []string{"eval"}, "eval takes SNAPSHOT"},
+		{"unknown rule", []string{"rules", "GW999"}, "no rule GW999"},
+		{"bad log level", []string{"--log-level", "loud", "version"}, `--log-level "loud"`},
+		{"missing config", []string{"scan", "--demo", "--config", "testdata/none.yaml"}, "config testdata/none.yaml: no such file or directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != exitUsage {
+				t.Errorf("exit code = %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr, tt.want)
+			}
+			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+				t.Errorf("stderr has a stack trace:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestBrokenUserRuleNamesFileAndLine(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := runCLI(t, "rules", "--policy", "testdata/policy-broken")
+	if code != exitUsage {
+		t.Fatalf("exit code = %d, want 2; stderr:\n%s", code, stderr)
+	}
+	want := filepath.Join("testdata", "policy-broken", "broken.rego") + ":14: rego_type_error: undefined function undefined_function"
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr = %q, want %q", stderr, want)
+	}
+}
+
+func TestUserRuleRunsBesideBuiltins(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runCLI(t, "rules", "--policy", "testdata/policy-ok", "--format", "json")
+	if code != 0 {
+		t.Fatalf("rules: exit %d: %s", code, stderr)
+	}
+	ids := map[string]string{}
+	for _, r := range decodeRules(t, stdout) {
+		ids[r.ID] = r.Category
+	}
+	if ids["ACME001"] != "custom" || ids["GW104"] != "architecture" {
+		t.Errorf("catalogue categories = %v, want ACME001 custom beside built-in GW104", ids)
+	}
+
+	code, stdout, stderr = runCLI(t, "scan", "--demo", "--policy", "testdata/policy-ok", "--format", "json")
+	if code != 0 {
+		t.Fatalf("scan: exit %d: %s", code, stderr)
+	}
+	report := decodeReport(t, stdout)
+	if got := ruleCount(report)["ACME001"]; got == 0 {
+		t.Errorf("user rule ACME001 produced no finding on the demo account")
+	}
+	if got := ruleCount(report)["GW104"]; got == 0 {
+		t.Errorf("built-in GW104 produced no finding next to the user rule")
+	}
+}
+
+func TestFailOnAndExitCodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		failOn string
+		want   int
+	}{
+		{"none", exitOK},
+		{"critical", exitOK},
+		{"high", exitFindings},
+		{"info", exitFindings},
+	}
+	for _, tt := range tests {
+		t.Run(tt.failOn, func(t *testing.T) {
+			t.Parallel()
+			code, _, stderr := runCLI(t, "scan", "--demo", "--fail-on", tt.failOn)
+			if code != tt.want {
+				t.Errorf("--fail-on %s: exit %d, want %d (stderr %s)", tt.failOn, code, tt.want, stderr)
+			}
+		})
+	}
+}
+
+func TestIncompleteCoverageExits3(t *testing.T) {
+	t.Parallel()
+	snap := filepath.Join(t.TempDir(), "gap.json")
+	data := `{"schema_version": 1, "taken_at": "2026-11-20T02:00:00Z", "errors": [
+	  {"account": "123456789012", "region": "eu-west-1", "service": "wafv2", "operation": "ListWebACLs", "code": "AccessDeniedException", "message": "not authorized"}]}`
+	if err := os.WriteFile(snap, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runCLI(t, "eval", snap, "--fail-on", "high")
+	if code != exitIncomplete {
+		t.Errorf("exit %d, want %d", code, exitIncomplete)
+	}
+	if !strings.Contains(stdout, "INCOMPLETE") || !strings.Contains(stdout, "AccessDeniedException") {
+		t.Errorf("table does not show the gap:\n%s", stdout)
+	}
+}
+
+func TestOneCompilationForManyOutputs(t *testing.T) {
+	// Not parallel: it reads the process-wide compilation counter.
+	dir := t.TempDir()
+	before := policies.Compilations()
+	code, _, stderr := runCLI(t, "scan", "--demo",
+		"-f", "table", "-f", "json", "-o", "-", "-o", filepath.Join(dir, "report.json"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got := policies.Compilations() - before; got != 1 {
+		t.Errorf("rules compiled %d times for one scan with two outputs, want 1", got)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	decodeReport(t, string(data))
+}
+
+func decodeReport(t *testing.T, s string) *findings.Report {
+	t.Helper()
+	var r findings.Report
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("report is not valid JSON: %v\n%s", err, s)
+	}
+	return &r
+}
+
+func decodeRules(t *testing.T, s string) []findings.Rule {
+	t.Helper()
+	var rules []findings.Rule
+	if err := json.Unmarshal([]byte(s), &rules); err != nil {
+		t.Fatalf("rules JSON: %v", err)
+	}
+	return rules
+}
+
+func ruleCount(r *findings.Report) map[string]int {
+	n := map[string]int{}
+	for _, f := range r.Findings {
+		n[f.RuleID]++
+	}
+	return n
+}

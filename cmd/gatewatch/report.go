@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/findings"
+	"github.com/gatewatch/gatewatch/policies"
+)
+
+// policyFlags select the rules and their configuration.
+type policyFlags struct {
+	policyDirs []string
+	configPath string
+}
+
+func (p *policyFlags) register(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&p.policyDirs, "policy", nil, "directory of extra Rego rules evaluated beside the built-in ones (repeatable)")
+	fs.StringVar(&p.configPath, "config", "", "configuration file (YAML or JSON); default "+policies.DefaultConfigFile+" in the working directory if present")
+}
+
+// engine loads the configuration and compiles the rules, once per process.
+func (p *policyFlags) engine(ctx context.Context) (*policies.Engine, error) {
+	cfg := policies.DefaultConfig()
+	path := p.configPath
+	if path == "" {
+		if _, err := os.Stat(policies.DefaultConfigFile); err == nil {
+			path = policies.DefaultConfigFile
+		}
+	}
+	if path != "" {
+		var err error
+		if cfg, err = policies.LoadConfig(path); err != nil {
+			return nil, inputError(err)
+		}
+	}
+	e, err := policies.New(ctx, policies.Options{PolicyDirs: p.policyDirs, Config: cfg})
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return e, nil
+}
+
+// reportFlags say how findings are rendered and what the exit code means.
+type reportFlags struct {
+	policyFlags
+	formats []string
+	outputs []string
+	failOn  string
+}
+
+func (r *reportFlags) register(fs *pflag.FlagSet) {
+	r.policyFlags.register(fs)
+	fs.StringArrayVarP(&r.formats, "format", "f", nil, "output format: "+strings.Join(findings.Formats, ", ")+" (repeatable; default table)")
+	fs.StringArrayVarP(&r.outputs, "output", "o", nil, "file for the matching --format, in order; \"-\" or none means stdout (repeatable)")
+	fs.StringVar(&r.failOn, "fail-on", "none", "exit 1 when a finding is at least this severe: critical, high, medium, low, info or none")
+}
+
+// output is one rendering of the report.
+type output struct {
+	format string
+	path   string // "" or "-" for stdout
+}
+
+// plan pairs formats with outputs and checks both before any work starts,
+// so a typo fails in a second, not after a long scan.
+func (r *reportFlags) plan() ([]output, error) {
+	formats := r.formats
+	if len(formats) == 0 {
+		formats = []string{"table"}
+	}
+	if len(r.outputs) > len(formats) {
+		return nil, inputError(fmt.Errorf("%d --output values for %d --format values: give one --format per --output, in the same order", len(r.outputs), len(formats)))
+	}
+	var outs []output
+	toStdout := 0
+	for i, f := range formats {
+		f = strings.ToLower(f)
+		if !slices.Contains(findings.Formats, f) {
+			return nil, inputError(fmt.Errorf("--format %q: want one of %s", f, strings.Join(findings.Formats, ", ")))
+		}
+		o := output{format: f}
+		if i < len(r.outputs) {
+			o.path = r.outputs[i]
+		}
+		if o.path == "" || o.path == "-" {
+			toStdout++
+		}
+		outs = append(outs, o)
+	}
+	if toStdout > 1 {
+		return nil, inputError(errors.New("more than one --format writes to stdout: give each extra format its own --output file"))
+	}
+	if _, err := r.threshold(); err != nil {
+		return nil, err
+	}
+	return outs, nil
+}
+
+// threshold parses --fail-on; ok is false for "none".
+func (r *reportFlags) threshold() (sev findings.Severity, err error) {
+	if strings.EqualFold(r.failOn, "none") {
+		return "", nil
+	}
+	sev, err = findings.ParseSeverity(r.failOn)
+	if err != nil {
+		return "", inputError(fmt.Errorf("--fail-on: %w", err))
+	}
+	return sev, nil
+}
+
+// evaluate runs the rules over snap, writes every requested output and
+// returns the exit status as an error (nil for exit 0).
+func (r *reportFlags) evaluate(ctx context.Context, a *app, snap *snapshot.Snapshot) error {
+	outs, err := r.plan()
+	if err != nil {
+		return err
+	}
+	engine, err := r.engine(ctx)
+	if err != nil {
+		return err
+	}
+	report, err := engine.Evaluate(ctx, snap)
+	if err != nil {
+		return inputError(err)
+	}
+	for _, o := range outs {
+		if err := writeOutput(a.stdout, o, report); err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+	}
+	return outcome(report, r)
+}
+
+// outcome maps a report to the exit code a scheduler acts on.
+func outcome(report *findings.Report, r *reportFlags) error {
+	min, _ := r.threshold()
+	if worst, any := report.Worst(); any && min != "" && worst.AtLeast(min) {
+		return &exitError{code: exitFindings}
+	}
+	if report.Incomplete {
+		return &exitError{code: exitIncomplete}
+	}
+	return nil
+}
+
+// writeOutput renders one format. Files are written beside their final
+// name and renamed into place, so a reader never sees half a report.
+func writeOutput(stdout io.Writer, o output, report *findings.Report) error {
+	if o.path == "" || o.path == "-" {
+		return findings.Write(stdout, o.format, report)
+	}
+	return writeFileAtomic(o.path, func(w io.Writer) error {
+		return findings.Write(w, o.format, report)
+	})
+}
+
+func writeFileAtomic(path string, fill func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	defer os.Remove(tmp.Name())
+	if err := fill(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

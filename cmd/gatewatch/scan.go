@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gatewatch/gatewatch"
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+func newScanCommand(a *app) *cobra.Command {
+	var (
+		flags        reportFlags
+		aws          awsFlags
+		demo         bool
+		snapshotPath string
+	)
+	cmd := &cobra.Command{
+		Use:   "scan",
+		Short: "Collect the inventory, evaluate the rules and report",
+		Long: `Collect API Gateway and load balancer inventory with the WAF, CloudFront,
+Shield, Lambda and CloudWatch data around it, evaluate every rule, and render
+the findings.
+
+--demo scans the bundled demo account instead of AWS: a reference
+architecture (partners -> API Gateway -> ALB -> services; browsers ->
+CloudFront -> ALB; internal apps -> internal ALB) with the mistakes teams
+really make beside resources that do it right. It needs no credentials.
+
+Without --demo, gatewatch uses the standard AWS credential chain (environment,
+shared files and --profile, SSO, instance and container roles). Failed calls
+are recorded, shown in every report, and make the exit code 3 when no finding
+reaches --fail-on.`,
+		Example: `  gatewatch scan --demo
+  gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
+  gatewatch scan --profile audit --regions all -f sarif -o gatewatch.sarif --snapshot snapshot.json
+  gatewatch scan --endpoint-url http://127.0.0.1:5000 --regions us-east-1 --format json
+  gatewatch scan --demo --format json
+  gatewatch scan --demo --format table --format json --output - --output findings.json`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, err := flags.plan(); err != nil {
+				return err
+			}
+			var snap *snapshot.Snapshot
+			var err error
+			if demo {
+				snap, err = snapshot.Parse(gatewatch.DemoSnapshot, "demo")
+			} else {
+				snap, err = aws.collect(cmd.Context(), a)
+			}
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if snap.Incomplete {
+				// Interrupted: report what was collected, marked incomplete,
+				// rather than throwing the partial inventory away.
+				a.log.Warn("collection interrupted; reporting the partial inventory")
+				ctx = context.WithoutCancel(ctx)
+			}
+			if snapshotPath != "" {
+				if err := writeFileAtomic(snapshotPath, func(w io.Writer) error { return writeJSON(w, snap) }); err != nil {
+					return &exitError{code: exitUsage, err: err}
+				}
+			}
+			return flags.evaluate(ctx, a, snap)
+		},
+	}
+	cmd.Flags().BoolVar(&demo, "demo", false, "scan the bundled demo account instead of AWS (no credentials needed)")
+	cmd.Flags().StringVar(&snapshotPath, "snapshot", "", "also write the collected snapshot to this file, for 'gatewatch eval' later")
+	aws.register(cmd.Flags())
+	flags.register(cmd.Flags())
+	return cmd
+}

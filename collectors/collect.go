@@ -1,0 +1,303 @@
+// Package collectors inventories the AWS entry points of an account into a
+// snapshot: one file per AWS service, a fan-out over account-region targets,
+// and pacing at AWS's published API quotas so that a scan does not drown in
+// throttling.
+package collectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+// AllRegions is the Regions value that means every region enabled in the
+// account, as EC2 DescribeRegions reports them.
+const AllRegions = "all"
+
+// globalRegion is where the control planes of the global services
+// (CloudFront, Shield, CLOUDFRONT-scope WAF) answer.
+const globalRegion = "us-east-1"
+
+// Options configures one collection run.
+type Options struct {
+	// Config is the loaded AWS configuration (credentials, retry mode,
+	// region). Collect copies it per account-region and never mutates it.
+	Config aws.Config
+	// EndpointURL, when set, becomes the BaseEndpoint of every client
+	// (--endpoint-url, a local fake or moto).
+	EndpointURL string
+	// Regions to scan; the single value "all" means the regions enabled in
+	// the account. Empty means the region of Config.
+	Regions []string
+	// Clock stamps the snapshot; time.Now when nil.
+	Clock func() time.Time
+	// ToolVersion is written into the snapshot's tool block.
+	ToolVersion string
+	// Progress, when set, receives an event as each service of each target
+	// starts and finishes. It is called from several goroutines.
+	Progress func(ProgressEvent)
+	// Logger receives debug logs; discarded when nil.
+	Logger *slog.Logger
+	// Concurrency bounds how many account-region targets run at once;
+	// 4 when zero.
+	Concurrency int
+	// MaxAttempts is the retryer's attempt limit per call; 5 when zero.
+	MaxAttempts int
+	// MaxBackoff caps the retryer's delay between attempts; the SDK
+	// default (20 s) when zero. Tests lower it.
+	MaxBackoff time.Duration
+}
+
+// ProgressEvent reports one service of one target starting or finishing.
+type ProgressEvent struct {
+	Account string
+	Region  string
+	Service string
+	// Done is false when the service starts and true when it ends.
+	Done bool
+	// Errors is how many calls of the service failed for good.
+	Errors int
+}
+
+// Collect inventories the account behind opts.Config in every requested
+// region and returns a normalised snapshot. Failed calls are recorded in
+// Snapshot.Errors and the scan continues; Collect itself fails only when the
+// account cannot be identified or the regions cannot be resolved.
+func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
+	opts = withDefaults(opts)
+	calls := newCallCounter()
+	home := newTarget("", opts.Config.Region, opts, calls)
+	if home.region == "" {
+		home.region = globalRegion
+		home.cfg.Region = globalRegion
+	}
+
+	account, err := callerAccount(ctx, sts.NewFromConfig(home.config(serviceSTS)))
+	if err != nil {
+		return nil, fmt.Errorf("identify account: %w", err)
+	}
+	home.account = account
+
+	regions, err := resolveRegions(ctx, opts, home)
+	if err != nil {
+		return nil, err
+	}
+
+	snap := &snapshot.Snapshot{
+		SchemaVersion: snapshot.SchemaVersion,
+		Tool:          snapshot.Tool{Name: "gatewatch", Version: opts.ToolVersion},
+		TakenAt:       opts.Clock().UTC(),
+		Scope:         snapshot.Scope{Accounts: []string{account}, Regions: regions},
+	}
+	targets := make([]target, 0, len(regions))
+	for _, r := range regions {
+		targets = append(targets, newTarget(account, r, opts, calls))
+	}
+	merge(snap, collectAccount(ctx, targets, opts))
+	if ctx.Err() != nil {
+		snap.Incomplete = true
+	}
+	snap.Calls = calls.snapshot()
+	snap.Normalize()
+	return snap, nil
+}
+
+// collectAccount runs every target of one account, then the account's
+// global services, then the Lambda functions the regional resources point
+// at. It is the unit that assumed-role accounts will reuse.
+func collectAccount(ctx context.Context, targets []target, opts Options) *snapshot.Snapshot {
+	out := &snapshot.Snapshot{}
+	var mu sync.Mutex
+	add := func(part *snapshot.Snapshot) {
+		mu.Lock()
+		defer mu.Unlock()
+		merge(out, part)
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(opts.Concurrency)
+	g.Go(func() error {
+		add(collectGlobal(gctx, globalTarget(targets, opts)))
+		return nil
+	})
+	for _, t := range targets {
+		g.Go(func() error {
+			add(collectRegion(gctx, t))
+			return nil
+		})
+	}
+	// Goroutines record their failures in the snapshot and never return an
+	// error, so Wait only waits.
+	_ = g.Wait()
+
+	// Lambda functions are looked up only when something routes to them,
+	// which is known once every region is in.
+	byRegion := map[string]target{}
+	for _, t := range targets {
+		byRegion[t.region] = t
+	}
+	add(collectReferencedFunctions(ctx, out, targets[0].account, func(region string) target {
+		if t, ok := byRegion[region]; ok {
+			return t
+		}
+		t := newTarget(targets[0].account, region, opts, targets[0].calls)
+		byRegion[region] = t
+		return t
+	}))
+	return out
+}
+
+// globalTarget is the us-east-1 target of the account, reusing the regional
+// one (and its pacing) when us-east-1 is in scope.
+func globalTarget(targets []target, opts Options) target {
+	for _, t := range targets {
+		if t.region == globalRegion {
+			return t
+		}
+	}
+	return newTarget(targets[0].account, globalRegion, opts, targets[0].calls)
+}
+
+// collectRegion runs the regional services of one target concurrently. The
+// list is a literal so a reader sees every collector in one place.
+func collectRegion(ctx context.Context, t target) *snapshot.Snapshot {
+	services := []struct {
+		name string
+		run  func(context.Context, target) *snapshot.Snapshot
+	}{
+		{serviceAPIGateway, collectAPIGateway},
+		{serviceAPIGatewayV2, collectAPIGatewayV2},
+		{serviceELBv2, collectELBv2},
+		{serviceWAFv2, collectRegionalWAF},
+		{serviceCloudWatch, collectCloudWatch},
+	}
+	out := &snapshot.Snapshot{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, s := range services {
+		wg.Go(func() {
+			t.progress(s.name, false, 0)
+			part := s.run(ctx, t)
+			t.progress(s.name, true, len(part.Errors))
+			mu.Lock()
+			defer mu.Unlock()
+			merge(out, part)
+		})
+	}
+	wg.Wait()
+	dedupeDomainNames(out)
+	return out
+}
+
+// collectGlobal collects the account-wide services from us-east-1.
+func collectGlobal(ctx context.Context, t target) *snapshot.Snapshot {
+	out := &snapshot.Snapshot{}
+	for _, s := range []struct {
+		name string
+		run  func(context.Context, target) *snapshot.Snapshot
+	}{
+		{serviceShield, collectShield},
+		{serviceCloudFront, collectCloudFront},
+		{serviceWAFv2, collectCloudFrontWAF},
+	} {
+		t.progress(s.name, false, 0)
+		part := s.run(ctx, t)
+		t.progress(s.name, true, len(part.Errors))
+		merge(out, part)
+	}
+	return out
+}
+
+type callerIdentityAPI interface {
+	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+func callerAccount(ctx context.Context, c callerIdentityAPI) (string, error) {
+	out, err := c.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", fmt.Errorf("sts get caller identity: %w", err)
+	}
+	account := aws.ToString(out.Account)
+	if account == "" {
+		return "", errors.New("sts get caller identity: no account in response")
+	}
+	return account, nil
+}
+
+type describeRegionsAPI interface {
+	DescribeRegions(ctx context.Context, in *ec2.DescribeRegionsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error)
+}
+
+// resolveRegions expands "all" into the regions enabled in the account;
+// DescribeRegions without AllRegions lists exactly those.
+func resolveRegions(ctx context.Context, opts Options, home target) ([]string, error) {
+	switch {
+	case len(opts.Regions) == 0:
+		return []string{home.region}, nil
+	case !slices.Contains(opts.Regions, AllRegions):
+		return slices.Compact(slices.Sorted(slices.Values(opts.Regions))), nil
+	case len(opts.Regions) > 1:
+		return nil, fmt.Errorf("regions: %q cannot be combined with named regions", AllRegions)
+	}
+	c := ec2.NewFromConfig(home.config(serviceEC2))
+	out, err := c.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+	if err != nil {
+		return nil, fmt.Errorf("ec2 %s: describe regions: %w", home.region, err)
+	}
+	var regions []string
+	for _, r := range out.Regions {
+		if name := aws.ToString(r.RegionName); name != "" {
+			regions = append(regions, name)
+		}
+	}
+	slices.Sort(regions)
+	return regions, nil
+}
+
+func withDefaults(opts Options) Options {
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 4
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 5
+	}
+	return opts
+}
+
+// merge appends every list of src to dst.
+func merge(dst, src *snapshot.Snapshot) {
+	dst.Errors = append(dst.Errors, src.Errors...)
+	dst.Accounts = append(dst.Accounts, src.Accounts...)
+	dst.APIGatewayAccounts = append(dst.APIGatewayAccounts, src.APIGatewayAccounts...)
+	dst.RestAPIs = append(dst.RestAPIs, src.RestAPIs...)
+	dst.V2APIs = append(dst.V2APIs, src.V2APIs...)
+	dst.UsagePlans = append(dst.UsagePlans, src.UsagePlans...)
+	dst.VPCLinks = append(dst.VPCLinks, src.VPCLinks...)
+	dst.DomainNames = append(dst.DomainNames, src.DomainNames...)
+	dst.LoadBalancers = append(dst.LoadBalancers, src.LoadBalancers...)
+	dst.TargetGroups = append(dst.TargetGroups, src.TargetGroups...)
+	dst.SecurityGroups = append(dst.SecurityGroups, src.SecurityGroups...)
+	dst.WebACLs = append(dst.WebACLs, src.WebACLs...)
+	dst.LambdaFunctions = append(dst.LambdaFunctions, src.LambdaFunctions...)
+	dst.Distributions = append(dst.Distributions, src.Distributions...)
+	dst.ShieldProtections = append(dst.ShieldProtections, src.ShieldProtections...)
+	dst.Alarms = append(dst.Alarms, src.Alarms...)
+	dst.Metrics = append(dst.Metrics, src.Metrics...)
+}

@@ -1,0 +1,292 @@
+package collectors
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+// elbv2API is the part of the Elastic Load Balancing v2 client the
+// collector uses.
+type elbv2API interface {
+	elb.DescribeLoadBalancersAPIClient
+	elb.DescribeListenersAPIClient
+	elb.DescribeRulesAPIClient
+	elb.DescribeTargetGroupsAPIClient
+	DescribeLoadBalancerAttributes(context.Context, *elb.DescribeLoadBalancerAttributesInput, ...func(*elb.Options)) (*elb.DescribeLoadBalancerAttributesOutput, error)
+	DescribeTargetGroupAttributes(context.Context, *elb.DescribeTargetGroupAttributesInput, ...func(*elb.Options)) (*elb.DescribeTargetGroupAttributesOutput, error)
+	DescribeTargetHealth(context.Context, *elb.DescribeTargetHealthInput, ...func(*elb.Options)) (*elb.DescribeTargetHealthOutput, error)
+	DescribeTags(context.Context, *elb.DescribeTagsInput, ...func(*elb.Options)) (*elb.DescribeTagsOutput, error)
+}
+
+const (
+	// elbPageSize is the largest PageSize the Describe* calls accept.
+	elbPageSize = 400
+	// elbTagBatch is how many ARNs one DescribeTags call accepts.
+	elbTagBatch = 20
+)
+
+func collectELBv2(ctx context.Context, t target) *snapshot.Snapshot {
+	out := elbv2Inventory(ctx, elb.NewFromConfig(t.config(serviceELBv2)), t)
+	var groupIDs []string
+	for _, lb := range out.LoadBalancers {
+		groupIDs = append(groupIDs, lb.SecurityGroups...)
+	}
+	merge(out, securityGroups(ctx, ec2.NewFromConfig(t.config(serviceEC2)), t, groupIDs))
+	return out
+}
+
+// elbv2Inventory reads load balancers with their attributes, listeners and
+// rules, every target group of the region with attributes and target
+// health, and the tags of all of them in batches.
+func elbv2Inventory(ctx context.Context, c elbv2API, t target) *snapshot.Snapshot {
+	out := &snapshot.Snapshot{}
+	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceELBv2, op, err)) }
+	// tagged collects pointers to the Tags of every resource so one batched
+	// DescribeTags pass can fill them all.
+	tagged := map[string]*snapshot.Tags{}
+
+	lbs := elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(elbPageSize)})
+	for lbs.HasMorePages() {
+		page, err := lbs.NextPage(ctx)
+		if err != nil {
+			fail("DescribeLoadBalancers", err)
+			break
+		}
+		for _, lb := range page.LoadBalancers {
+			out.LoadBalancers = append(out.LoadBalancers, loadBalancer(ctx, c, t, lb, out))
+		}
+	}
+
+	tgs := elb.NewDescribeTargetGroupsPaginator(c, &elb.DescribeTargetGroupsInput{PageSize: aws.Int32(elbPageSize)})
+	for tgs.HasMorePages() {
+		page, err := tgs.NextPage(ctx)
+		if err != nil {
+			fail("DescribeTargetGroups", err)
+			break
+		}
+		for _, tg := range page.TargetGroups {
+			out.TargetGroups = append(out.TargetGroups, targetGroup(ctx, c, t, tg, out))
+		}
+	}
+
+	for i := range out.LoadBalancers {
+		lb := &out.LoadBalancers[i]
+		tagged[lb.ARN] = &lb.Tags
+		for j := range lb.Listeners {
+			l := &lb.Listeners[j]
+			tagged[l.ARN] = &l.Tags
+			for k := range l.Rules {
+				tagged[l.Rules[k].ARN] = &l.Rules[k].Tags
+			}
+		}
+	}
+	for i := range out.TargetGroups {
+		tagged[out.TargetGroups[i].ARN] = &out.TargetGroups[i].Tags
+	}
+	elbTags(ctx, c, t, tagged, out)
+	return out
+}
+
+func loadBalancer(ctx context.Context, c elbv2API, t target, lb types.LoadBalancer, out *snapshot.Snapshot) snapshot.LoadBalancer {
+	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceELBv2, op, err)) }
+	arn := aws.ToString(lb.LoadBalancerArn)
+	l := snapshot.LoadBalancer{
+		ARN: arn, Account: t.account, Region: t.region, Name: aws.ToString(lb.LoadBalancerName),
+		Type: string(lb.Type), Scheme: string(lb.Scheme), DNSName: aws.ToString(lb.DNSName),
+		VPCID: aws.ToString(lb.VpcId), IPAddressType: string(lb.IpAddressType), SecurityGroups: lb.SecurityGroups,
+	}
+	if lb.State != nil {
+		l.State = string(lb.State.Code)
+	}
+	for _, az := range lb.AvailabilityZones {
+		l.AvailabilityZones = append(l.AvailabilityZones, aws.ToString(az.ZoneName))
+	}
+
+	if attrs, err := c.DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerArn: aws.String(arn)}); err != nil {
+		fail("DescribeLoadBalancerAttributes", err)
+	} else {
+		l.Attributes = map[string]string{}
+		for _, a := range attrs.Attributes {
+			l.Attributes[aws.ToString(a.Key)] = aws.ToString(a.Value)
+		}
+	}
+
+	listeners := elb.NewDescribeListenersPaginator(c, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(arn), PageSize: aws.Int32(elbPageSize)})
+	for listeners.HasMorePages() {
+		page, err := listeners.NextPage(ctx)
+		if err != nil {
+			fail("DescribeListeners", err)
+			break
+		}
+		for _, ls := range page.Listeners {
+			l.Listeners = append(l.Listeners, listener(ctx, c, t, ls, out))
+		}
+	}
+	return l
+}
+
+func listener(ctx context.Context, c elbv2API, t target, ls types.Listener, out *snapshot.Snapshot) snapshot.Listener {
+	arn := aws.ToString(ls.ListenerArn)
+	l := snapshot.Listener{
+		ARN: arn, Protocol: string(ls.Protocol), Port: int(aws.ToInt32(ls.Port)),
+		SSLPolicy: aws.ToString(ls.SslPolicy), DefaultActions: actions(ls.DefaultActions),
+	}
+	for _, cert := range ls.Certificates {
+		l.Certificates = append(l.Certificates, aws.ToString(cert.CertificateArn))
+	}
+	// DescribeRules includes the listener's default rule (IsDefault).
+	rules := elb.NewDescribeRulesPaginator(c, &elb.DescribeRulesInput{ListenerArn: aws.String(arn), PageSize: aws.Int32(elbPageSize)})
+	for rules.HasMorePages() {
+		page, err := rules.NextPage(ctx)
+		if err != nil {
+			out.Errors = append(out.Errors, t.failure(serviceELBv2, "DescribeRules", err))
+			break
+		}
+		for _, r := range page.Rules {
+			rule := snapshot.ListenerRule{
+				ARN: aws.ToString(r.RuleArn), Priority: aws.ToString(r.Priority),
+				IsDefault: aws.ToBool(r.IsDefault), Actions: actions(r.Actions),
+			}
+			for _, cond := range r.Conditions {
+				rule.Conditions = append(rule.Conditions, ruleCondition(cond))
+			}
+			l.Rules = append(l.Rules, rule)
+		}
+	}
+	return l
+}
+
+// ruleCondition flattens a condition's typed config into Values; the
+// legacy Values field is only set by AWS for host-header and path-pattern.
+func ruleCondition(c types.RuleCondition) snapshot.RuleCondition {
+	rc := snapshot.RuleCondition{Field: aws.ToString(c.Field)}
+	switch {
+	case c.HostHeaderConfig != nil:
+		rc.Values = c.HostHeaderConfig.Values
+	case c.PathPatternConfig != nil:
+		rc.Values = c.PathPatternConfig.Values
+	case c.HttpHeaderConfig != nil:
+		rc.HeaderName, rc.Values = aws.ToString(c.HttpHeaderConfig.HttpHeaderName), c.HttpHeaderConfig.Values
+	case c.HttpRequestMethodConfig != nil:
+		rc.Values = c.HttpRequestMethodConfig.Values
+	case c.SourceIpConfig != nil:
+		rc.Values = c.SourceIpConfig.Values
+	case c.QueryStringConfig != nil:
+		for _, kv := range c.QueryStringConfig.Values {
+			v := aws.ToString(kv.Value)
+			if k := aws.ToString(kv.Key); k != "" {
+				v = k + "=" + v
+			}
+			rc.Values = append(rc.Values, v)
+		}
+	}
+	if len(rc.Values) == 0 {
+		rc.Values = c.Values
+	}
+	return rc
+}
+
+func actions(in []types.Action) []snapshot.Action {
+	var out []snapshot.Action
+	for _, a := range in {
+		act := snapshot.Action{Type: string(a.Type), Order: int(aws.ToInt32(a.Order))}
+		if fc := a.ForwardConfig; fc != nil {
+			for _, tg := range fc.TargetGroups {
+				act.TargetGroupARNs = append(act.TargetGroupARNs, aws.ToString(tg.TargetGroupArn))
+			}
+		}
+		if len(act.TargetGroupARNs) == 0 && a.TargetGroupArn != nil {
+			act.TargetGroupARNs = []string{aws.ToString(a.TargetGroupArn)}
+		}
+		if r := a.RedirectConfig; r != nil {
+			act.Redirect = &snapshot.Redirect{
+				Protocol: aws.ToString(r.Protocol), Port: aws.ToString(r.Port), Host: aws.ToString(r.Host),
+				Path: aws.ToString(r.Path), Query: aws.ToString(r.Query), StatusCode: string(r.StatusCode),
+			}
+		}
+		if f := a.FixedResponseConfig; f != nil {
+			act.FixedResponse = &snapshot.FixedResponse{StatusCode: aws.ToString(f.StatusCode), ContentType: aws.ToString(f.ContentType)}
+		}
+		out = append(out, act)
+	}
+	return out
+}
+
+func targetGroup(ctx context.Context, c elbv2API, t target, tg types.TargetGroup, out *snapshot.Snapshot) snapshot.TargetGroup {
+	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceELBv2, op, err)) }
+	arn := aws.ToString(tg.TargetGroupArn)
+	g := snapshot.TargetGroup{
+		ARN: arn, Account: t.account, Region: t.region, Name: aws.ToString(tg.TargetGroupName),
+		TargetType: string(tg.TargetType), Protocol: string(tg.Protocol), ProtocolVersion: aws.ToString(tg.ProtocolVersion),
+		Port: int(aws.ToInt32(tg.Port)), VPCID: aws.ToString(tg.VpcId), LoadBalancerARNs: tg.LoadBalancerArns,
+		HealthCheck: snapshot.HealthCheck{
+			Enabled: aws.ToBool(tg.HealthCheckEnabled), Protocol: string(tg.HealthCheckProtocol),
+			Path: aws.ToString(tg.HealthCheckPath), IntervalSeconds: int(aws.ToInt32(tg.HealthCheckIntervalSeconds)),
+			TimeoutSeconds:     int(aws.ToInt32(tg.HealthCheckTimeoutSeconds)),
+			HealthyThreshold:   int(aws.ToInt32(tg.HealthyThresholdCount)),
+			UnhealthyThreshold: int(aws.ToInt32(tg.UnhealthyThresholdCount)),
+		},
+	}
+	if m := tg.Matcher; m != nil {
+		g.HealthCheck.Matcher = cmp.Or(aws.ToString(m.HttpCode), aws.ToString(m.GrpcCode))
+	}
+
+	if attrs, err := c.DescribeTargetGroupAttributes(ctx, &elb.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(arn)}); err != nil {
+		fail("DescribeTargetGroupAttributes", err)
+	} else {
+		g.Attributes = map[string]string{}
+		for _, a := range attrs.Attributes {
+			g.Attributes[aws.ToString(a.Key)] = aws.ToString(a.Value)
+		}
+	}
+
+	if health, err := c.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(arn)}); err != nil {
+		fail("DescribeTargetHealth", err)
+	} else {
+		for _, h := range health.TargetHealthDescriptions {
+			if h.Target == nil {
+				continue
+			}
+			tgt := snapshot.Target{
+				ID: aws.ToString(h.Target.Id), Port: int(aws.ToInt32(h.Target.Port)),
+				AvailabilityZone: aws.ToString(h.Target.AvailabilityZone),
+			}
+			if th := h.TargetHealth; th != nil {
+				tgt.HealthState, tgt.HealthReason = string(th.State), string(th.Reason)
+			}
+			g.Targets = append(g.Targets, tgt)
+		}
+	}
+	return g
+}
+
+// elbTags fills the tags of every resource in tagged, 20 ARNs per call.
+func elbTags(ctx context.Context, c elbv2API, t target, tagged map[string]*snapshot.Tags, out *snapshot.Snapshot) {
+	for batch := range slices.Chunk(slices.Sorted(maps.Keys(tagged)), elbTagBatch) {
+		resp, err := c.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: batch})
+		if err != nil {
+			out.Errors = append(out.Errors, t.failure(serviceELBv2, "DescribeTags", err))
+			continue
+		}
+		for _, d := range resp.TagDescriptions {
+			dst, ok := tagged[aws.ToString(d.ResourceArn)]
+			if !ok {
+				continue
+			}
+			tags := snapshot.Tags{}
+			for _, tag := range d.Tags {
+				tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+			}
+			*dst = tags
+		}
+	}
+}

@@ -1,0 +1,126 @@
+package collectors
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+// lambdaAPI is the part of the Lambda client the collector uses.
+type lambdaAPI interface {
+	GetFunction(context.Context, *lambda.GetFunctionInput, ...func(*lambda.Options)) (*lambda.GetFunctionOutput, error)
+}
+
+func collectReferencedFunctions(ctx context.Context, s *snapshot.Snapshot, account string, targetFor func(region string) target) *snapshot.Snapshot {
+	out := &snapshot.Snapshot{}
+	byRegion := map[string][]string{}
+	for _, arn := range referencedFunctions(s) {
+		region, owner, ok := lambdaARNParts(arn)
+		// Functions of other accounts cannot be read with this account's
+		// credentials; their own account's scan covers them.
+		if !ok || owner != account {
+			continue
+		}
+		byRegion[region] = append(byRegion[region], arn)
+	}
+	for _, region := range slices.Sorted(maps.Keys(byRegion)) {
+		t := targetFor(region)
+		t.progress(serviceLambda, false, 0)
+		part := functions(ctx, lambda.NewFromConfig(t.config(serviceLambda)), t, byRegion[region])
+		t.progress(serviceLambda, true, len(part.Errors))
+		merge(out, part)
+	}
+	return out
+}
+
+// functions reads each function with one GetFunction call, which also
+// returns its tags and reserved concurrency (so no GetFunctionConcurrency).
+func functions(ctx context.Context, c lambdaAPI, t target, arns []string) *snapshot.Snapshot {
+	out := &snapshot.Snapshot{}
+	for _, arn := range arns {
+		got, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(arn)})
+		if err != nil {
+			out.Errors = append(out.Errors, t.failure(serviceLambda, "GetFunction", err))
+			continue
+		}
+		cfg := got.Configuration
+		if cfg == nil {
+			continue
+		}
+		f := snapshot.LambdaFunction{
+			ARN: aws.ToString(cfg.FunctionArn), Account: t.account, Region: t.region,
+			Name: aws.ToString(cfg.FunctionName), Runtime: string(cfg.Runtime),
+			TimeoutSeconds: int(aws.ToInt32(cfg.Timeout)), MemoryMB: int(aws.ToInt32(cfg.MemorySize)), Tags: got.Tags,
+		}
+		if got.Concurrency != nil && got.Concurrency.ReservedConcurrentExecutions != nil {
+			f.ReservedConcurrency = aws.Int(int(*got.Concurrency.ReservedConcurrentExecutions))
+		}
+		out.LambdaFunctions = append(out.LambdaFunctions, f)
+	}
+	return out
+}
+
+// referencedFunctions lists, sorted and unique, the Lambda function ARNs
+// that lambda target groups and Lambda integrations route to.
+func referencedFunctions(s *snapshot.Snapshot) []string {
+	var arns []string
+	for _, tg := range s.TargetGroups {
+		if tg.TargetType != "lambda" {
+			continue
+		}
+		for _, tgt := range tg.Targets {
+			arns = append(arns, tgt.ID)
+		}
+	}
+	for _, api := range s.RestAPIs {
+		for _, r := range api.Resources {
+			for _, m := range r.Methods {
+				if in := m.Integration; in != nil && (in.Type == "AWS" || in.Type == "AWS_PROXY") {
+					arns = append(arns, functionFromURI(in.URI))
+				}
+			}
+		}
+	}
+	for _, api := range s.V2APIs {
+		for _, in := range api.Integrations {
+			if in.Type == "AWS_PROXY" || in.Type == "AWS" {
+				arns = append(arns, functionFromURI(in.URI))
+			}
+		}
+	}
+	arns = slices.DeleteFunc(arns, func(a string) bool {
+		_, _, ok := lambdaARNParts(a)
+		return !ok
+	})
+	slices.Sort(arns)
+	return slices.Compact(arns)
+}
+
+// functionFromURI extracts the function ARN from an API Gateway Lambda
+// integration URI, arn:aws:apigateway:REGION:lambda:path/2015-03-31/
+// functions/FUNCTION_ARN/invocations; HTTP APIs may also hold the function
+// ARN itself.
+func functionFromURI(uri string) string {
+	const marker = ":lambda:path/2015-03-31/functions/"
+	if i := strings.Index(uri, marker); i >= 0 {
+		uri = strings.TrimSuffix(uri[i+len(marker):], "/invocations")
+	}
+	return uri
+}
+
+// lambdaARNParts returns the region and account of a function ARN
+// (arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]). Stage
+// variables (${stageVariables.fn}) make an ARN unresolvable.
+func lambdaARNParts(arn string) (region, account string, ok bool) {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "lambda" || parts[5] != "function" || strings.Contains(arn, "$") {
+		return "", "", false
+	}
+	return parts[3], parts[4], true
+}

@@ -1,0 +1,60 @@
+package collectors
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/shield"
+	"github.com/aws/aws-sdk-go-v2/service/shield/types"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+// shieldAPI is the part of the Shield client the collector uses.
+type shieldAPI interface {
+	shield.ListProtectionsAPIClient
+	GetSubscriptionState(context.Context, *shield.GetSubscriptionStateInput, ...func(*shield.Options)) (*shield.GetSubscriptionStateOutput, error)
+}
+
+func collectShield(ctx context.Context, t target) *snapshot.Snapshot {
+	return shieldInventory(ctx, shield.NewFromConfig(t.config(serviceShield)), t)
+}
+
+// shieldInventory records the account (with its Shield Advanced state) and
+// its protections. An account without a subscription is the common case and
+// not an error: it simply has no protections.
+func shieldInventory(ctx context.Context, c shieldAPI, t target) *snapshot.Snapshot {
+	out := &snapshot.Snapshot{}
+	account := snapshot.Account{ID: t.account}
+	defer func() { out.Accounts = append(out.Accounts, account) }()
+
+	state, err := c.GetSubscriptionState(ctx, &shield.GetSubscriptionStateInput{})
+	if err != nil {
+		out.Errors = append(out.Errors, t.failure(serviceShield, "GetSubscriptionState", err))
+		return out
+	}
+	account.ShieldAdvanced = state.SubscriptionState == types.SubscriptionStateActive
+	if !account.ShieldAdvanced {
+		return out
+	}
+	pages := shield.NewListProtectionsPaginator(c, &shield.ListProtectionsInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		var notFound *types.ResourceNotFoundException
+		if errors.As(err, &notFound) {
+			break // no protections yet
+		}
+		if err != nil {
+			out.Errors = append(out.Errors, t.failure(serviceShield, "ListProtections", err))
+			break
+		}
+		for _, p := range page.Protections {
+			out.ShieldProtections = append(out.ShieldProtections, snapshot.ShieldProtection{
+				ARN: aws.ToString(p.ProtectionArn), Account: t.account, ID: aws.ToString(p.Id),
+				Name: aws.ToString(p.Name), ResourceARN: aws.ToString(p.ResourceArn),
+			})
+		}
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package snapshot
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseRejectsMalformedInput(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, data, want string
+	}{
+		{"empty", "  \n", "file is empty"},
+		{"not json", "schema_version: 1", "line 1, column 1: invalid JSON"},
+		{"no version", `{"rest_apis": []}`, "no schema_version field"},
+		{"string version", `{"schema_version": "1"}`, `schema_version must be an integer, got "1"`},
+		{"future version", `{"schema_version": 2}`, "schema_version 2 is not supported (this build reads version 1)"},
+		{"wrong type", "{\"schema_version\": 1,\n \"load_balancers\": [{\"arn\": \"a\", \"account\": \"1\", \"listeners\": {}}]}", "line 2: field load_balancers.listeners: expected []snapshot.Listener, got JSON object"},
+		{"unknown field", `{"schema_version": 1, "rest_api": []}`, `unknown field "rest_api"`},
+		{"trailing data", `{"schema_version": 1} {}`, "line 1, column 23: invalid JSON: invalid character '{' after top-level value"},
+		{"missing arn", `{"schema_version": 1, "lambda_functions": [{"account": "1", "name": "f"}]}`, "AWS::Lambda::Function f has no arn"},
+		{"missing account", `{"schema_version": 1, "lambda_functions": [{"arn": "arn:aws:lambda:eu-west-1:1:function:f"}]}`, "arn:aws:lambda:eu-west-1:1:function:f has no account"},
+		{"duplicate arn", `{"schema_version": 1, "web_acls": [{"arn": "x", "account": "1"}, {"arn": "x", "account": "1"}]}`, "x appears twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse([]byte(tt.data), "s.json")
+			if err == nil {
+				t.Fatalf("Parse(%q) succeeded, want error containing %q", tt.data, tt.want)
+			}
+			if !strings.HasPrefix(err.Error(), "snapshot s.json: ") || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %q, want prefix %q and %q", err, "snapshot s.json: ", tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans several lines: %q", err)
+			}
+		})
+	}
+}
+
+func TestNormalizeIsCanonical(t *testing.T) {
+	t.Parallel()
+	one := func() *Snapshot {
+		return &Snapshot{
+			SchemaVersion: SchemaVersion,
+			TakenAt:       time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC),
+			Scope:         Scope{Regions: []string{"us-east-1", "eu-west-1", "us-east-1"}},
+			LoadBalancers: []LoadBalancer{
+				{ARN: "b", Account: "1", Listeners: []Listener{{ARN: "b/l", Rules: []ListenerRule{
+					{ARN: "r-default", Priority: "default", IsDefault: true},
+					{ARN: "r-10", Priority: "10"},
+					{ARN: "r-2", Priority: "2"},
+				}}}},
+				{ARN: "a", Account: "1"},
+			},
+		}
+	}
+	s := one()
+	s.Normalize()
+	if got := []string{s.LoadBalancers[0].ARN, s.LoadBalancers[1].ARN}; !cmp.Equal(got, []string{"a", "b"}) {
+		t.Errorf("load balancers in order %v, want [a b]", got)
+	}
+	var prio []string
+	for _, r := range s.LoadBalancers[1].Listeners[0].Rules {
+		prio = append(prio, r.Priority)
+	}
+	if !cmp.Equal(prio, []string{"2", "10", "default"}) {
+		t.Errorf("rules in order %v, want evaluation order [2 10 default]", prio)
+	}
+	if !cmp.Equal(s.Scope.Regions, []string{"eu-west-1", "us-east-1"}) {
+		t.Errorf("regions = %v, want sorted and unique", s.Scope.Regions)
+	}
+	first, _ := json.Marshal(s)
+	again, err := Parse(first, "round trip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _ := json.Marshal(again)
+	if diff := cmp.Diff(string(first), string(second)); diff != "" {
+		t.Errorf("save and reload changed the snapshot (-first +second):\n%s", diff)
+	}
+	if !strings.Contains(string(first), `"rest_apis":[]`) || !strings.Contains(string(first), `"tags":{}`) {
+		t.Errorf("empty lists and tag sets should serialise as [] and {}: %s", first)
+	}
+}

@@ -1,0 +1,141 @@
+package collectors
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"net"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+// Service keys, used in call counts, collection errors and progress events.
+const (
+	serviceAPIGateway   = "apigateway"
+	serviceAPIGatewayV2 = "apigatewayv2"
+	serviceELBv2        = "elasticloadbalancingv2"
+	serviceEC2          = "ec2"
+	serviceWAFv2        = "wafv2"
+	serviceLambda       = "lambda"
+	serviceCloudFront   = "cloudfront"
+	serviceShield       = "shield"
+	serviceCloudWatch   = "cloudwatch"
+	serviceSTS          = "sts"
+)
+
+// target is the unit of work: one account in one region, with its own AWS
+// configuration (a later assumed role brings its own credentials) and its
+// own pacing, because AWS quotas are per account and region.
+type target struct {
+	account string
+	region  string
+	cfg     aws.Config
+	pace    *pacer
+	calls   *callCounter
+	opts    Options
+}
+
+func newTarget(account, region string, opts Options, calls *callCounter) target {
+	cfg := opts.Config.Copy()
+	cfg.Region = region
+	return target{account: account, region: region, cfg: cfg, pace: newPacer(), calls: calls, opts: opts}
+}
+
+// config returns the aws.Config a client of service uses: the endpoint
+// override, the retryer, and the middleware that paces and counts calls.
+func (t target) config(service string) aws.Config {
+	cfg := t.cfg.Copy()
+	if t.opts.EndpointURL != "" {
+		cfg.BaseEndpoint = aws.String(t.opts.EndpointURL)
+	}
+	maxAttempts, maxBackoff := t.opts.MaxAttempts, t.opts.MaxBackoff
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = maxAttempts
+			if maxBackoff > 0 {
+				o.MaxBackoff = maxBackoff
+			}
+		})
+	}
+	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
+		// Inside the retry loop, so that every attempt is paced and counted:
+		// a retry spends quota like any other call.
+		return stack.Finalize.Insert(attemptMiddleware(service, t.pace, t.calls), "Retry", middleware.After)
+	})
+	return cfg
+}
+
+// failure turns a failed call into a collection error. The operation comes
+// from the SDK's OperationError when there is one, else from op.
+func (t target) failure(service, op string, err error) snapshot.CollectionError {
+	ce := snapshot.CollectionError{Account: t.account, Region: t.region, Service: service, Operation: op}
+	var opErr *smithy.OperationError
+	if errors.As(err, &opErr) {
+		ce.Operation = opErr.Operation()
+	}
+	var apiErr smithy.APIError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &apiErr):
+		ce.Code, ce.Message = apiErr.ErrorCode(), apiErr.ErrorMessage()
+	case errors.Is(err, context.Canceled):
+		ce.Code, ce.Message = "Canceled", err.Error()
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		ce.Code, ce.Message = "RequestTimeout", err.Error()
+	default:
+		ce.Code, ce.Message = "Error", err.Error()
+	}
+	return ce
+}
+
+// invalid records a response that arrived but could not be used.
+func (t target) invalid(service, op, code, format string, args ...any) snapshot.CollectionError {
+	return snapshot.CollectionError{Account: t.account, Region: t.region, Service: service, Operation: op,
+		Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func (t target) progress(service string, done bool, errs int) {
+	if t.opts.Progress != nil {
+		t.opts.Progress(ProgressEvent{Account: t.account, Region: t.region, Service: service, Done: done, Errors: errs})
+	}
+}
+
+// attemptMiddleware waits for the target's quota buckets, then counts the
+// attempt.
+func attemptMiddleware(service string, p *pacer, calls *callCounter) middleware.FinalizeMiddleware {
+	return middleware.FinalizeMiddlewareFunc("gatewatchPaceAndCount", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+		op := middleware.GetOperationName(ctx)
+		if err := p.wait(ctx, service, op); err != nil {
+			return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for %s quota: %w", service, err)
+		}
+		calls.add(service + ":" + op)
+		return next.HandleFinalize(ctx, in)
+	})
+}
+
+// callCounter counts API attempts by "service:Operation" across targets.
+type callCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func newCallCounter() *callCounter { return &callCounter{n: map[string]int{}} }
+
+func (c *callCounter) add(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n[key]++
+}
+
+func (c *callCounter) snapshot() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.n)
+}

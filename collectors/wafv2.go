@@ -1,0 +1,179 @@
+package collectors
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2/types"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+// wafv2API is the part of the WAFv2 client the collector uses. WAFv2 has
+// no SDK paginators; its NextMarker loops go through eachPage.
+type wafv2API interface {
+	ListWebACLs(context.Context, *wafv2.ListWebACLsInput, ...func(*wafv2.Options)) (*wafv2.ListWebACLsOutput, error)
+	GetWebACL(context.Context, *wafv2.GetWebACLInput, ...func(*wafv2.Options)) (*wafv2.GetWebACLOutput, error)
+	ListResourcesForWebACL(context.Context, *wafv2.ListResourcesForWebACLInput, ...func(*wafv2.Options)) (*wafv2.ListResourcesForWebACLOutput, error)
+	ListTagsForResource(context.Context, *wafv2.ListTagsForResourceInput, ...func(*wafv2.Options)) (*wafv2.ListTagsForResourceOutput, error)
+}
+
+// wafPageSize is the largest Limit WAFv2 list calls accept.
+const wafPageSize = 100
+
+// wafAssociatedTypes are the resource types an entry-point ACL protects.
+// Without ResourceType, ListResourcesForWebACL answers for ALBs only.
+var wafAssociatedTypes = []types.ResourceType{types.ResourceTypeApplicationLoadBalancer, types.ResourceTypeApiGateway}
+
+func collectRegionalWAF(ctx context.Context, t target) *snapshot.Snapshot {
+	return webACLs(ctx, wafv2.NewFromConfig(t.config(serviceWAFv2)), t, types.ScopeRegional)
+}
+
+// collectCloudFrontWAF reads CLOUDFRONT-scope ACLs, which exist only in
+// us-east-1 and are collected once per account.
+func collectCloudFrontWAF(ctx context.Context, t target) *snapshot.Snapshot {
+	return webACLs(ctx, wafv2.NewFromConfig(t.config(serviceWAFv2)), t, types.ScopeCloudfront)
+}
+
+// webACLs reads the web ACLs of one scope with their rules, tags and, for
+// regional ACLs, the resources each protects: one inverted look-up per ACL
+// and resource type instead of one GetWebACLForResource per resource.
+func webACLs(ctx context.Context, c wafv2API, t target, scope types.Scope) *snapshot.Snapshot {
+	out := &snapshot.Snapshot{}
+	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceWAFv2, op, err)) }
+	var summaries []types.WebACLSummary
+	err := eachPage(func(token *string) (*string, error) {
+		page, err := c.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: scope, NextMarker: token, Limit: aws.Int32(wafPageSize)})
+		if err != nil {
+			return nil, err
+		}
+		summaries = append(summaries, page.WebACLs...)
+		return page.NextMarker, nil
+	})
+	if err != nil {
+		fail("ListWebACLs", err)
+	}
+
+	for _, sum := range summaries {
+		got, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{Id: sum.Id, Name: sum.Name, Scope: scope})
+		if err != nil {
+			fail("GetWebACL", err)
+			continue
+		}
+		acl := got.WebACL
+		if acl == nil {
+			continue
+		}
+		arn := aws.ToString(acl.ARN)
+		w := snapshot.WebACL{
+			ARN: arn, Account: t.account, Region: t.region, ID: aws.ToString(acl.Id),
+			Name: aws.ToString(acl.Name), Scope: string(scope),
+		}
+		switch d := acl.DefaultAction; {
+		case d != nil && d.Block != nil:
+			w.DefaultAction = "BLOCK"
+		case d != nil && d.Allow != nil:
+			w.DefaultAction = "ALLOW"
+		}
+		for _, r := range acl.Rules {
+			w.Rules = append(w.Rules, wafRule(r))
+		}
+
+		if scope == types.ScopeRegional {
+			for _, typ := range wafAssociatedTypes {
+				res, err := c.ListResourcesForWebACL(ctx, &wafv2.ListResourcesForWebACLInput{WebACLArn: aws.String(arn), ResourceType: typ})
+				if err != nil {
+					fail("ListResourcesForWebACL", err)
+					continue
+				}
+				w.AssociatedResources = append(w.AssociatedResources, res.ResourceArns...)
+			}
+		}
+
+		err = eachPage(func(token *string) (*string, error) {
+			page, err := c.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: aws.String(arn), NextMarker: token, Limit: aws.Int32(wafPageSize)})
+			if err != nil {
+				return nil, err
+			}
+			if page.TagInfoForResource != nil {
+				for _, tag := range page.TagInfoForResource.TagList {
+					if w.Tags == nil {
+						w.Tags = snapshot.Tags{}
+					}
+					w.Tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+				}
+			}
+			return page.NextMarker, nil
+		})
+		if err != nil {
+			fail("ListTagsForResource", err)
+		}
+		out.WebACLs = append(out.WebACLs, w)
+	}
+	return out
+}
+
+// wafRule summarises a rule: its action, the kind of its top-level
+// statement, and the numbers the throttling rules need.
+func wafRule(r types.Rule) snapshot.WAFRule {
+	rule := snapshot.WAFRule{Name: aws.ToString(r.Name), Priority: int(r.Priority)}
+	switch a := r.Action; {
+	case a != nil && a.Allow != nil:
+		rule.Action = "ALLOW"
+	case a != nil && a.Block != nil:
+		rule.Action = "BLOCK"
+	case a != nil && a.Count != nil:
+		rule.Action = "COUNT"
+	case a != nil && a.Captcha != nil:
+		rule.Action = "CAPTCHA"
+	case a != nil && a.Challenge != nil:
+		rule.Action = "CHALLENGE"
+	case r.OverrideAction != nil && r.OverrideAction.Count != nil:
+		rule.Action = "COUNT"
+	case r.OverrideAction != nil:
+		rule.Action = "NONE"
+	}
+	s := r.Statement
+	if s == nil {
+		return rule
+	}
+	switch {
+	case s.RateBasedStatement != nil:
+		rule.StatementType = "rate_based"
+		rule.RateLimit = aws.ToInt64(s.RateBasedStatement.Limit)
+		rule.AggregateKeyType = string(s.RateBasedStatement.AggregateKeyType)
+	case s.ManagedRuleGroupStatement != nil:
+		rule.StatementType = "managed_rule_group"
+		rule.ManagedRuleGroup = aws.ToString(s.ManagedRuleGroupStatement.VendorName) + "/" + aws.ToString(s.ManagedRuleGroupStatement.Name)
+	case s.RuleGroupReferenceStatement != nil:
+		rule.StatementType = "rule_group_reference"
+	case s.ByteMatchStatement != nil:
+		rule.StatementType = "byte_match"
+	case s.GeoMatchStatement != nil:
+		rule.StatementType = "geo_match"
+	case s.IPSetReferenceStatement != nil:
+		rule.StatementType = "ip_set_reference"
+	case s.AndStatement != nil:
+		rule.StatementType = "and"
+	case s.OrStatement != nil:
+		rule.StatementType = "or"
+	case s.NotStatement != nil:
+		rule.StatementType = "not"
+	case s.AsnMatchStatement != nil:
+		rule.StatementType = "asn_match"
+	case s.LabelMatchStatement != nil:
+		rule.StatementType = "label_match"
+	case s.RegexMatchStatement != nil:
+		rule.StatementType = "regex_match"
+	case s.RegexPatternSetReferenceStatement != nil:
+		rule.StatementType = "regex_pattern_set_reference"
+	case s.SizeConstraintStatement != nil:
+		rule.StatementType = "size_constraint"
+	case s.SqliMatchStatement != nil:
+		rule.StatementType = "sqli_match"
+	case s.XssMatchStatement != nil:
+		rule.StatementType = "xss_match"
+	}
+	return rule
+}

@@ -1,0 +1,315 @@
+package findings
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+// writeMarkdown writes a review report for people: verdict, scope,
+// coverage gaps first, the topology as a Mermaid diagram, findings by
+// severity and by entry point, suppressions, fixes and the rules. GitHub
+// renders it, Mermaid included. Every AWS-provided string is escaped with
+// mdEscape (text), mdCode (code spans) or mermaidLabel (diagram labels).
+func writeMarkdown(w io.Writer, r *Report) error {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+
+	p("# gatewatch review report\n\n")
+	p("**%s**\n\n", summaryLine(r))
+	if r.Incomplete {
+		p("> [!WARNING]\n> **Coverage is incomplete.** %d AWS calls failed for good (listed under *Coverage gaps*). "+
+			"Where they failed, an absence of findings proves nothing.\n\n", len(r.Errors))
+	}
+
+	p("## Scope\n\n| | |\n| --- | --- |\n")
+	p("| Accounts | %s |\n", mdEscape(strings.Join(r.Scope.Accounts, ", ")))
+	p("| Regions | %s |\n", mdEscape(strings.Join(r.Scope.Regions, ", ")))
+	if r.Scope.Shard != "" {
+		p("| Shard | %s |\n", mdEscape(r.Scope.Shard))
+	}
+	p("| Snapshot taken | %s |\n", mdEscape(r.SnapshotTakenAt))
+	p("| Tool | %s %s |\n\n", mdEscape(r.Tool.Name), mdEscape(r.Tool.Version))
+
+	if len(r.Errors) > 0 {
+		p("## Coverage gaps\n\nThese calls failed, so what they would have returned was not audited.\n\n")
+		p("| Account | Region | Service | Operation | Code | Message |\n| --- | --- | --- | --- | --- | --- |\n")
+		for _, e := range r.Errors {
+			p("| %s | %s | %s | %s | %s | %s |\n", mdEscape(e.Account), mdEscape(e.Region), mdEscape(e.Service),
+				mdEscape(e.Operation), mdEscape(e.Code), mdEscape(e.Message))
+		}
+		p("\n")
+	}
+
+	p("## Summary\n\n| Severity | Findings |\n| --- | ---: |\n")
+	for _, sev := range Severities {
+		p("| %s | %d |\n", sevTitle(sev), r.Summary.BySeverity[sev])
+	}
+	p("| Suppressed | %d |\n", r.Summary.Suppressed)
+	if r.Summary.New > 0 || r.Summary.Fixed > 0 {
+		p("| New since the baseline | %d |\n| Fixed since the baseline | %d |\n", r.Summary.New, r.Summary.Fixed)
+	}
+	p("\n")
+
+	topo := buildTopology(r)
+	if topo != nil {
+		p("## Topology\n\nHow traffic reaches the backends. Nodes with findings are coloured by their most severe one; the count follows the ⚠.\n\n")
+		writeMermaid(&b, topo)
+		if topo.Unplaced > 0 {
+			p("\n%d %s on resources the diagram does not draw (web ACLs, usage plans, ...).\n", topo.Unplaced, plural(topo.Unplaced, "finding is", "findings are"))
+		}
+		p("\n")
+	}
+
+	active, suppressed := splitActive(r.Findings)
+	names := resourceIndex(r)
+	p("## Findings by severity\n\n")
+	if len(active) == 0 {
+		p("No active findings.\n\n")
+	}
+	for _, sev := range Severities {
+		var group []Finding
+		for _, f := range active {
+			if f.Severity == sev {
+				group = append(group, f)
+			}
+		}
+		if len(group) == 0 {
+			continue
+		}
+		p("### %s (%d)\n\n", sevTitle(sev), len(group))
+		for _, f := range group {
+			title := mdEscape(f.RuleID) + " " + mdEscape(f.Title)
+			if f.Baseline == BaselineNew {
+				title += " · **new**"
+			}
+			p("#### %s\n\n", title)
+			p("- **Resource:** %s", mdCode(f.Resource))
+			if n := names[f.Resource].Name; n != "" {
+				p(" (%s)", mdEscape(n))
+			}
+			p("\n- **Where:** account %s, region %s\n", mdEscape(f.Account), mdEscape(f.Region))
+			p("- **What:** %s\n", mdEscape(f.Message))
+			p("- **Fix:** %s ([rule %s](%s))\n", mdEscape(f.Remediation), mdEscape(f.RuleID), ruleHelpURI(f.RuleID))
+			if len(f.Controls) > 0 {
+				p("- **Controls:** %s\n", mdEscape(strings.Join(f.Controls, ", ")))
+			}
+			if len(f.Evidence) > 0 {
+				// Indented JSON: every line starts with a space or a
+				// brace, so no line can close the fence.
+				ev, err := json.MarshalIndent(f.Evidence, "  ", "  ")
+				if err != nil {
+					return fmt.Errorf("evidence of %s on %s: %w", f.RuleID, f.Resource, err)
+				}
+				p("- **Evidence:**\n\n  ```json\n  %s\n  ```\n", ev)
+			}
+			p("\n")
+		}
+	}
+
+	if topo != nil && len(active) > 0 {
+		p("## Findings by entry point\n\nEach public entry point with the findings on the paths behind it; a finding on a shared backend is listed under every entry point that reaches it.\n\n")
+		p("| Entry point | Account | Region | Findings on its paths |\n| --- | --- | --- | --- |\n")
+		for _, g := range groupByEntryPoint(topo, active, names) {
+			p("| %s | %s | %s | %s |\n", mdEscape(g.label), mdEscape(g.account), mdEscape(g.region), strings.Join(g.items, ", "))
+		}
+		p("\n")
+	}
+
+	if len(suppressed) > 0 {
+		p("## Suppressed\n\n| Rule | Resource | By | Reason | Expires |\n| --- | --- | --- | --- | --- |\n")
+		for _, f := range suppressed {
+			s := f.Suppression
+			p("| %s | %s | %s | %s | %s |\n", mdEscape(f.RuleID), mdEscape(f.Resource), mdEscape(s.Kind), mdEscape(s.Reason), mdEscape(s.Expires))
+		}
+		p("\n")
+	}
+	if len(r.Fixed) > 0 {
+		p("## Fixed since the baseline\n\n| Rule | Severity | Resource |\n| --- | --- | --- |\n")
+		for _, f := range r.Fixed {
+			p("| %s | %s | %s |\n", mdEscape(f.RuleID), f.Severity, mdEscape(f.Resource))
+		}
+		p("\n")
+	}
+
+	if rules := sarifRules(r, r.Findings); len(rules) > 0 {
+		p("## Rules\n\n| Rule | Severity | Title |\n| --- | --- | --- |\n")
+		for _, rule := range rules {
+			p("| [%s](%s) | %s | %s |\n", mdEscape(rule.ID), ruleHelpURI(rule.ID), rule.Severity, mdEscape(rule.Title))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type entryGroup struct {
+	label, account, region string
+	items                  []string // escaped Markdown
+}
+
+// groupByEntryPoint lists, per public entry point in picture order, the
+// active findings on the paths behind it. Findings no client path reaches
+// follow, grouped under their own resource and marked internal or off the
+// map.
+func groupByEntryPoint(t *topology, fs []Finding, idx map[string]snapshot.Resource) []entryGroup {
+	var groups []entryGroup
+	at := make(map[string]int)
+	add := func(key, label, account, region, onARN string, f Finding) {
+		i, ok := at[key]
+		if !ok {
+			i = len(groups)
+			at[key] = i
+			groups = append(groups, entryGroup{label: label, account: account, region: region})
+		}
+		item := mdEscape(f.RuleID) + " (" + string(f.Severity) + ")"
+		if onARN != f.Resource {
+			item += " on " + mdEscape(cmp.Or(idx[f.Resource].Name, f.Resource))
+		}
+		if !slices.Contains(groups[i].items, item) {
+			groups[i].items = append(groups[i].items, item)
+		}
+	}
+	order := make(map[*topoNode]int, len(t.Nodes))
+	for i, n := range t.Nodes {
+		order[n] = i
+	}
+	type hit struct {
+		entry *topoNode
+		f     Finding
+	}
+	var hits []hit
+	type orphan struct {
+		key, label, account, region, arn string
+		f                                Finding
+	}
+	var orphans []orphan
+	for _, f := range fs {
+		nodes := t.Resolve[f.Resource]
+		if len(nodes) == 0 {
+			orphans = append(orphans, orphan{f.Resource, cmp.Or(idx[f.Resource].Name, f.Resource) + " (not on the traffic path)", f.Account, f.Region, f.Resource, f})
+		}
+		for _, n := range nodes {
+			entries := t.EntryPoints(n)
+			if len(entries) == 0 {
+				orphans = append(orphans, orphan{n.ID, n.Label + " (internal, no client path)", n.Account, n.Region, n.ARN, f})
+			}
+			for _, e := range entries {
+				hits = append(hits, hit{e, f})
+			}
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(order[a.entry], order[b.entry]) })
+	for _, h := range hits {
+		add(h.entry.ID, h.entry.Label, h.entry.Account, h.entry.Region, h.entry.ARN, h.f)
+	}
+	for _, o := range orphans {
+		add(o.key, o.label, o.account, o.region, o.arn, o.f)
+	}
+	return groups
+}
+
+// severityColors are fill and stroke per severity, shared by the Mermaid
+// classes and the HTML picture.
+var severityColors = map[Severity][2]string{
+	Critical: {"#f8d0d0", "#b00020"},
+	High:     {"#fde0c2", "#d35400"},
+	Medium:   {"#fff1b8", "#b7950b"},
+	Low:      {"#dbe9ff", "#2e6fd8"},
+	Info:     {"#eeeeee", "#777777"},
+}
+
+// writeMermaid draws the topology as a flowchart, one node per resource,
+// flagged nodes classed by their worst severity.
+func writeMermaid(b *strings.Builder, t *topology) {
+	b.WriteString("```mermaid\nflowchart LR\n")
+	for _, n := range t.Nodes {
+		label := mermaidLabel(n.Label)
+		if n.Detail != "" {
+			label += "<br/>" + mermaidLabel(n.Detail)
+		}
+		if total := n.Total(); total > 0 {
+			label += fmt.Sprintf("<br/>⚠ %d %s", total, n.Worst)
+		}
+		open, close := "[\"", "\"]"
+		switch n.Layer {
+		case layerClients:
+			open, close = "([\"", "\"])"
+		case layerEdge:
+			open, close = "{{\"", "\"}}"
+		case layerLB:
+			open, close = "[/\"", "\"/]"
+		case layerCompute:
+			open, close = "(\"", "\")"
+		}
+		fmt.Fprintf(b, "  %s%s%s%s\n", n.ID, open, label, close)
+	}
+	for _, e := range t.Edges {
+		fmt.Fprintf(b, "  %s --> %s\n", e.From.ID, e.To.ID)
+	}
+	for _, sev := range Severities {
+		var ids []string
+		for _, n := range t.Nodes {
+			if n.Worst == sev {
+				ids = append(ids, n.ID)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		c := severityColors[sev]
+		fmt.Fprintf(b, "  classDef %s fill:%s,stroke:%s,stroke-width:3px,color:#111\n", sev, c[0], c[1])
+		fmt.Fprintf(b, "  class %s %s\n", strings.Join(ids, ","), sev)
+	}
+	b.WriteString("```\n")
+}
+
+// mermaidLabel makes an AWS-provided string safe inside a quoted Mermaid
+// label: anything but letters, digits and plain punctuation becomes a
+// Mermaid entity code (#NNN;), so quotes, backticks (Markdown strings),
+// pipes, brackets, angle brackets (HTML), $ (math) and # cannot escape
+// the label or be interpreted.
+func mermaidLabel(s string) string {
+	var b strings.Builder
+	for _, r := range plain(s) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" .-_/:,=+@*", r):
+			b.WriteRune(r)
+		default:
+			fmt.Fprintf(&b, "#%d;", r)
+		}
+	}
+	return b.String()
+}
+
+// mdCode renders s as a Markdown code span whatever backticks it holds:
+// the fence is one backtick longer than the longest run inside.
+func mdCode(s string) string {
+	s = plain(s)
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if longest > 0 {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+func sevTitle(s Severity) string {
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(string(s[:1])) + string(s[1:])
+}

@@ -1,0 +1,96 @@
+package findings
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestMarkdown(t *testing.T) {
+	t.Parallel()
+	got := string(render(t, "markdown", testReport()))
+	golden(t, "report.md", []byte(got))
+
+	// Gaps come before the findings, prominently.
+	gaps, findings := strings.Index(got, "## Coverage gaps"), strings.Index(got, "## Findings by severity")
+	if gaps < 0 || findings < 0 || gaps > findings || !strings.Contains(got, "[!WARNING]") {
+		t.Error("coverage gaps are missing or come after the findings")
+	}
+	for _, want := range []string{"### Critical (1)", "| edge-alb | 111111111111 | eu-west-1 | GW106 (medium) on thumbnailer, GW201 (info) |", "## Findings by entry point", "## Suppressed", "```mermaid\nflowchart LR\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	// Hostile strings are inert: no raw tag, no raw ANSI, and table rows
+	// keep their number of cells.
+	if strings.Contains(got, "<script>") || strings.Contains(got, "\x1b") {
+		t.Error("report contains a raw <script> tag or an escape character")
+	}
+	unescapedPipe := regexp.MustCompile(`(^|[^\\])\|`)
+	for _, line := range strings.Split(got, "\n") {
+		if strings.HasPrefix(line, "| Rule | Resource | By |") {
+			continue
+		}
+		if strings.Contains(line, "RISK-12") && len(unescapedPipe.FindAllString(line, -1)) != 6 {
+			t.Errorf("suppression row has the wrong number of cells: %s", line)
+		}
+	}
+}
+
+func TestMermaid(t *testing.T) {
+	t.Parallel()
+	got := string(render(t, "markdown", testReport()))
+	start := strings.Index(got, "```mermaid\n")
+	end := strings.Index(got[start+3:], "```") + start + 3
+	block := got[start+len("```mermaid\n") : end]
+
+	node := regexp.MustCompile(`^  (clients|n\d+)(\(\[|\{\{|\[/|\(|\[)"([^"]*)"(\]\)|\}\}|/\]|\)|\])$`)
+	edge := regexp.MustCompile(`^  (clients|n\d+) --> n\d+$`)
+	class := regexp.MustCompile(`^  (classDef (critical|high|medium|low|info) [-a-z0-9:#,]+|class [n0-9,]+ (critical|high|medium|low|info))$`)
+	nodes := 0
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n")[1:] {
+		line = "  " + strings.TrimSpace(line)
+		switch {
+		case node.MatchString(line):
+			nodes++
+			label := node.FindStringSubmatch(line)[3]
+			// Only our own <br/> may appear as markup.
+			if rest := strings.ReplaceAll(label, "<br/>", ""); strings.ContainsAny(rest, "<>`|[]{}()$\"") {
+				t.Errorf("unescaped character in label %q", label)
+			}
+		case edge.MatchString(line), class.MatchString(line):
+		default:
+			t.Errorf("unexpected Mermaid line %q", line)
+		}
+	}
+	if nodes != 11 {
+		t.Errorf("%d nodes, want 11", nodes)
+	}
+	if !strings.Contains(block, "#60;script#62;alert#40;1#41;#60;/script#62;") {
+		t.Error("hostile API name not entity-encoded")
+	}
+	if !strings.Contains(block, "class n6 critical") {
+		t.Errorf("critical node not classed:\n%s", block)
+	}
+}
+
+func TestMarkdownEscapes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		fn       func(string) string
+		in, want string
+	}{
+		{mdEscape, "a|b*c_d`e<f>[g](h)#i!j~k&l@m$n\\o", `a\|b\*c\_d\` + "`" + `e\<f\>\[g\]\(h\)\#i\!j\~k\&l\@m\$n\\o`},
+		{mdEscape, "two\nlines", "two lines"},
+		{mdCode, "plain", "`plain`"},
+		{mdCode, "a`b``c", "``` a`b``c ```"},
+		{mermaidLabel, `say "hi" | <b> ` + "`x`", "say #34;hi#34; #124; #60;b#62; #96;x#96;"},
+		{mermaidLabel, "line\nbreak#1;", "line break#35;1#59;"},
+		{mermaidLabel, "ünïcode-ok_1.2/3:4", "ünïcode-ok_1.2/3:4"},
+	}
+	for _, tt := range tests {
+		if got := tt.fn(tt.in); got != tt.want {
+			t.Errorf("escape(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

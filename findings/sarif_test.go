@@ -1,0 +1,231 @@
+package findings
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSARIF(t *testing.T) {
+	t.Parallel()
+	got := render(t, "sarif", testReport())
+	golden(t, "report.sarif", got)
+
+	log := parseSARIF(t, got)
+	run := log.Runs[0]
+	if log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("version %q with %d runs, want 2.1.0 with 1", log.Version, len(log.Runs))
+	}
+	rules := make(map[string]sarifRule)
+	for _, r := range run.Tool.Driver.Rules {
+		rules[r.ID] = r
+	}
+	if len(run.Results) != 7 {
+		t.Fatalf("%d results, want 7 (suppressed included)", len(run.Results))
+	}
+	for i, res := range run.Results {
+		rule, ok := rules[res.RuleID]
+		if !ok || run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
+			t.Errorf("result %d: rule %s not described at index %d", i, res.RuleID, res.RuleIndex)
+		}
+		loc := res.Locations[0]
+		uri := loc.PhysicalLocation.ArtifactLocation.URI
+		if !strings.HasPrefix(uri, "aws/") || strings.Contains(uri, "://") || loc.PhysicalLocation.Region.StartLine != 1 {
+			t.Errorf("result %d: location %q line %d, want a relative aws/ path at line 1", i, uri, loc.PhysicalLocation.Region.StartLine)
+		}
+		if loc.LogicalLocations[0].FullyQualifiedName == "" || res.PartialFingerprints[fingerprintKey] == "" {
+			t.Errorf("result %d: no ARN logical location or fingerprint", i)
+		}
+		if rule.HelpURI == "" || rule.Help.Markdown == "" || rule.Properties.SecuritySeverity == "" {
+			t.Errorf("rule %s lacks help, helpUri or security-severity", rule.ID)
+		}
+	}
+
+	byRule := make(map[string]sarifResult)
+	for _, res := range run.Results {
+		byRule[res.RuleID] = res
+	}
+	tests := []struct {
+		rule, level, severity, uri string
+	}{
+		{"GW104", "error", "9.5", "aws/222222222222/us-east-1/elasticloadbalancing/loadbalancer/app/legacy/0123456789abcdef"},
+		{"GW101", "error", "8.0", "aws/111111111111/eu-west-1/apigateway/restapis/a1b2c3d4e5/stages/prod"},
+		{"GW106", "warning", "5.5", "aws/111111111111/eu-west-1/lambda/function/thumbnailer"},
+		{"GW112", "note", "3.0", "aws/111111111111/eu-west-1/apigateway/apis/h7t8p9q0r1/stages/$default"},
+		{"GW201", "note", "1.0", "aws/111111111111/eu-west-1/elasticloadbalancing/loadbalancer/app/edge-alb/50dc6c495c0c9188"},
+	}
+	for _, tt := range tests {
+		res := byRule[tt.rule]
+		if res.Level != tt.level || rules[tt.rule].Properties.SecuritySeverity != tt.severity {
+			t.Errorf("%s: level %q severity %q, want %q %q", tt.rule, res.Level, rules[tt.rule].Properties.SecuritySeverity, tt.level, tt.severity)
+		}
+		if got := res.Locations[0].PhysicalLocation.ArtifactLocation.URI; got != tt.uri {
+			t.Errorf("%s: uri %q, want %q", tt.rule, got, tt.uri)
+		}
+		if got, want := res.PartialFingerprints[fingerprintKey], Fingerprint(tt.rule, res.Locations[0].LogicalLocations[0].FullyQualifiedName); got != want {
+			t.Errorf("%s: fingerprint %q, want %q", tt.rule, got, want)
+		}
+	}
+	if s := byRule["GW107"].Suppressions; len(s) != 1 || s[0].Kind != "external" || !strings.Contains(s[0].Justification, "throttled by the edge WAF") {
+		t.Errorf("suppressed GW107: suppressions %+v", s)
+	}
+	if n := len(run.Invocations[0].ToolExecutionNotifications); n != 2 || run.Invocations[0].ToolExecutionNotifications[0].Level != "error" {
+		t.Errorf("%d notifications, successful %v; want the 2 collection errors as errors", n, run.Invocations[0].ExecutionSuccessful)
+	}
+}
+
+func TestSARIFLimits(t *testing.T) {
+	t.Parallel()
+	size := func(t *testing.T, lim sarifLimits) (sarifLog, []string) {
+		t.Helper()
+		r := testReport()
+		var warnings []string
+		r.Warn = func(msg string) { warnings = append(warnings, msg) }
+		var buf bytes.Buffer
+		if err := writeSARIFLimited(&buf, r, lim); err != nil {
+			t.Fatal(err)
+		}
+		return parseSARIF(t, buf.Bytes()), warnings
+	}
+	t.Run("results", func(t *testing.T) {
+		log, warnings := size(t, sarifLimits{Results: 3, Rules: 100, GzipBytes: 1 << 20})
+		if n := len(log.Runs[0].Results); n != 3 || len(warnings) != 1 || !strings.Contains(warnings[0], "7 results exceed") {
+			t.Fatalf("%d results, warnings %q", n, warnings)
+		}
+		// The most severe are kept.
+		if log.Runs[0].Results[0].RuleID != "GW104" || log.Runs[0].Results[2].Level != "error" {
+			t.Errorf("kept %+v", log.Runs[0].Results)
+		}
+		if notes := log.Runs[0].Invocations[0].ToolExecutionNotifications; !strings.Contains(notes[len(notes)-1].Message.Text, "output cut") {
+			t.Errorf("the cut is not recorded in the file: %+v", notes)
+		}
+	})
+	t.Run("rules", func(t *testing.T) {
+		log, warnings := size(t, sarifLimits{Results: 100, Rules: 2, GzipBytes: 1 << 20})
+		if n := len(log.Runs[0].Tool.Driver.Rules); n != 2 || len(warnings) != 1 {
+			t.Fatalf("%d rules, warnings %q", n, warnings)
+		}
+		for _, res := range log.Runs[0].Results {
+			if res.RuleID != "GW104" && res.RuleID != "GW101" {
+				t.Errorf("result of dropped rule %s kept", res.RuleID)
+			}
+		}
+	})
+	t.Run("size", func(t *testing.T) {
+		log, warnings := size(t, sarifLimits{Results: 100, Rules: 100, GzipBytes: 2500})
+		if n := len(log.Runs[0].Results); n == 0 || n == 7 || len(warnings) != 1 || !strings.Contains(warnings[0], "gzip") {
+			t.Fatalf("%d results, warnings %q", n, warnings)
+		}
+	})
+	t.Run("within", func(t *testing.T) {
+		if _, warnings := size(t, githubLimits); len(warnings) != 0 {
+			t.Fatalf("warnings %q for a small report", warnings)
+		}
+	})
+}
+
+func TestResourceURI(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ resource, account, region, want string }{
+		{distARN, acctA, "global", "aws/111111111111/global/cloudfront/distribution/E2QWRUHAPOMQZL"},
+		{"arn:aws:wafv2:us-east-1:111111111111:global/webacl/edge name/0b1c", acctA, "us-east-1", "aws/111111111111/us-east-1/wafv2/global/webacl/edge%20name/0b1c"},
+		{"not-an-arn/x?y#z", acctA, "eu-west-1", "aws/111111111111/eu-west-1/resource/not-an-arn/x%3Fy%23z"},
+		{"arn:aws:apigateway:eu-west-1::/restapis/x/../../etc", acctA, "eu-west-1", "aws/111111111111/eu-west-1/apigateway/restapis/x/%2E%2E/%2E%2E/etc"},
+	}
+	for _, tt := range tests {
+		if got := resourceURI(Finding{Resource: tt.resource, Account: tt.account, Region: tt.region}); got != tt.want {
+			t.Errorf("resourceURI(%q) = %q, want %q", tt.resource, got, tt.want)
+		}
+	}
+}
+
+// TestSARIFMultitool runs Microsoft's SARIF validator with GitHub's
+// ingestion rules over the output: the external judge of what code
+// scanning accepts.
+func TestSARIFMultitool(t *testing.T) {
+	tool := multitool(t)
+	dir := t.TempDir()
+	check := func(name string, data []byte) []string {
+		in := filepath.Join(dir, name+".sarif")
+		out := filepath.Join(dir, name+".validation.sarif")
+		if err := os.WriteFile(in, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(tool, "validate", "--rule-kind", "Gh;Sarif", "--output", out, in)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", tool, err, b)
+		}
+		log := parseSARIF(t, mustRead(t, out))
+		var errs []string
+		for _, res := range log.Runs[0].Results {
+			if res.Level == "error" {
+				b, _ := json.Marshal(res.Message)
+				errs = append(errs, res.RuleID+" "+string(b))
+			}
+		}
+		return errs
+	}
+	good := render(t, "sarif", testReport())
+	if errs := check("report", good); len(errs) > 0 {
+		t.Errorf("multitool found %d errors:\n%s", len(errs), strings.Join(errs, "\n"))
+	}
+	// The judge must be able to say no: drop the locations GitHub needs.
+	var bad map[string]any
+	if err := json.Unmarshal(good, &bad); err != nil {
+		t.Fatal(err)
+	}
+	res := bad["runs"].([]any)[0].(map[string]any)["results"].([]any)[0].(map[string]any)
+	delete(res, "locations")
+	data, _ := json.Marshal(bad)
+	if errs := check("broken", data); len(errs) == 0 {
+		t.Error("multitool accepted a result without locations; is it running the GitHub rules?")
+	}
+}
+
+// multitool finds the SARIF Multitool: $SARIF_MULTITOOL, or sarif-multitool
+// on PATH. The npm package's .bin wrapper runs the tool through a shell,
+// which splits "Gh;Sarif" at the semicolon, so point SARIF_MULTITOOL at the
+// Sarif.Multitool binary inside the package.
+func multitool(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("SARIF_MULTITOOL"); p != "" {
+		return p
+	}
+	for _, name := range []string{"sarif-multitool", "Sarif.Multitool"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := "SARIF Multitool not found: npm install --prefix DIR @microsoft/sarif-multitool-linux and set " +
+		"SARIF_MULTITOOL=DIR/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+func parseSARIF(t *testing.T, data []byte) sarifLog {
+	t.Helper()
+	var log sarifLog
+	if err := json.Unmarshal(data, &log); err != nil {
+		t.Fatalf("parse SARIF: %v", err)
+	}
+	if len(log.Runs) == 0 {
+		t.Fatal("SARIF has no runs")
+	}
+	return log
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

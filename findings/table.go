@@ -1,0 +1,110 @@
+package findings
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// tableMessageWidth caps the message column so rows stay on one line of a
+// wide terminal; the full text is in the other formats.
+const tableMessageWidth = 100
+
+// writeTable writes a terminal table: a summary line, the active findings,
+// the suppressed ones with their reasons, the fixed ones and the collection
+// errors. Every AWS-provided string goes through plain so that a tag value
+// cannot drive the terminal.
+func writeTable(w io.Writer, r *Report) error {
+	fmt.Fprintln(w, summaryLine(r))
+	if r.Incomplete {
+		fmt.Fprintf(w, "INCOMPLETE: coverage has gaps (%d collection errors); absent findings prove nothing there\n", len(r.Errors))
+	}
+
+	active, suppressed := splitActive(r.Findings)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if len(active) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(tw, "SEVERITY\tRULE\tACCOUNT\tREGION\tRESOURCE\tMESSAGE")
+		for _, f := range active {
+			sev := strings.ToUpper(string(f.Severity))
+			if f.Baseline == "new" {
+				sev += " (new)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sev, plain(f.RuleID), plain(f.Account),
+				plain(f.Region), plain(f.Resource), truncate(plain(f.Message), tableMessageWidth))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if len(suppressed) > 0 {
+		fmt.Fprintf(w, "\nSuppressed (%d):\n", len(suppressed))
+		for _, f := range suppressed {
+			fmt.Fprintf(tw, "  %s\t%s\t%s: %s\n", plain(f.RuleID), plain(f.Resource), f.Suppression.Kind,
+				truncate(plain(f.Suppression.Reason), tableMessageWidth))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if len(r.Fixed) > 0 {
+		fmt.Fprintf(w, "\nFixed since the baseline (%d):\n", len(r.Fixed))
+		for _, f := range r.Fixed {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", plain(f.RuleID), strings.ToUpper(string(f.Severity)), plain(f.Resource))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(w, "\nCollection errors (%d):\n", len(r.Errors))
+		fmt.Fprintln(tw, "  ACCOUNT\tREGION\tSERVICE\tOPERATION\tCODE\tMESSAGE")
+		for _, e := range r.Errors {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", plain(e.Account), plain(e.Region), plain(e.Service),
+				plain(e.Operation), plain(e.Code), truncate(plain(e.Message), tableMessageWidth))
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
+// splitActive separates active findings from suppressed ones, keeping
+// their order.
+func splitActive(fs []Finding) (active, suppressed []Finding) {
+	for _, f := range fs {
+		if f.Active() {
+			active = append(active, f)
+		} else {
+			suppressed = append(suppressed, f)
+		}
+	}
+	return active, suppressed
+}
+
+// summaryLine is the one-line verdict shared by the human formats.
+func summaryLine(r *Report) string {
+	s := r.Summary
+	var parts []string
+	for _, sev := range Severities {
+		if n := s.BySeverity[sev]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+		}
+	}
+	line := fmt.Sprintf("%d %s", s.Total, plural(s.Total, "finding", "findings"))
+	if len(parts) > 0 {
+		line += " (" + strings.Join(parts, ", ") + ")"
+	}
+	line += fmt.Sprintf(", %d suppressed, %d collection %s", s.Suppressed, s.Errors, plural(s.Errors, "error", "errors"))
+	if s.New > 0 || s.Fixed > 0 {
+		line += fmt.Sprintf(", %d new, %d fixed since the baseline", s.New, s.Fixed)
+	}
+	return line
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
