@@ -88,8 +88,6 @@ target_groups_by_lb[arn] contains tg if {
 	some arn in tg.load_balancer_arns
 }
 
-security_groups_by_id := {sg.id: sg | some sg in input.security_groups}
-
 # ARNs of resources with a Shield Advanced protection.
 shield_protected := {p.resource_arn | some p in input.shield_protections}
 

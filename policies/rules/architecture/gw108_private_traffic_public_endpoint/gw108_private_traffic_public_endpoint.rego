@@ -5,8 +5,7 @@
 #   internet anyway: a REST API whose resource policy admits requests only
 #   from given VPCs or VPC endpoints (aws:SourceVpc, aws:SourceVpce) but whose
 #   endpoint type is not PRIVATE, or an internet-facing ALB whose security
-#   groups admit only private address ranges, other security groups or
-#   prefix lists. The public DNS name and address invite scanning and DDoS
+#   groups admit only private address ranges or other security groups. The public DNS name and address invite scanning and DDoS
 #   traffic the policy then has to refuse, and one policy or security group
 #   edit away the service is open to the internet.
 # custom:
@@ -36,9 +35,11 @@
 #       a listed value.
 #     - An internet-facing ALB, not an origin of a CloudFront distribution
 #       (CloudFront needs a public origin), whose every security group is in
-#       the inventory and whose ingress admits only RFC 1918 ranges
-#       (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), IPv6 unique local
-#       addresses (fc00::/7), other security groups or prefix lists.
+#       the inventory and whose ingress admits only private ranges (RFC 1918,
+#       carrier-grade NAT, loopback, link-local, IPv6 unique and link local)
+#       or other security groups. Prefix lists count as public: they may be
+#       CloudFront's or hold public ranges. This is the same test GW104
+#       uses to decide an ALB is not reachable from the internet.
 #
 #     **Evidence.** For APIs: `endpoint_types` and `vpc_conditions` (the
 #     condition keys and values that restrict it). For ALBs: `scheme`,
@@ -102,41 +103,27 @@ deny contains result if {
 	}
 }
 
-private_ranges := ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
-
-private_v4(c) := true if {
-	some r in private_ranges
-	net.cidr_contains(r, c)
-} else := false
-
-private_v6(c) := net.cidr_contains("fc00::/7", c)
-
-# What one ingress rule admits, each source marked private or not.
-# Security groups and prefix lists name known peers, not the internet.
-sources(rule) := (({{"source": c, "private": private_v4(c)} | some c in object.get(rule, "cidrs", [])} |
-	{{"source": c, "private": private_v6(c)} | some c in object.get(rule, "ipv6_cidrs", [])}) |
-	{{"source": p, "private": true} | some p in object.get(rule, "prefix_list_ids", [])}) |
-	{{"source": g, "private": true} | some g in object.get(rule, "source_group_ids", [])}
+# What the load balancer's security groups admit, for the evidence.
+sources(rules) := sort({s |
+	some rule in rules
+	some field in ["cidrs", "ipv6_cidrs", "prefix_list_ids", "source_group_ids"]
+	some s in object.get(rule, field, [])
+})
 
 deny contains result if {
 	some lb in input.load_balancers
 	lib.internet_facing_alb(lb)
-	count(lb.security_groups) > 0
-	groups := [sg | some id in lb.security_groups; sg := lib.security_groups_by_id[id]]
-	count(groups) == count(lb.security_groups)
-	admitted := {s | some sg in groups; some rule in sg.ingress; some s in sources(rule)}
+	lib.only_private_ingress(lb)
+	admitted := sources(lib.lb_ingress(lb))
 	count(admitted) > 0
-	every s in admitted {
-		s.private
-	}
 	count(lib.fronting_distributions({lb.dns_name})) == 0
 	result := {
 		"resource": lb.arn,
-		"message": sprintf("internet-facing ALB %s admits only private sources (%s) through its security groups; it serves internal clients and should be internal", [lb.name, concat(", ", sort({s.source | some s in admitted}))]),
+		"message": sprintf("internet-facing ALB %s admits only private sources (%s) through its security groups; it serves internal clients and should be internal", [lb.name, concat(", ", admitted)]),
 		"evidence": {
 			"scheme": lb.scheme,
 			"security_groups": lb.security_groups,
-			"sources": sort({s.source | some s in admitted}),
+			"sources": admitted,
 		},
 	}
 }

@@ -48,23 +48,29 @@ test_quiet_on_ip_restricted_policy if {
 }
 
 alb(scheme) := {
-	"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/orders/1", "name": "orders", "type": "application",
+	"account": "111122223333", "region": "eu-west-1", "arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/orders/1", "name": "orders", "type": "application",
 	"scheme": scheme, "dns_name": "orders-1.eu-west-1.elb.amazonaws.com", "security_groups": ["sg-1", "sg-2"], "listeners": [],
 }
 
 sgs(extra_cidr) := [
-	{"id": "sg-1", "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidrs": ["10.0.0.0/16", extra_cidr], "ipv6_cidrs": ["fd00::/8"]}]},
-	{"id": "sg-2", "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443, "source_group_ids": ["sg-app"], "prefix_list_ids": ["pl-corp"]}]},
+	{"account": "111122223333", "region": "eu-west-1", "id": "sg-1", "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidrs": ["10.0.0.0/16", extra_cidr], "ipv6_cidrs": ["fd00::/8"]}]},
+	{"account": "111122223333", "region": "eu-west-1", "id": "sg-2", "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443, "source_group_ids": ["sg-app"]}]},
 ]
 
 test_fires_on_internet_facing_alb_with_private_sources_only if {
 	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "security_groups": sgs("192.168.4.0/24"), "cloudfront_distributions": []}
 	some r in results
-	r.evidence.sources == ["10.0.0.0/16", "192.168.4.0/24", "fd00::/8", "pl-corp", "sg-app"]
+	r.evidence.sources == ["10.0.0.0/16", "192.168.4.0/24", "fd00::/8", "sg-app"]
 }
 
 test_quiet_when_a_public_range_is_admitted if {
 	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "security_groups": sgs("0.0.0.0/0"), "cloudfront_distributions": []}
+	count(results) == 0
+}
+
+test_quiet_when_a_prefix_list_is_admitted if {
+	with_pl := json.patch(sgs("10.1.0.0/16"), [{"op": "add", "path": "/1/ingress/0/prefix_list_ids", "value": ["pl-cloudfront"]}])
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "security_groups": with_pl, "cloudfront_distributions": []}
 	count(results) == 0
 }
 
