@@ -32,8 +32,8 @@
 #     - A REST API that is not PRIVATE with a GET or ANY method;
 #     - an HTTP API reachable by its execute-api endpoint or a custom domain
 #       with a `GET ...` or `ANY ...` route;
-#     - an internet-facing ALB with a listener that forwards requests (not
-#       only redirects);
+#     - an internet-facing ALB whose security groups admit the internet,
+#       with a listener that forwards requests (not only redirects);
 #
 #     when no enabled CloudFront distribution has one of its host names
 #     (execute-api name, custom domains, ALB DNS name) as an origin.
@@ -119,7 +119,7 @@ reachable_domains(api) := lib.api_domains(api) if {
 
 deny contains result if {
 	some lb in input.load_balancers
-	lib.internet_facing_alb(lb)
+	lib.internet_reachable_alb(lb)
 	some l in lb.listeners
 	forwards(l)
 	unfronted({lb.dns_name})

@@ -77,3 +77,10 @@ test_quiet_on_alb_behind_cloudfront if {
 	results := rule.deny with input as {"load_balancers": [alb("internet-facing", "forward")], "cloudfront_distributions": [dist("WWW-1.eu-west-1.elb.amazonaws.com")]}
 	count(results) == 0
 }
+
+test_quiet_on_internet_facing_alb_open_only_to_private_ranges if {
+	lb := object.union(alb("internet-facing", "forward"), {"account": "111122223333", "region": "eu-west-1", "security_groups": ["sg-1"]})
+	sg := {"account": "111122223333", "region": "eu-west-1", "id": "sg-1", "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidrs": ["10.0.0.0/8"]}]}
+	results := rule.deny with input as {"load_balancers": [lb], "security_groups": [sg], "cloudfront_distributions": []}
+	count(results) == 0
+}

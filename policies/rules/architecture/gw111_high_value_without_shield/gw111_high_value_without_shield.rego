@@ -32,8 +32,9 @@
 #
 #     **What triggers it.** A resource carrying the tag named by
 #     `high_value_tag` (default `gatewatch:high-value`) with value `true`:
-#     - an internet-facing ALB not protected itself and with no protected
-#       CloudFront distribution in front;
+#     - an internet-facing ALB whose security groups admit the internet, not
+#       protected itself and with no protected CloudFront distribution in
+#       front;
 #     - a public REST API or reachable HTTP/WebSocket API (tag on the API
 #       or one of its stages) with no protected CloudFront distribution in
 #       front;
@@ -79,7 +80,7 @@ evidence(account, distributions) := {
 
 deny contains result if {
 	some lb in input.load_balancers
-	lib.internet_facing_alb(lb)
+	lib.internet_reachable_alb(lb)
 	high_value(lb.tags)
 	dists := lib.fronting_distributions({lb.dns_name})
 	not protected({lb.arn} | {d.arn | some d in dists})
