@@ -34,7 +34,8 @@
 #     - an ALB reached by its DNS name in the URI, by a listener ARN (HTTP
 #       API private integrations), or behind the NLB of a REST VPC link (an
 #       NLB target group of type `alb`): its `idle_timeout.timeout_seconds`
-#       attribute (60 s when unset);
+#       attribute, when it was raised above the 60 s default (the default
+#       says nothing about what the backend needs);
 #     - a Lambda function in an `AWS_PROXY` or `AWS` integration: its
 #       `timeout_seconds`.
 #
@@ -58,16 +59,20 @@ package gatewatch.rules.gw102_integration_timeout
 import data.gatewatch.lib
 import rego.v1
 
+# An ALB keeps the 60 s default idle timeout unless someone raised it; only
+# a raised timeout says the backend was built for long requests.
 alb_default_idle_seconds := "60"
 
 # Backends an integration calls, with how long each may take.
 backends(api, integration) := {b |
 	some lb in target_albs(api, integration)
+	idle := to_number(lib.lb_attribute(lb, "idle_timeout.timeout_seconds", alb_default_idle_seconds))
+	idle > to_number(alb_default_idle_seconds)
 	b := {
 		"backend": lb.name,
 		"kind": "alb",
 		"setting": "idle_timeout.timeout_seconds",
-		"backend_timeout_ms": to_number(lib.lb_attribute(lb, "idle_timeout.timeout_seconds", alb_default_idle_seconds)) * 1000,
+		"backend_timeout_ms": idle * 1000,
 	}
 } | {b |
 	integration.type in {"AWS_PROXY", "AWS"}

@@ -29,12 +29,16 @@ test_fires_when_alb_idle_timeout_is_longer if {
 	r.evidence.integrations["GET /reports"] == {"backend": "reports", "kind": "alb", "setting": "idle_timeout.timeout_seconds", "backend_timeout_ms": 120000, "timeout_ms": 29000}
 }
 
-test_fires_on_default_alb_idle_timeout_and_unset_timeout if {
-	lb := json.remove(alb("x"), ["attributes"])
-	results := rule.deny with input as {"rest_apis": [rest_api(http_integration(0))], "load_balancers": [lb]}
+test_fires_with_unset_integration_timeout if {
+	results := rule.deny with input as {"rest_apis": [rest_api(http_integration(0))], "load_balancers": [alb("90")]}
 	some r in results
-	r.evidence.integrations["GET /reports"].backend_timeout_ms == 60000
 	r.evidence.integrations["GET /reports"].timeout_ms == 29000
+}
+
+test_quiet_on_default_alb_idle_timeout if {
+	lb := json.remove(alb("x"), ["attributes"])
+	results := rule.deny with input as {"rest_apis": [rest_api(http_integration(29000))], "load_balancers": [lb]}
+	count(results) == 0
 }
 
 test_quiet_when_alb_gives_up_first if {
@@ -89,7 +93,7 @@ http_api(timeout) := {
 }
 
 test_fires_on_http_api_listener_integration if {
-	results := rule.deny with input as {"v2_apis": [http_api(30000)], "load_balancers": [alb("60")]}
+	results := rule.deny with input as {"v2_apis": [http_api(30000)], "load_balancers": [alb("120")]}
 	some r in results
 	r.resource == "arn:aws:apigateway:eu-west-1::/apis/h1"
 	r.evidence.integrations["GET /reports"].timeout_ms == 30000
@@ -102,6 +106,6 @@ test_quiet_on_http_api_with_alb_at_30s if {
 
 test_quiet_on_unrouted_integration if {
 	api := object.union(http_api(30000), {"routes": []})
-	results := rule.deny with input as {"v2_apis": [api], "load_balancers": [alb("60")]}
+	results := rule.deny with input as {"v2_apis": [api], "load_balancers": [alb("120")]}
 	count(results) == 0
 }
