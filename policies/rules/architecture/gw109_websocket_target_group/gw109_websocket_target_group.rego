@@ -1,5 +1,5 @@
 # METADATA
-# title: WebSocket target group not sized for long-lived connections
+# title: WebSockets on an ALB not sized for long-lived connections
 # description: |
 #   A target group behind an ALB carries WebSockets (or other long-lived
 #   connections) but the ALB's idle timeout is shorter than the configured
@@ -11,6 +11,7 @@
 #   severity: medium
 #   resource_types:
 #     - AWS::ElasticLoadBalancingV2::TargetGroup
+#     - AWS::ElasticLoadBalancingV2::LoadBalancer
 #   controls: []
 #   remediation: |
 #     Raise the ALB's idle_timeout.timeout_seconds above the application's
@@ -33,19 +34,22 @@
 #       (default `gatewatch:websocket`) with value `true`; tag target groups
 #       that serve WebSockets from the default rule this way.
 #
-#     **What triggers it.** For such a target group on an ALB: the ALB's
-#     `idle_timeout.timeout_seconds` (60 when unset) is below
-#     `thresholds.websocket_min_idle_timeout_seconds` (default 300), or the
-#     target group's `deregistration_delay.timeout_seconds` (300 when unset)
-#     is below `thresholds.websocket_min_deregistration_delay_seconds`
-#     (default 60).
+#     **What triggers it.** Each finding is on the resource whose setting is
+#     short:
+#     - the target group, when its `deregistration_delay.timeout_seconds`
+#       (300 when unset) is below
+#       `thresholds.websocket_min_deregistration_delay_seconds` (default 60);
+#     - the ALB, when it routes to such a target group and its
+#       `idle_timeout.timeout_seconds` (60 when unset) is below
+#       `thresholds.websocket_min_idle_timeout_seconds` (default 300).
 #
-#     **Evidence.** `detected_by`, `problems`, `idle_timeout_seconds` per
-#     load balancer, `deregistration_delay_seconds`, and for context
+#     **Evidence.** On target groups: `detected_by`,
+#     `deregistration_delay_seconds`, and for context
 #     `slow_start_seconds` (slow start only ramps new requests, so it does
 #     little for long-lived connections), `stickiness_enabled` (needed by
 #     libraries that fall back to long polling) and
-#     `load_balancing_algorithm`.
+#     `load_balancing_algorithm`. On ALBs: `idle_timeout_seconds`,
+#     `websocket_target_groups`.
 #
 #     **Fix.**
 #     ```sh
@@ -93,33 +97,48 @@ detected_by(tg) := "listener rule on the Upgrade header" if {
 
 tg_attribute(tg, key, def) := object.get(object.get(tg, "attributes", {}), key, def)
 
-deny contains result if {
+# WebSocket target groups on ALBs, with how their use was detected.
+websocket_tgs := {tg.arn: how |
 	some tg in input.target_groups
 	how := detected_by(tg)
-	albs := [lb | some arn in tg.load_balancer_arns; lb := lib.load_balancers_by_arn[arn]; lb.type == "application"]
-	count(albs) > 0
-	idle := {lb.name: to_number(lib.lb_attribute(lb, "idle_timeout.timeout_seconds", "60")) | some lb in albs}
+	some arn in tg.load_balancer_arns
+	lib.load_balancers_by_arn[arn].type == "application"
+}
+
+# A target group drains open connections for its deregistration delay.
+deny contains result if {
+	some tg in input.target_groups
+	how := websocket_tgs[tg.arn]
 	dereg := to_number(tg_attribute(tg, "deregistration_delay.timeout_seconds", "300"))
-	problems := array.concat([p |
-		some name, secs in idle
-		secs < thresholds.websocket_min_idle_timeout_seconds
-		p := sprintf("ALB %s idle timeout %d s < %d s", [name, secs, thresholds.websocket_min_idle_timeout_seconds])
-	], [p |
-		dereg < thresholds.websocket_min_deregistration_delay_seconds
-		p := sprintf("deregistration delay %d s < %d s", [dereg, thresholds.websocket_min_deregistration_delay_seconds])
-	])
-	count(problems) > 0
+	dereg < thresholds.websocket_min_deregistration_delay_seconds
 	result := {
 		"resource": tg.arn,
-		"message": sprintf("target group %s carries WebSockets (%s) but is not sized for long-lived connections: %s", [tg.name, how, concat("; ", sort(problems))]),
+		"message": sprintf("target group %s carries WebSockets (%s) but drains connections for only %d s on deploys (at least %d s wanted)", [tg.name, how, dereg, thresholds.websocket_min_deregistration_delay_seconds]),
 		"evidence": {
 			"detected_by": how,
-			"problems": sort(problems),
-			"idle_timeout_seconds": idle,
 			"deregistration_delay_seconds": dereg,
 			"slow_start_seconds": to_number(tg_attribute(tg, "slow_start.duration_seconds", "0")),
 			"stickiness_enabled": tg_attribute(tg, "stickiness.enabled", "false") == "true",
 			"load_balancing_algorithm": tg_attribute(tg, "load_balancing.algorithm.type", "round_robin"),
 		},
+	}
+}
+
+# The idle timeout is the load balancer's, shared by all its target groups,
+# so the finding goes on the ALB.
+deny contains result if {
+	some lb in input.load_balancers
+	lb.type == "application"
+	idle := to_number(lib.lb_attribute(lb, "idle_timeout.timeout_seconds", "60"))
+	idle < thresholds.websocket_min_idle_timeout_seconds
+	tgs := {tg.name |
+		some tg in object.get(lib.target_groups_by_lb, lb.arn, set())
+		websocket_tgs[tg.arn]
+	}
+	count(tgs) > 0
+	result := {
+		"resource": lb.arn,
+		"message": sprintf("ALB %s carries WebSockets (%s) but closes connections idle for %d s (at least %d s wanted)", [lb.name, concat(", ", sort(tgs)), idle, thresholds.websocket_min_idle_timeout_seconds]),
+		"evidence": {"idle_timeout_seconds": idle, "websocket_target_groups": sort(tgs)},
 	}
 }

@@ -24,20 +24,27 @@ tg(dereg, tags) := {
 	"attributes": {"deregistration_delay.timeout_seconds": dereg, "stickiness.enabled": "true", "slow_start.duration_seconds": "30"},
 }
 
-test_fires_on_upgrade_rule_with_default_idle_timeout if {
+test_fires_on_alb_idle_timeout_for_upgrade_rule if {
 	results := rule.deny with input as {"load_balancers": [alb("60", [upgrade_rule], {})], "target_groups": [tg("300", {})]}
+	count(results) == 1
 	some r in results
-	r.resource == tg_arn
-	r.evidence.detected_by == "listener rule on the Upgrade header"
-	r.evidence.idle_timeout_seconds == {"chat": 60}
-	r.evidence.stickiness_enabled == true
-	r.evidence.slow_start_seconds == 30
+	r.resource == alb_arn
+	r.evidence == {"idle_timeout_seconds": 60, "websocket_target_groups": ["chat-ws"]}
 }
 
 test_fires_on_short_deregistration_delay_of_tagged_target_group if {
 	results := rule.deny with input as {"load_balancers": [alb("600", [], {})], "target_groups": [tg("10", {"gatewatch:websocket": "true"})]}
+	count(results) == 1
 	some r in results
-	r.evidence.problems == ["deregistration delay 10 s < 60 s"]
+	r.resource == tg_arn
+	r.evidence.deregistration_delay_seconds == 10
+	r.evidence.stickiness_enabled == true
+	r.evidence.slow_start_seconds == 30
+}
+
+test_fires_on_both_when_both_short if {
+	results := rule.deny with input as {"load_balancers": [alb("60", [upgrade_rule], {})], "target_groups": [tg("5", {})]}
+	{r.resource | some r in results} == {alb_arn, tg_arn}
 }
 
 test_fires_when_load_balancer_is_tagged if {
