@@ -1,8 +1,8 @@
 # METADATA
-# title: Public GET-serving entry point with no CloudFront in front
+# title: Public read-heavy entry point with no CloudFront in front
 # description: |
-#   A public API or internet-facing ALB serves GET requests and no
-#   CloudFront distribution fronts it. Every read travels to the region and
+#   A public API that mostly serves reads, or an internet-facing ALB, has no
+#   CloudFront distribution in front. Every read travels to the region and
 #   the backend, and pays API Gateway's per-request price or the ALB's
 #   LCUs, where an edge cache would answer repeated reads close to the
 #   client, absorb request floods, and carry the web ACL and Shield
@@ -29,9 +29,11 @@
 #     not cache and cannot be configured.
 #
 #     **What triggers it.**
-#     - A REST API that is not PRIVATE with a GET or ANY method;
-#     - an HTTP API reachable by its execute-api endpoint or a custom domain
-#       with a `GET ...` or `ANY ...` route;
+#     - A REST API that is not PRIVATE, or an HTTP API reachable by its
+#       execute-api endpoint or a custom domain, whose methods or routes are
+#       mostly reads: more than half of them (OPTIONS aside) are GET or HEAD.
+#       ANY methods and greedy proxies do not count as reads, since the
+#       snapshot cannot tell what passes through them;
 #     - an internet-facing ALB whose security groups admit the internet,
 #       with a listener that forwards requests (not only redirects);
 #
@@ -75,22 +77,29 @@ package gatewatch.rules.gw110_no_edge_cache
 import data.gatewatch.lib
 import rego.v1
 
-get_methods := {"GET", "ANY"}
+read_methods := {"GET", "HEAD"}
+
+# Mostly reads: more than half of the methods (CORS preflights aside) are
+# GET or HEAD. ANY and greedy proxies do not count as reads.
+read_heavy(methods) := reads if {
+	all_methods := [m | some m in methods; split(m, " ")[0] != "OPTIONS"]
+	reads := sort([m | some m in all_methods; split(m, " ")[0] in read_methods])
+	count(reads) * 2 > count(all_methods)
+}
 
 unfronted(domains) if count(lib.fronting_distributions(domains)) == 0
 
 deny contains result if {
 	some api in input.rest_apis
 	lib.public_rest_api(api)
-	gets := {sprintf("%s %s", [m.http_method, r.path]) | some r in api.resources; some m in r.methods; m.http_method in get_methods}
-	count(gets) > 0
+	gets := read_heavy([sprintf("%s %s", [m.http_method, r.path]) | some r in api.resources; some m in r.methods])
 	domains := lib.api_domains(api)
 	unfronted(domains)
 	result := {
 		"resource": api.arn,
-		"message": sprintf("public REST API %s serves %s with no CloudFront distribution in front", [api.name, concat(", ", sort(gets))]),
+		"message": sprintf("public REST API %s mostly serves reads (%s) with no CloudFront distribution in front", [api.name, concat(", ", gets)]),
 		"evidence": {
-			"get_routes": sort(gets),
+			"get_routes": gets,
 			"reachable_as": sort(domains),
 			"endpoint_types": api.endpoint_types,
 			"stage_cache_enabled": sort([s.name | some s in api.stages; s.cache_cluster_enabled]),
@@ -101,15 +110,14 @@ deny contains result if {
 deny contains result if {
 	some api in input.v2_apis
 	api.protocol_type == "HTTP"
-	gets := {r.route_key | some r in api.routes; split(r.route_key, " ")[0] in get_methods}
-	count(gets) > 0
+	gets := read_heavy([r.route_key | some r in api.routes])
 	domains := reachable_domains(api)
 	count(domains) > 0
 	unfronted(domains)
 	result := {
 		"resource": api.arn,
-		"message": sprintf("HTTP API %s serves %s with no CloudFront distribution in front", [api.name, concat(", ", sort(gets))]),
-		"evidence": {"get_routes": sort(gets), "reachable_as": sort(domains)},
+		"message": sprintf("HTTP API %s mostly serves reads (%s) with no CloudFront distribution in front", [api.name, concat(", ", gets)]),
+		"evidence": {"get_routes": gets, "reachable_as": sort(domains)},
 	}
 }
 

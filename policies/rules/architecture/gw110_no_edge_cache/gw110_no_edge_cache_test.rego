@@ -6,7 +6,7 @@ import rego.v1
 rest_api(types, method) := {
 	"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "account": "111122223333", "region": "eu-west-1", "id": "a1",
 	"name": "catalog", "endpoint_types": types,
-	"resources": [{"id": "r", "path": "/products", "methods": [{"http_method": method}]}],
+	"resources": [{"id": "r", "path": "/products", "methods": [{"http_method": method}, {"http_method": "OPTIONS"}]}],
 	"stages": [{"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod", "name": "prod", "cache_cluster_enabled": true}],
 }
 
@@ -29,6 +29,17 @@ test_quiet_on_private_rest_api if {
 	count(results) == 0
 }
 
+test_quiet_on_write_heavy_api if {
+	api := json.patch(rest_api(["REGIONAL"], "GET"), [{"op": "add", "path": "/resources/-", "value": {"id": "o", "path": "/orders", "methods": [{"http_method": "POST"}, {"http_method": "PUT"}]}}])
+	results := rule.deny with input as {"rest_apis": [api], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 0
+}
+
+test_quiet_on_any_proxy if {
+	results := rule.deny with input as {"rest_apis": [rest_api(["REGIONAL"], "ANY")], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 0
+}
+
 test_quiet_on_write_only_api if {
 	results := rule.deny with input as {"rest_apis": [rest_api(["REGIONAL"], "POST")], "cloudfront_distributions": [], "domain_names": []}
 	count(results) == 0
@@ -37,13 +48,13 @@ test_quiet_on_write_only_api if {
 http_api(disabled) := {
 	"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "account": "111122223333", "region": "eu-west-1", "id": "h1", "name": "mobile",
 	"protocol_type": "HTTP", "disable_execute_api_endpoint": disabled,
-	"routes": [{"id": "r", "route_key": "GET /feed"}, {"id": "s", "route_key": "POST /feed"}],
+	"routes": [{"id": "r", "route_key": "GET /feed"}, {"id": "s", "route_key": "GET /feed/{id}"}, {"id": "t", "route_key": "POST /feed"}],
 }
 
 test_fires_on_http_api_get_route if {
 	results := rule.deny with input as {"v2_apis": [http_api(false)], "cloudfront_distributions": [], "domain_names": []}
 	some r in results
-	r.evidence.get_routes == ["GET /feed"]
+	r.evidence.get_routes == ["GET /feed", "GET /feed/{id}"]
 }
 
 test_quiet_on_http_api_behind_cloudfront_custom_domain if {
