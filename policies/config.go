@@ -141,7 +141,9 @@ func DefaultConfig() Config {
 		Thresholds: Thresholds{
 			WebSocketMinIdleTimeoutSeconds:         300,
 			WebSocketMinDeregistrationDelaySeconds: 60,
-			CostMinMonthlySavings:                  100,
+			// About half an idle ALB's monthly floor: enough to find idle
+			// ALBs and APIs past the crossover, not price noise.
+			CostMinMonthlySavings: 10,
 		},
 	}
 }

@@ -162,14 +162,19 @@ api_key(api) := sprintf("%s/%s/%s", [api.account, api.region, api.id])
 # stage and alarms on the whole API.
 stage_alarm_kinds(api, dimension, value, stage_name) := object.get(alarm_kinds, sprintf("%s/%s/AWS/ApiGateway/%s=%s/%s", [api.account, api.region, dimension, value, stage_name]), set()) | object.get(alarm_kinds, sprintf("%s/%s/AWS/ApiGateway/%s=%s/*", [api.account, api.region, dimension, value]), set())
 
-# The summaries of one metric of a resource: the same name and statistic
-# may come at several periods, so callers aggregate.
-metric_values(resource, namespace, name, statistic) := [m.value |
-	some m in object.get(metrics_by_resource, resource, set())
-	m.namespace == namespace
-	m.name == name
-	m.statistic == statistic
-]
+# One metric summary of a resource: the one over the longest window when
+# the same metric comes at several periods. Undefined when not collected.
+metric_summary(resource, namespace, name, statistic) := ms[0] if {
+	found := [m |
+		some m in object.get(metrics_by_resource, resource, set())
+		m.namespace == namespace
+		m.name == name
+		m.statistic == statistic
+		m.period_seconds > 0
+	]
+	longest := max([m.period_seconds | some m in found])
+	ms := [m | some m in found; m.period_seconds == longest]
+}
 
 # The LoadBalancer dimension CloudWatch uses for an ALB: app/NAME/ID.
 alb_dimension(lb) := split(lb.arn, ":loadbalancer/")[1]
