@@ -82,6 +82,11 @@ rest_stages_by_custom_domain[lower(dn.name)] contains stage.arn if {
 	stage.name == m.stage
 }
 
+# "account/region" -> API Gateway account settings of that region.
+apigateway_accounts_by_region := {sprintf("%s/%s", [a.account, a.region]): a | some a in input.apigateway_accounts}
+
+accounts_by_id := {a.id: a | some a in input.accounts}
+
 # Load balancer ARN -> target groups that route to it.
 target_groups_by_lb[arn] contains tg if {
 	some tg in input.target_groups

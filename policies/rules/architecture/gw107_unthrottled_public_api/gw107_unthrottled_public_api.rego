@@ -70,10 +70,9 @@ plan_throttled(plan) if plan.throttle != null
 
 plan_throttled(plan) if count(plan.method_throttles) > 0
 
+# The regional account-wide limit, when the account settings were collected.
 account_throttle(api) := t if {
-	some a in input.apigateway_accounts
-	a.account == api.account
-	a.region == api.region
+	a := lib.apigateway_accounts_by_region[sprintf("%s/%s", [api.account, api.region])]
 	t := {"rate_limit": object.get(a, "throttle_rate_limit", null), "burst_limit": object.get(a, "throttle_burst_limit", null)}
 } else := null
 

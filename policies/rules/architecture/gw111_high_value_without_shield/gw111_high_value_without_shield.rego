@@ -62,10 +62,7 @@ import rego.v1
 
 high_value(tags) if lib.tagged_true(tags, lib.config.high_value_tag)
 
-subscription(account) := a.shield_advanced if {
-	some a in input.accounts
-	a.id == account
-} else := null
+subscription(account) := object.get(object.get(lib.accounts_by_id, account, {}), "shield_advanced", null)
 
 protected(arns) if {
 	some arn in arns

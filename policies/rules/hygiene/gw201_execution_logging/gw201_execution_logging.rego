@@ -56,23 +56,16 @@
 #     ```
 package gatewatch.rules.gw201_execution_logging
 
+import data.gatewatch.lib
 import rego.v1
 
 enabled_levels := {"ERROR", "INFO"}
 
 level(settings) := upper(object.get(settings, "logging_level", "OFF"))
 
-cloudwatch_role(account, region) := a.cloudwatch_role_arn if {
-	some a in input.apigateway_accounts
-	a.account == account
-	a.region == region
-} else := ""
+cloudwatch_role(account, region) := object.get(object.get(lib.apigateway_accounts_by_region, sprintf("%s/%s", [account, region]), {}), "cloudwatch_role_arn", "")
 
-account_collected(account, region) if {
-	some a in input.apigateway_accounts
-	a.account == account
-	a.region == region
-}
+account_collected(account, region) if lib.apigateway_accounts_by_region[sprintf("%s/%s", [account, region])]
 
 stage_result(api, stage, kind, lvl, off) := {
 	"resource": stage.arn,
