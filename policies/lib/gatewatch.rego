@@ -149,15 +149,17 @@ api_domains(api) := {execute_api_domain(api)} | object.get(custom_domains_for_ap
 
 # True when a distribution with a web ACL fronts one of the domains.
 fronted_by_waf_distribution(domains) if {
-	some domain in domains
-	some d in distributions_by_origin[lower(domain)]
+	some d in fronting_distributions(domains)
 	d.web_acl_id != ""
 }
 
-# Distributions (enabled) in front of one of the domains.
+# Distributions (enabled) in front of one of the domains. The index is read
+# whole (computed once per evaluation) and then looked up: indexing the
+# partial set with a key, distributions_by_origin[domain], would re-run its
+# body over every distribution for each new domain, quadratic at scale.
 fronting_distributions(domains) := {d |
 	some domain in domains
-	some d in distributions_by_origin[lower(domain)]
+	some d in object.get(distributions_by_origin, lower(domain), set())
 }
 
 # The account/region/id key API indexes use.
