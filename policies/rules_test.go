@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -52,6 +53,9 @@ func TestRego(t *testing.T) {
 	}
 }
 
+// controlRef is how rules name the hygiene controls they map to.
+var controlRef = regexp.MustCompile(`^[A-Za-z]+:[A-Za-z0-9][A-Za-z0-9._:/-]*$`)
+
 // TestCatalogue holds every built-in rule to the contract: well-formed
 // unique IDs, complete metadata, and a test file beside it with tests that
 // both fire and stay quiet.
@@ -88,6 +92,14 @@ func TestCatalogue(t *testing.T) {
 			}
 			if r.Category == "hygiene" && len(r.Controls) == 0 {
 				t.Errorf("%s: hygiene rule maps to no control", m.file)
+			}
+			for _, c := range r.Controls {
+				if !controlRef.MatchString(c) {
+					t.Errorf("%s: control %q is not SCHEME:ID (SecurityHub:ELB.1, AWSConfig:..., Trivy:..., Prowler:..., CWE:...)", m.file, c)
+				}
+			}
+			if r.Details == "" {
+				t.Errorf("%s: METADATA custom.details is empty; docs/rules.md explains each rule from it", m.file)
 			}
 			dir := path.Base(path.Dir(m.file))
 			if want := strings.TrimPrefix(r.Package, rulesRoot+"."); dir != want {
