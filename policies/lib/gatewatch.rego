@@ -138,6 +138,18 @@ alarm_kinds[key] contains kind if {
 # Resource ARN -> its metric summaries.
 metrics_by_resource[m.resource] contains m if some m in input.metrics
 
+# Every API stage with its API and what kind of API it is ("REST API",
+# "HTTP API", "WEBSOCKET API"), for rules that treat all stages alike.
+api_stages contains [api, stage, "REST API"] if {
+	some api in input.rest_apis
+	some stage in api.stages
+}
+
+api_stages contains [api, stage, sprintf("%s API", [api.protocol_type])] if {
+	some api in input.v2_apis
+	some stage in api.stages
+}
+
 # --- predicates ------------------------------------------------------------
 
 # The default execute-api host name of an API Gateway API.
@@ -146,6 +158,12 @@ execute_api_domain(api) := sprintf("%s.execute-api.%s.amazonaws.com", [api.id, a
 # Host names under which an API can be reached (and so be a CloudFront
 # origin): the execute-api name and its custom domains.
 api_domains(api) := {execute_api_domain(api)} | object.get(custom_domains_for_api, api.id, set())
+
+# Host names under which an HTTP or WebSocket API answers: its execute-api
+# endpoint unless disabled, and any custom domain mapped to it.
+reachable_v2_domains(api) := api_domains(api) if {
+	not api.disable_execute_api_endpoint
+} else := object.get(custom_domains_for_api, api.id, set())
 
 # True when a distribution with a web ACL fronts one of the domains.
 fronted_by_waf_distribution(domains) if {

@@ -89,7 +89,7 @@ deny contains result if {
 deny contains result if {
 	some api in input.v2_apis
 	some stage in api.stages
-	domains := reachable_v2_domains(api)
+	domains := lib.reachable_v2_domains(api)
 	count(domains) > 0
 	not lib.fronted_by_waf_distribution(domains)
 	result := {
@@ -98,12 +98,6 @@ deny contains result if {
 		"evidence": object.union(evidence(domains), {"protocol_type": api.protocol_type}),
 	}
 }
-
-# An HTTP or WebSocket API is reachable through its execute-api endpoint
-# unless that is disabled, and through any custom domain mapped to it.
-reachable_v2_domains(api) := lib.api_domains(api) if {
-	not api.disable_execute_api_endpoint
-} else := object.get(lib.custom_domains_for_api, api.id, set())
 
 evidence(domains) := {
 	"web_acls": [],

@@ -111,7 +111,7 @@ deny contains result if {
 	some api in input.v2_apis
 	api.protocol_type == "HTTP"
 	gets := read_heavy([r.route_key | some r in api.routes])
-	domains := reachable_domains(api)
+	domains := lib.reachable_v2_domains(api)
 	count(domains) > 0
 	unfronted(domains)
 	result := {
@@ -120,10 +120,6 @@ deny contains result if {
 		"evidence": {"get_routes": gets, "reachable_as": sort(domains)},
 	}
 }
-
-reachable_domains(api) := lib.api_domains(api) if {
-	not api.disable_execute_api_endpoint
-} else := object.get(lib.custom_domains_for_api, api.id, set())
 
 deny contains result if {
 	some lb in input.load_balancers

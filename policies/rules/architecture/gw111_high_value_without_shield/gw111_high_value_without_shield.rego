@@ -111,7 +111,7 @@ deny contains result if {
 deny contains result if {
 	some api in input.v2_apis
 	api_high_value(api)
-	domains := reachable_domains(api)
+	domains := lib.reachable_v2_domains(api)
 	count(domains) > 0
 	dists := lib.fronting_distributions(domains)
 	not protected({d.arn | some d in dists})
@@ -121,10 +121,6 @@ deny contains result if {
 		"evidence": evidence(api.account, dists),
 	}
 }
-
-reachable_domains(api) := lib.api_domains(api) if {
-	not api.disable_execute_api_endpoint
-} else := object.get(lib.custom_domains_for_api, api.id, set())
 
 deny contains result if {
 	some d in input.cloudfront_distributions

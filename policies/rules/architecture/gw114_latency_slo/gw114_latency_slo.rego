@@ -70,18 +70,8 @@ slo(api, stage) := {"ms": to_number(v), "source": sprintf("tag %s on the stage",
 	ms > 0
 }
 
-stages contains [api, stage, "REST API"] if {
-	some api in input.rest_apis
-	some stage in api.stages
-}
-
-stages contains [api, stage, sprintf("%s API", [api.protocol_type])] if {
-	some api in input.v2_apis
-	some stage in api.stages
-}
-
 deny contains result if {
-	some [api, stage, kind] in stages
+	some [api, stage, kind] in lib.api_stages
 	budget := slo(api, stage)
 	latency := lib.metric_summary(stage.arn, "AWS/ApiGateway", "Latency", "p99")
 	integration := lib.metric_summary(stage.arn, "AWS/ApiGateway", "IntegrationLatency", "p99")

@@ -51,6 +51,7 @@
 #     ```
 package gatewatch.rules.gw221_stage_variable_secrets
 
+import data.gatewatch.lib
 import rego.v1
 
 name_pattern := `(?i)(passw(or)?d|pwd|secret|token|api[_-]?key|private[_-]?key|credential|access[_-]?key)`
@@ -83,18 +84,8 @@ suspicious(variables) := {name: {"matched": sort(why), "value": sprintf("<masked
 	count(why) > 0
 }
 
-stages contains [api, stage, "REST API"] if {
-	some api in input.rest_apis
-	some stage in api.stages
-}
-
-stages contains [api, stage, sprintf("%s API", [api.protocol_type])] if {
-	some api in input.v2_apis
-	some stage in api.stages
-}
-
 deny contains result if {
-	some [api, stage, kind] in stages
+	some [api, stage, kind] in lib.api_stages
 	found := suspicious(object.get(stage, "variables", {}))
 	count(found) > 0
 	result := {
