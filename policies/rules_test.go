@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"path"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/format"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
 )
@@ -50,6 +52,32 @@ func TestRego(t *testing.T) {
 	}
 	if ran == 0 {
 		t.Fatal("no Rego tests ran")
+	}
+}
+
+// TestRegoFormatted keeps the built-in pack in `opa fmt` form, so diffs of
+// rules show changes of meaning only.
+func TestRegoFormatted(t *testing.T) {
+	err := fs.WalkDir(builtin, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return err
+		}
+		src, err := fs.ReadFile(builtin, p)
+		if err != nil {
+			return err
+		}
+		got, err := format.SourceWithOpts(p, src, format.Opts{RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Errorf("policies/%s: %v", p, err)
+			return nil
+		}
+		if !bytes.Equal(got, src) {
+			t.Errorf("policies/%s is not formatted; run `go run github.com/open-policy-agent/opa fmt -w --rego-v1 policies`", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -52,7 +52,7 @@ import data.gatewatch.lib
 import rego.v1
 
 # Resources behind one origin of a distribution that carry web ACLs.
-origin_layers(origin) := {{"resource": lb.arn, "kind": "alb", "web_acl": acl} |
+origin_layers(origin) := ({{"resource": lb.arn, "kind": "alb", "web_acl": acl} |
 	lb := lib.load_balancers_by_dns[lower(origin.domain_name)]
 	some acl in object.get(lib.web_acls_for, lb.arn, set())
 } | {{"resource": stage.arn, "kind": "api-stage", "web_acl": acl} |
@@ -60,7 +60,7 @@ origin_layers(origin) := {{"resource": lb.arn, "kind": "alb", "web_acl": acl} |
 	some stage in api.stages
 	stage_selected(origin, stage)
 	some acl in object.get(lib.web_acls_for, stage.arn, set())
-} | {{"resource": arn, "kind": "api-stage", "web_acl": acl} |
+}) | {{"resource": arn, "kind": "api-stage", "web_acl": acl} |
 	some arn in object.get(lib.rest_stages_by_custom_domain, lower(origin.domain_name), set())
 	some acl in object.get(lib.web_acls_for, arn, set())
 }

@@ -11,10 +11,13 @@ api(types, settings) := {
 	"stages": [{"arn": stage_arn, "name": "prod", "method_settings": settings}],
 }
 
-plan(extra) := object.union({
-	"arn": "arn:aws:apigateway:eu-west-1::/usageplans/p1", "account": "111122223333", "region": "eu-west-1", "id": "p1", "name": "gold",
-	"api_stages": [{"api_id": "a1", "stage": "prod"}],
-}, extra)
+plan(extra) := object.union(
+	{
+		"arn": "arn:aws:apigateway:eu-west-1::/usageplans/p1", "account": "111122223333", "region": "eu-west-1", "id": "p1", "name": "gold",
+		"api_stages": [{"api_id": "a1", "stage": "prod"}],
+	},
+	extra,
+)
 
 logging_only := {"*/*": {"metrics_enabled": true, "logging_level": "ERROR"}}
 

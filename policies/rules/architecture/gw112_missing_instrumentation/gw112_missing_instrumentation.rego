@@ -74,7 +74,9 @@ alarm_kinds := ["errors", "latency"]
 missing_alarms(kinds) := [sprintf("%s_alarm", [k]) | some k in alarm_kinds; not k in kinds]
 
 # [name] unless ok holds.
-unless(ok, name) := [] if ok else := [name]
+unless(ok, name) := [] if ok
+
+else := [name]
 
 deny contains result if {
 	some api in input.rest_apis

@@ -53,7 +53,7 @@ import rego.v1
 
 encrypted := {"application": "HTTPS", "network": "TLS"}
 
-redirects_to_https(l) := true if {
+redirects_to_https(l) if {
 	actions := array.concat(l.default_actions, [a | some r in l.rules; some a in r.actions])
 	every a in actions {
 		a.type == "redirect"
