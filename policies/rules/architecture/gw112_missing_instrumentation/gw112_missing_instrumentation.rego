@@ -73,6 +73,16 @@ alarm_kinds := ["errors", "latency"]
 
 missing_alarms(kinds) := [sprintf("%s_alarm", [k]) | some k in alarm_kinds; not k in kinds]
 
+# How the missing pieces read in a message.
+wording := {
+	"access_logs": "access logs",
+	"detailed_metrics": "detailed metrics",
+	"errors_alarm": "alarm on 5xx errors",
+	"latency_alarm": "alarm on latency",
+}
+
+said(missing) := concat(", no ", [wording[m] | some m in missing])
+
 # [name] unless ok holds.
 unless(ok, name) := [] if ok
 
@@ -88,7 +98,7 @@ deny contains result if {
 	count(missing) > 0
 	result := {
 		"resource": stage.arn,
-		"message": sprintf("stage %s of REST API %s has no %s", [stage.name, api.name, concat(", no ", missing)]),
+		"message": sprintf("stage %s of REST API %s has no %s", [stage.name, api.name, said(missing)]),
 		"evidence": {"missing": missing, "access_log_destination": dest, "alarmed": sort(kinds)},
 	}
 }
@@ -103,7 +113,7 @@ deny contains result if {
 	count(missing) > 0
 	result := {
 		"resource": stage.arn,
-		"message": sprintf("stage %s of %s API %s has no %s", [stage.name, api.protocol_type, api.name, concat(", no ", missing)]),
+		"message": sprintf("stage %s of %s API %s has no %s", [stage.name, api.protocol_type, api.name, said(missing)]),
 		"evidence": {"missing": missing, "access_log_destination": dest, "alarmed": sort(kinds)},
 	}
 }
@@ -117,7 +127,7 @@ deny contains result if {
 	count(missing) > 0
 	result := {
 		"resource": lb.arn,
-		"message": sprintf("internet-facing ALB %s has no %s", [lb.name, concat(", no ", missing)]),
+		"message": sprintf("internet-facing ALB %s has no %s", [lb.name, said(missing)]),
 		"evidence": {"missing": missing, "access_log_destination": lib.lb_attribute(lb, "access_logs.s3.bucket", ""), "alarmed": sort(kinds)},
 	}
 }
