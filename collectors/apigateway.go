@@ -86,7 +86,7 @@ func apigatewayInventory(ctx context.Context, c apigatewayAPI, t target) *snapsh
 		for _, l := range page.Items {
 			id := aws.ToString(l.Id)
 			out.VPCLinks = append(out.VPCLinks, snapshot.VPCLink{
-				ARN: apigatewayARN(t.region, "/vpclinks/"+id), Account: t.account, Region: t.region,
+				ARN: t.apigatewayARN("/vpclinks/" + id), Account: t.account, Region: t.region,
 				ID: id, Name: aws.ToString(l.Name), Version: "v1", TargetARNs: l.TargetArns,
 				Status: string(l.Status), Tags: l.Tags,
 			})
@@ -114,7 +114,7 @@ func restAPI(ctx context.Context, c apigatewayAPI, t target, api types.RestApi, 
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceAPIGateway, op, err)) }
 	id := aws.ToString(api.Id)
 	a := snapshot.RestAPI{
-		ARN: apigatewayARN(t.region, "/restapis/"+id), Account: t.account, Region: t.region,
+		ARN: t.apigatewayARN("/restapis/" + id), Account: t.account, Region: t.region,
 		ID: id, Name: aws.ToString(api.Name), APIKeySource: string(api.ApiKeySource),
 		DisableExecuteAPIEndpoint: api.DisableExecuteApiEndpoint, Tags: api.Tags,
 	}
@@ -154,7 +154,7 @@ func restAPI(ctx context.Context, c apigatewayAPI, t target, api types.RestApi, 
 		fail("GetStages", err)
 	} else {
 		for _, st := range stages.Item {
-			a.Stages = append(a.Stages, restStage(t.region, id, st))
+			a.Stages = append(a.Stages, restStage(t, id, st))
 		}
 	}
 
@@ -216,10 +216,10 @@ func restResource(r types.Resource) snapshot.RestResource {
 	return res
 }
 
-func restStage(region, apiID string, st types.Stage) snapshot.RestStage {
+func restStage(t target, apiID string, st types.Stage) snapshot.RestStage {
 	name := aws.ToString(st.StageName)
 	s := snapshot.RestStage{
-		ARN:  apigatewayARN(region, "/restapis/"+apiID+"/stages/"+name),
+		ARN:  t.apigatewayARN("/restapis/" + apiID + "/stages/" + name),
 		Name: name, DeploymentID: aws.ToString(st.DeploymentId), Tags: st.Tags,
 		TracingEnabled: st.TracingEnabled, ClientCertificateID: aws.ToString(st.ClientCertificateId),
 		WebACLARN: aws.ToString(st.WebAclArn), CacheClusterEnabled: st.CacheClusterEnabled,
@@ -254,7 +254,7 @@ func restStage(region, apiID string, st types.Stage) snapshot.RestStage {
 func usagePlan(t target, p types.UsagePlan) snapshot.UsagePlan {
 	id := aws.ToString(p.Id)
 	plan := snapshot.UsagePlan{
-		ARN: apigatewayARN(t.region, "/usageplans/"+id), Account: t.account, Region: t.region,
+		ARN: t.apigatewayARN("/usageplans/" + id), Account: t.account, Region: t.region,
 		ID: id, Name: aws.ToString(p.Name), Tags: p.Tags,
 	}
 	for _, st := range p.ApiStages {
@@ -279,7 +279,7 @@ func usagePlan(t target, p types.UsagePlan) snapshot.UsagePlan {
 func restDomainName(ctx context.Context, c apigatewayAPI, t target, d types.DomainName, out *snapshot.Snapshot) snapshot.DomainName {
 	name := aws.ToString(d.DomainName)
 	dn := snapshot.DomainName{
-		ARN: apigatewayARN(t.region, "/domainnames/"+name), Account: t.account, Region: t.region,
+		ARN: t.apigatewayARN("/domainnames/" + name), Account: t.account, Region: t.region,
 		Name: name, APIType: "rest", SecurityPolicy: string(d.SecurityPolicy),
 		MutualTLS: d.MutualTlsAuthentication != nil && aws.ToString(d.MutualTlsAuthentication.TruststoreUri) != "",
 		Tags:      d.Tags,
@@ -321,8 +321,8 @@ func parsePolicy(p string) (json.RawMessage, bool) {
 }
 
 // apigatewayARN builds an API Gateway ARN; they carry no account.
-func apigatewayARN(region, path string) string {
-	return "arn:aws:apigateway:" + region + "::" + path
+func (t target) apigatewayARN(path string) string {
+	return "arn:" + t.partition + ":apigateway:" + t.region + "::" + path
 }
 
 // eachPage drives a hand-written pagination loop for operations the SDK has

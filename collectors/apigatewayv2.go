@@ -2,7 +2,6 @@ package collectors
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
@@ -25,7 +24,8 @@ type apigatewayv2API interface {
 	GetApiMappings(context.Context, *apigatewayv2.GetApiMappingsInput, ...func(*apigatewayv2.Options)) (*apigatewayv2.GetApiMappingsOutput, error)
 }
 
-var v2PageSize = aws.String(strconv.Itoa(apigatewayPageSize))
+// v2PageSize is the page size; the v2 API models MaxResults as a string.
+const v2PageSize = "500"
 
 func collectAPIGatewayV2(ctx context.Context, t target) *snapshot.Snapshot {
 	return apigatewayv2Inventory(ctx, apigatewayv2.NewFromConfig(t.config(serviceAPIGatewayV2)), t)
@@ -38,7 +38,7 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceAPIGatewayV2, op, err)) }
 
 	err := eachPage(func(token *string) (*string, error) {
-		page, err := c.GetApis(ctx, &apigatewayv2.GetApisInput{NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetApis(ctx, &apigatewayv2.GetApisInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -52,14 +52,14 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 	}
 
 	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetVpcLinks(ctx, &apigatewayv2.GetVpcLinksInput{NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetVpcLinks(ctx, &apigatewayv2.GetVpcLinksInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
 		for _, l := range page.Items {
 			id := aws.ToString(l.VpcLinkId)
 			out.VPCLinks = append(out.VPCLinks, snapshot.VPCLink{
-				ARN: apigatewayARN(t.region, "/vpclinks/"+id), Account: t.account, Region: t.region,
+				ARN: t.apigatewayARN("/vpclinks/" + id), Account: t.account, Region: t.region,
 				ID: id, Name: aws.ToString(l.Name), Version: "v2", SubnetIDs: l.SubnetIds,
 				SecurityGroupIDs: l.SecurityGroupIds, Status: string(l.VpcLinkStatus), Tags: l.Tags,
 			})
@@ -71,7 +71,7 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 	}
 
 	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetDomainNames(ctx, &apigatewayv2.GetDomainNamesInput{NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetDomainNames(ctx, &apigatewayv2.GetDomainNamesInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -90,15 +90,18 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceAPIGatewayV2, op, err)) }
 	id := aws.ToString(api.ApiId)
 	a := snapshot.V2API{
-		ARN: apigatewayARN(t.region, "/apis/"+id), Account: t.account, Region: t.region,
+		ARN: t.apigatewayARN("/apis/" + id), Account: t.account, Region: t.region,
 		ID: id, Name: aws.ToString(api.Name), ProtocolType: string(api.ProtocolType),
 		APIEndpoint: aws.ToString(api.ApiEndpoint), DisableExecuteAPIEndpoint: aws.ToBool(api.DisableExecuteApiEndpoint),
 		Tags: api.Tags,
 	}
 	apiID := aws.String(id)
 
+	// Routes, integrations, stages and authorizers are separate lists in
+	// v2: there is no embed parameter as GetResources has in v1.
+
 	err := eachPage(func(token *string) (*string, error) {
-		page, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: apiID, NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +119,7 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	}
 
 	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: apiID, NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
@@ -135,12 +138,12 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	}
 
 	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: apiID, NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
 		for _, st := range page.Items {
-			a.Stages = append(a.Stages, v2Stage(t.region, id, st))
+			a.Stages = append(a.Stages, v2Stage(t, id, st))
 		}
 		return page.NextToken, nil
 	})
@@ -149,11 +152,13 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	}
 
 	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetAuthorizers(ctx, &apigatewayv2.GetAuthorizersInput{ApiId: apiID, NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetAuthorizers(ctx, &apigatewayv2.GetAuthorizersInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
 		for _, au := range page.Items {
+			// JWT authorizers have no URI: their issuer is configuration,
+			// not a function to invoke.
 			a.Authorizers = append(a.Authorizers, snapshot.Authorizer{
 				ID: aws.ToString(au.AuthorizerId), Name: aws.ToString(au.Name),
 				Type: string(au.AuthorizerType), URI: aws.ToString(au.AuthorizerUri),
@@ -167,15 +172,17 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	return a
 }
 
-func v2Stage(region, apiID string, st types.Stage) snapshot.V2Stage {
+func v2Stage(t target, apiID string, st types.Stage) snapshot.V2Stage {
 	name := aws.ToString(st.StageName)
 	s := snapshot.V2Stage{
-		ARN:  apigatewayARN(region, "/apis/"+apiID+"/stages/"+name),
+		ARN:  t.apigatewayARN("/apis/" + apiID + "/stages/" + name),
 		Name: name, AutoDeploy: aws.ToBool(st.AutoDeploy), Tags: st.Tags, Variables: st.StageVariables,
 	}
 	if al := st.AccessLogSettings; al != nil {
 		s.AccessLogDestination, s.AccessLogFormat = aws.ToString(al.DestinationArn), aws.ToString(al.Format)
 	}
+	// Route settings are keyed by route key ("GET /items", "$connect") and
+	// override the defaults field by field.
 	if st.DefaultRouteSettings != nil {
 		s.DefaultRouteSettings = routeSettings(*st.DefaultRouteSettings)
 	}
@@ -202,21 +209,24 @@ func routeSettings(rs types.RouteSettings) snapshot.RouteSettings {
 func v2DomainName(ctx context.Context, c apigatewayv2API, t target, d types.DomainName, out *snapshot.Snapshot) snapshot.DomainName {
 	name := aws.ToString(d.DomainName)
 	dn := snapshot.DomainName{
-		ARN: apigatewayARN(t.region, "/domainnames/"+name), Account: t.account, Region: t.region,
+		ARN: t.apigatewayARN("/domainnames/" + name), Account: t.account, Region: t.region,
 		Name: name, APIType: "v2",
 		MutualTLS: d.MutualTlsAuthentication != nil && aws.ToString(d.MutualTlsAuthentication.TruststoreUri) != "",
 		Tags:      d.Tags,
 	}
+	// A v2 domain has one configuration per endpoint; the first is the
+	// active one outside of a migration between certificates.
 	if len(d.DomainNameConfigurations) > 0 {
 		dn.EndpointType = string(d.DomainNameConfigurations[0].EndpointType)
 		dn.SecurityPolicy = string(d.DomainNameConfigurations[0].SecurityPolicy)
 	}
 	err := eachPage(func(token *string) (*string, error) {
-		page, err := c.GetApiMappings(ctx, &apigatewayv2.GetApiMappingsInput{DomainName: aws.String(name), NextToken: token, MaxResults: v2PageSize})
+		page, err := c.GetApiMappings(ctx, &apigatewayv2.GetApiMappingsInput{DomainName: aws.String(name), NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
 		for _, m := range page.Items {
+			// An empty mapping key maps the domain's root.
 			dn.Mappings = append(dn.Mappings, snapshot.DomainMapping{
 				APIID: aws.ToString(m.ApiId), Stage: aws.ToString(m.Stage), BasePath: aws.ToString(m.ApiMappingKey),
 			})

@@ -27,6 +27,8 @@ func collectCloudFront(ctx context.Context, t target) *snapshot.Snapshot {
 func distributions(ctx context.Context, c cloudfrontAPI, t target) *snapshot.Snapshot {
 	out := &snapshot.Snapshot{}
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceCloudFront, op, err)) }
+	// The distribution list is wrapped (DistributionList.Items) and pages
+	// on Marker; the paginator follows NextMarker while IsTruncated.
 	pages := cloudfront.NewListDistributionsPaginator(c, &cloudfront.ListDistributionsInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -69,6 +71,8 @@ func distribution(t target, s types.DistributionSummary) snapshot.Distribution {
 	if s.Origins != nil {
 		for _, o := range s.Origins.Items {
 			origin := snapshot.Origin{ID: aws.ToString(o.Id), DomainName: aws.ToString(o.DomainName), OriginPath: aws.ToString(o.OriginPath)}
+			// S3 origins have no protocol policy: CloudFront always reaches
+			// them over its own choice of protocol.
 			if o.CustomOriginConfig != nil {
 				origin.ProtocolPolicy = string(o.CustomOriginConfig.OriginProtocolPolicy)
 			}

@@ -44,6 +44,8 @@ func alarm(t target, a types.MetricAlarm) snapshot.Alarm {
 		ComparisonOperator: string(a.ComparisonOperator), Threshold: aws.ToFloat64(a.Threshold),
 		ActionsEnabled: aws.ToBool(a.ActionsEnabled), AlarmActions: a.AlarmActions, StateValue: string(a.StateValue),
 	}
+	// A plain alarm names its metric at the top level, with Statistic or,
+	// for percentiles, ExtendedStatistic.
 	if a.MetricName != nil {
 		al.Metrics = append(al.Metrics, snapshot.MetricRef{
 			Namespace: aws.ToString(a.Namespace), Name: aws.ToString(a.MetricName),

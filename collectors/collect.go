@@ -5,11 +5,13 @@
 package collectors
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,11 +54,15 @@ type Options struct {
 	// Concurrency bounds how many account-region targets run at once;
 	// 4 when zero.
 	Concurrency int
-	// MaxAttempts is the retryer's attempt limit per call; 5 when zero.
+	// MaxAttempts is the retryer's attempt limit per call; when zero,
+	// Config.RetryMaxAttempts or else 5. The retry mode (standard or
+	// adaptive) is Config.RetryMode.
 	MaxAttempts int
 	// MaxBackoff caps the retryer's delay between attempts; the SDK
 	// default (20 s) when zero. Tests lower it.
 	MaxBackoff time.Duration
+	// CallTimeout bounds each attempt of each call; 60 s when zero.
+	CallTimeout time.Duration
 }
 
 // ProgressEvent reports one service of one target starting or finishing.
@@ -77,17 +83,17 @@ type ProgressEvent struct {
 func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 	opts = withDefaults(opts)
 	calls := newCallCounter()
-	home := newTarget("", opts.Config.Region, opts, calls)
+	home := newTarget("", "aws", opts.Config.Region, opts, calls)
 	if home.region == "" {
 		home.region = globalRegion
 		home.cfg.Region = globalRegion
 	}
 
-	account, err := callerAccount(ctx, sts.NewFromConfig(home.config(serviceSTS)))
+	account, partition, err := callerAccount(ctx, sts.NewFromConfig(home.config(serviceSTS)))
 	if err != nil {
 		return nil, fmt.Errorf("identify account: %w", err)
 	}
-	home.account = account
+	home.account, home.partition = account, partition
 
 	regions, err := resolveRegions(ctx, opts, home)
 	if err != nil {
@@ -100,9 +106,11 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 		TakenAt:       opts.Clock().UTC(),
 		Scope:         snapshot.Scope{Accounts: []string{account}, Regions: regions},
 	}
+	// One account today; assumed-role accounts will each bring their own
+	// aws.Config, build their targets the same way and run collectAccount.
 	targets := make([]target, 0, len(regions))
 	for _, r := range regions {
-		targets = append(targets, newTarget(account, r, opts, calls))
+		targets = append(targets, newTarget(account, partition, r, opts, calls))
 	}
 	merge(snap, collectAccount(ctx, targets, opts))
 	if ctx.Err() != nil {
@@ -151,7 +159,7 @@ func collectAccount(ctx context.Context, targets []target, opts Options) *snapsh
 		if t, ok := byRegion[region]; ok {
 			return t
 		}
-		t := newTarget(targets[0].account, region, opts, targets[0].calls)
+		t := newTarget(targets[0].account, targets[0].partition, region, opts, targets[0].calls)
 		byRegion[region] = t
 		return t
 	}))
@@ -166,7 +174,7 @@ func globalTarget(targets []target, opts Options) target {
 			return t
 		}
 	}
-	return newTarget(targets[0].account, globalRegion, opts, targets[0].calls)
+	return newTarget(targets[0].account, targets[0].partition, globalRegion, opts, targets[0].calls)
 }
 
 // collectRegion runs the regional services of one target concurrently. The
@@ -223,16 +231,21 @@ type callerIdentityAPI interface {
 	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, optFns ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
 }
 
-func callerAccount(ctx context.Context, c callerIdentityAPI) (string, error) {
+// callerAccount returns the account and partition of the credentials.
+func callerAccount(ctx context.Context, c callerIdentityAPI) (account, partition string, err error) {
 	out, err := c.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return "", fmt.Errorf("sts get caller identity: %w", err)
+		return "", "", fmt.Errorf("sts get caller identity: %w", err)
 	}
-	account := aws.ToString(out.Account)
+	account = aws.ToString(out.Account)
 	if account == "" {
-		return "", errors.New("sts get caller identity: no account in response")
+		return "", "", errors.New("sts get caller identity: no account in response")
 	}
-	return account, nil
+	partition = "aws"
+	if parts := strings.SplitN(aws.ToString(out.Arn), ":", 3); len(parts) == 3 && parts[0] == "arn" && parts[1] != "" {
+		partition = parts[1]
+	}
+	return account, partition, nil
 }
 
 type describeRegionsAPI interface {
@@ -261,6 +274,9 @@ func resolveRegions(ctx context.Context, opts Options, home target) ([]string, e
 			regions = append(regions, name)
 		}
 	}
+	if len(regions) == 0 {
+		return nil, fmt.Errorf("ec2 %s: describe regions: no enabled region", home.region)
+	}
 	slices.Sort(regions)
 	return regions, nil
 }
@@ -276,7 +292,10 @@ func withDefaults(opts Options) Options {
 		opts.Concurrency = 4
 	}
 	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = 5
+		opts.MaxAttempts = cmp.Or(opts.Config.RetryMaxAttempts, 5)
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = time.Minute
 	}
 	return opts
 }

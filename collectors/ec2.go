@@ -37,7 +37,7 @@ func securityGroups(ctx context.Context, c ec2SecurityGroupsAPI, t target, ids [
 			for _, sg := range page.SecurityGroups {
 				id := aws.ToString(sg.GroupId)
 				group := snapshot.SecurityGroup{
-					ARN:     "arn:aws:ec2:" + t.region + ":" + t.account + ":security-group/" + id,
+					ARN:     "arn:" + t.partition + ":ec2:" + t.region + ":" + t.account + ":security-group/" + id,
 					Account: t.account, Region: t.region, ID: id,
 					Name: aws.ToString(sg.GroupName), VPCID: aws.ToString(sg.VpcId),
 				}

@@ -128,13 +128,13 @@ func loadBalancer(ctx context.Context, c elbv2API, t target, lb types.LoadBalanc
 			break
 		}
 		for _, ls := range page.Listeners {
-			l.Listeners = append(l.Listeners, listener(ctx, c, t, ls, out))
+			l.Listeners = append(l.Listeners, listener(ctx, c, t, ls, lb.Type == types.LoadBalancerTypeEnumApplication, out))
 		}
 	}
 	return l
 }
 
-func listener(ctx context.Context, c elbv2API, t target, ls types.Listener, out *snapshot.Snapshot) snapshot.Listener {
+func listener(ctx context.Context, c elbv2API, t target, ls types.Listener, withRules bool, out *snapshot.Snapshot) snapshot.Listener {
 	arn := aws.ToString(ls.ListenerArn)
 	l := snapshot.Listener{
 		ARN: arn, Protocol: string(ls.Protocol), Port: int(aws.ToInt32(ls.Port)),
@@ -142,6 +142,11 @@ func listener(ctx context.Context, c elbv2API, t target, ls types.Listener, out 
 	}
 	for _, cert := range ls.Certificates {
 		l.Certificates = append(l.Certificates, aws.ToString(cert.CertificateArn))
+	}
+	// Only application load balancers route by rules; network and gateway
+	// listeners have nothing but their default action.
+	if !withRules {
+		return l
 	}
 	// DescribeRules includes the listener's default rule (IsDefault).
 	rules := elb.NewDescribeRulesPaginator(c, &elb.DescribeRulesInput{ListenerArn: aws.String(arn), PageSize: aws.Int32(elbPageSize)})

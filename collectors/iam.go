@@ -22,7 +22,7 @@ func IAMActions() []string {
 		"elasticloadbalancing:DescribeTargetGroups",
 		"elasticloadbalancing:DescribeTargetHealth",
 		"lambda:GetFunction",
-		"shield:GetSubscriptionState",
+		"shield:DescribeSubscription",
 		"shield:ListProtections",
 		"sts:GetCallerIdentity",
 		"wafv2:GetWebACL",

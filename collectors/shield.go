@@ -14,7 +14,7 @@ import (
 // shieldAPI is the part of the Shield client the collector uses.
 type shieldAPI interface {
 	shield.ListProtectionsAPIClient
-	GetSubscriptionState(context.Context, *shield.GetSubscriptionStateInput, ...func(*shield.Options)) (*shield.GetSubscriptionStateOutput, error)
+	DescribeSubscription(context.Context, *shield.DescribeSubscriptionInput, ...func(*shield.Options)) (*shield.DescribeSubscriptionOutput, error)
 }
 
 func collectShield(ctx context.Context, t target) *snapshot.Snapshot {
@@ -29,19 +29,27 @@ func shieldInventory(ctx context.Context, c shieldAPI, t target) *snapshot.Snaps
 	account := snapshot.Account{ID: t.account}
 	defer func() { out.Accounts = append(out.Accounts, account) }()
 
-	state, err := c.GetSubscriptionState(ctx, &shield.GetSubscriptionStateInput{})
-	if err != nil {
-		out.Errors = append(out.Errors, t.failure(serviceShield, "GetSubscriptionState", err))
+	// DescribeSubscription rather than GetSubscriptionState: it says the
+	// same (no subscription is ResourceNotFoundException, a lapsed one has
+	// an EndTime in the past) and local emulators such as moto implement it.
+	sub, err := c.DescribeSubscription(ctx, &shield.DescribeSubscriptionInput{})
+	var notFound *types.ResourceNotFoundException
+	switch {
+	case errors.As(err, &notFound):
+		return out
+	case err != nil:
+		out.Errors = append(out.Errors, t.failure(serviceShield, "DescribeSubscription", err))
 		return out
 	}
-	account.ShieldAdvanced = state.SubscriptionState == types.SubscriptionStateActive
+	if s := sub.Subscription; s != nil {
+		account.ShieldAdvanced = s.EndTime == nil || s.EndTime.After(t.opts.Clock())
+	}
 	if !account.ShieldAdvanced {
 		return out
 	}
 	pages := shield.NewListProtectionsPaginator(c, &shield.ListProtectionsInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
-		var notFound *types.ResourceNotFoundException
 		if errors.As(err, &notFound) {
 			break // no protections yet
 		}

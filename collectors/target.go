@@ -7,11 +7,13 @@ import (
 	"maps"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
@@ -35,17 +37,19 @@ const (
 // own pacing, because AWS quotas are per account and region.
 type target struct {
 	account string
-	region  string
-	cfg     aws.Config
-	pace    *pacer
-	calls   *callCounter
-	opts    Options
+	// partition (aws, aws-cn, aws-us-gov) is where ARNs are built for.
+	partition string
+	region    string
+	cfg       aws.Config
+	pace      *pacer
+	calls     *callCounter
+	opts      Options
 }
 
-func newTarget(account, region string, opts Options, calls *callCounter) target {
+func newTarget(account, partition, region string, opts Options, calls *callCounter) target {
 	cfg := opts.Config.Copy()
 	cfg.Region = region
-	return target{account: account, region: region, cfg: cfg, pace: newPacer(), calls: calls, opts: opts}
+	return target{account: account, partition: partition, region: region, cfg: cfg, pace: newPacer(), calls: calls, opts: opts}
 }
 
 // config returns the aws.Config a client of service uses: the endpoint
@@ -55,19 +59,30 @@ func (t target) config(service string) aws.Config {
 	if t.opts.EndpointURL != "" {
 		cfg.BaseEndpoint = aws.String(t.opts.EndpointURL)
 	}
+	// The retry mode comes from the caller's configuration (AWS_RETRY_MODE,
+	// retry_mode in the profile): standard by default; adaptive adds a
+	// client-side rate that drops after throttles, which helps when other
+	// tools of the account spend the same quota as this scan.
 	maxAttempts, maxBackoff := t.opts.MaxAttempts, t.opts.MaxBackoff
+	standard := func(o *retry.StandardOptions) {
+		o.MaxAttempts = maxAttempts
+		if maxBackoff > 0 {
+			o.MaxBackoff = maxBackoff
+		}
+	}
+	adaptive := t.cfg.RetryMode == aws.RetryModeAdaptive
 	cfg.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = maxAttempts
-			if maxBackoff > 0 {
-				o.MaxBackoff = maxBackoff
-			}
-		})
+		if adaptive {
+			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+				o.StandardOptions = append(o.StandardOptions, standard)
+			})
+		}
+		return retry.NewStandard(standard)
 	}
 	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
 		// Inside the retry loop, so that every attempt is paced and counted:
 		// a retry spends quota like any other call.
-		return stack.Finalize.Insert(attemptMiddleware(service, t.pace, t.calls), "Retry", middleware.After)
+		return stack.Finalize.Insert(attemptMiddleware(service, t.pace, t.calls, t.opts.CallTimeout), "Retry", middleware.After)
 	})
 	return cfg
 }
@@ -82,6 +97,7 @@ func (t target) failure(service, op string, err error) snapshot.CollectionError 
 	}
 	var apiErr smithy.APIError
 	var netErr net.Error
+	var respErr *smithyhttp.ResponseError
 	switch {
 	case errors.As(err, &apiErr):
 		ce.Code, ce.Message = apiErr.ErrorCode(), apiErr.ErrorMessage()
@@ -89,6 +105,11 @@ func (t target) failure(service, op string, err error) snapshot.CollectionError 
 		ce.Code, ce.Message = "Canceled", err.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		ce.Code, ce.Message = "RequestTimeout", err.Error()
+	case errors.As(err, &respErr):
+		// An answer that is not the service's error format (a proxy's HTML
+		// page, an emulator that does not speak the protocol): name it by
+		// its HTTP status.
+		ce.Code, ce.Message = fmt.Sprintf("HTTP%d", respErr.HTTPStatusCode()), err.Error()
 	default:
 		ce.Code, ce.Message = "Error", err.Error()
 	}
@@ -102,20 +123,26 @@ func (t target) invalid(service, op, code, format string, args ...any) snapshot.
 }
 
 func (t target) progress(service string, done bool, errs int) {
+	if done {
+		t.opts.Logger.Debug("collected", "account", t.account, "region", t.region, "service", service, "errors", errs)
+	}
 	if t.opts.Progress != nil {
 		t.opts.Progress(ProgressEvent{Account: t.account, Region: t.region, Service: service, Done: done, Errors: errs})
 	}
 }
 
-// attemptMiddleware waits for the target's quota buckets, then counts the
-// attempt.
-func attemptMiddleware(service string, p *pacer, calls *callCounter) middleware.FinalizeMiddleware {
+// attemptMiddleware waits for the target's quota buckets, counts the
+// attempt, and bounds it by timeout so that a hung connection becomes a
+// recorded RequestTimeout instead of a scan that never ends.
+func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout time.Duration) middleware.FinalizeMiddleware {
 	return middleware.FinalizeMiddlewareFunc("gatewatchPaceAndCount", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 		op := middleware.GetOperationName(ctx)
 		if err := p.wait(ctx, service, op); err != nil {
 			return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for %s quota: %w", service, err)
 		}
 		calls.add(service + ":" + op)
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
 		return next.HandleFinalize(ctx, in)
 	})
 }

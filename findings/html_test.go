@@ -3,13 +3,12 @@ package findings
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/gatewatch/gatewatch/findings/judge"
 	"golang.org/x/net/html"
 )
 
@@ -105,15 +104,15 @@ func attr(n *html.Node, key string) string {
 // errors and CSP refusals, and a screenshot is left for a person to look
 // at (GATEWATCH_SCREENSHOT=path keeps it).
 func TestHTMLChromium(t *testing.T) {
-	browser := chromium(t)
+	browser := judge.Chromium(t)
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
 	if err := os.WriteFile(page, render(t, "html", testReport()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom, logs := headless(t, browser, page, "--dump-dom", "--virtual-time-budget=2000")
+	dom, logs := judge.Headless(t, browser, page, "--dump-dom", "--virtual-time-budget=2000")
 	if !strings.Contains(dom, `data-ready="filters"`) {
-		t.Errorf("the page script did not run to the end; console:\n%s", consoleLines(logs))
+		t.Errorf("the page script did not run to the end; console:\n%s", judge.ConsoleLines(logs))
 	}
 	if !strings.Contains(dom, "6 of 7 findings shown") {
 		t.Error("the filters did not apply on load (suppressed rows hidden)")
@@ -122,74 +121,15 @@ func TestHTMLChromium(t *testing.T) {
 		t.Error("the hostile name became markup in the live DOM")
 	}
 	if bad := regexp.MustCompile(`(?i)uncaught|refused to|console\(\d+\)].*error`).FindAllString(logs, -1); len(bad) > 0 {
-		t.Errorf("console errors: %q\n%s", bad, consoleLines(logs))
+		t.Errorf("console errors: %q\n%s", bad, judge.ConsoleLines(logs))
 	}
 
 	shot := os.Getenv("GATEWATCH_SCREENSHOT")
 	if shot == "" {
 		shot = filepath.Join(dir, "report.png")
 	}
-	headless(t, browser, page, "--screenshot="+shot, "--window-size=1500,1400", "--hide-scrollbars")
+	judge.Headless(t, browser, page, "--screenshot="+shot, "--window-size=1500,1400", "--hide-scrollbars")
 	if info, err := os.Stat(shot); err != nil || info.Size() < 10_000 {
 		t.Errorf("screenshot %s missing or blank: %v", shot, err)
 	}
-}
-
-// headless runs Chromium on a local page with everything that could reach
-// the network turned off, and returns its stdout and log.
-func headless(t *testing.T, browser, page string, args ...string) (stdout, stderr string) {
-	t.Helper()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0"}
-	cmd := exec.Command(browser, append(append(base, args...), "file://"+page)...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", browser, err, errb.String())
-		}
-	case <-time.After(90 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-		t.Fatalf("%s did not finish in 90s", browser)
-	}
-	return out.String(), errb.String()
-}
-
-// consoleLines keeps the browser log lines that come from the page.
-func consoleLines(logs string) string {
-	var keep []string
-	for _, l := range strings.Split(logs, "\n") {
-		if strings.Contains(l, "CONSOLE") || strings.Contains(l, "console") || strings.Contains(l, "Uncaught") {
-			keep = append(keep, l)
-		}
-	}
-	return strings.Join(keep, "\n")
-}
-
-// chromium finds a headless-capable Chromium: $CHROMIUM, then the usual
-// names on PATH. Absent, the test skips, except under CI=true.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "Chromium not found (apt-get install -y chromium, or set CHROMIUM)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
 }

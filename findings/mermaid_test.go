@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gatewatch/gatewatch/findings/judge"
 )
 
 // TestMermaidRenders renders the report's diagram with Mermaid itself, in
@@ -15,7 +17,7 @@ import (
 // text. Needs Chromium and MERMAID_JS (the path of mermaid.min.js from the
 // npm package mermaid); skips without them unless CI=true.
 func TestMermaidRenders(t *testing.T) {
-	browser := chromium(t)
+	browser := judge.Chromium(t)
 	lib := os.Getenv("MERMAID_JS")
 	if lib == "" {
 		msg := "MERMAID_JS not set (npm install --prefix DIR mermaid@11; MERMAID_JS=DIR/node_modules/mermaid/dist/mermaid.min.js)"
@@ -51,10 +53,10 @@ mermaid.render("topo", ` + string(quoted) + `).then(function (r) {
 	if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dom, logs := headless(t, browser, path, "--dump-dom", "--virtual-time-budget=10000")
+	dom, logs := judge.Headless(t, browser, path, "--dump-dom", "--virtual-time-budget=10000")
 	if !strings.Contains(dom, `data-mermaid="ok"`) {
 		m := regexp.MustCompile(`data-mermaid="[^"]*"`).FindString(dom)
-		t.Fatalf("Mermaid did not render the diagram: %s\n%s", m, consoleLines(logs))
+		t.Fatalf("Mermaid did not render the diagram: %s\n%s", m, judge.ConsoleLines(logs))
 	}
 	if n := strings.Count(dom, `class="node `); n != 11 {
 		t.Errorf("rendered %d nodes, want 11", n)
@@ -68,6 +70,6 @@ mermaid.render("topo", ` + string(quoted) + `).then(function (r) {
 		t.Error("the hostile name became markup in the rendered diagram")
 	}
 	if shot := os.Getenv("GATEWATCH_MERMAID_SCREENSHOT"); shot != "" {
-		headless(t, browser, path, "--screenshot="+shot, "--window-size=1600,700", "--virtual-time-budget=10000")
+		judge.Headless(t, browser, path, "--screenshot="+shot, "--window-size=1600,700", "--virtual-time-budget=10000")
 	}
 }

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gatewatch/gatewatch/findings/judge"
 )
 
 func TestSARIF(t *testing.T) {
@@ -147,30 +147,9 @@ func TestResourceURI(t *testing.T) {
 // ingestion rules over the output: the external judge of what code
 // scanning accepts.
 func TestSARIFMultitool(t *testing.T) {
-	tool := multitool(t)
-	dir := t.TempDir()
-	check := func(name string, data []byte) []string {
-		in := filepath.Join(dir, name+".sarif")
-		out := filepath.Join(dir, name+".validation.sarif")
-		if err := os.WriteFile(in, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(tool, "validate", "--rule-kind", "Gh;Sarif", "--output", out, in)
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", tool, err, b)
-		}
-		log := parseSARIF(t, mustRead(t, out))
-		var errs []string
-		for _, res := range log.Runs[0].Results {
-			if res.Level == "error" {
-				b, _ := json.Marshal(res.Message)
-				errs = append(errs, res.RuleID+" "+string(b))
-			}
-		}
-		return errs
-	}
+	tool := judge.Multitool(t)
 	good := render(t, "sarif", testReport())
-	if errs := check("report", good); len(errs) > 0 {
+	if errs := judge.SARIFErrors(t, tool, good); len(errs) > 0 {
 		t.Errorf("multitool found %d errors:\n%s", len(errs), strings.Join(errs, "\n"))
 	}
 	// The judge must be able to say no: drop the locations GitHub needs.
@@ -181,32 +160,9 @@ func TestSARIFMultitool(t *testing.T) {
 	res := bad["runs"].([]any)[0].(map[string]any)["results"].([]any)[0].(map[string]any)
 	delete(res, "locations")
 	data, _ := json.Marshal(bad)
-	if errs := check("broken", data); len(errs) == 0 {
+	if errs := judge.SARIFErrors(t, tool, data); len(errs) == 0 {
 		t.Error("multitool accepted a result without locations; is it running the GitHub rules?")
 	}
-}
-
-// multitool finds the SARIF Multitool: $SARIF_MULTITOOL, or sarif-multitool
-// on PATH. The npm package's .bin wrapper runs the tool through a shell,
-// which splits "Gh;Sarif" at the semicolon, so point SARIF_MULTITOOL at the
-// Sarif.Multitool binary inside the package.
-func multitool(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("SARIF_MULTITOOL"); p != "" {
-		return p
-	}
-	for _, name := range []string{"sarif-multitool", "Sarif.Multitool"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "SARIF Multitool not found: npm install --prefix DIR @microsoft/sarif-multitool-linux and set " +
-		"SARIF_MULTITOOL=DIR/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
 }
 
 func parseSARIF(t *testing.T, data []byte) sarifLog {

@@ -9,7 +9,7 @@ import (
 
 // tableMessageWidth caps the message column so rows stay on one line of a
 // wide terminal; the full text is in the other formats.
-const tableMessageWidth = 100
+const tableMessageWidth = 160
 
 // writeTable writes a terminal table: a summary line, the active findings,
 // the suppressed ones with their reasons, the fixed ones and the collection
@@ -22,6 +22,7 @@ func writeTable(w io.Writer, r *Report) error {
 	}
 
 	active, suppressed := splitActive(r.Findings)
+	label := resourceLabels(r)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if len(active) > 0 {
 		fmt.Fprintln(w)
@@ -32,7 +33,7 @@ func writeTable(w io.Writer, r *Report) error {
 				sev += " (new)"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sev, plain(f.RuleID), plain(f.Account),
-				plain(f.Region), plain(f.Resource), truncate(plain(f.Message), tableMessageWidth))
+				plain(f.Region), plain(label(f.Resource)), truncate(plain(f.Message), tableMessageWidth))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -67,6 +68,30 @@ func writeTable(w io.Writer, r *Report) error {
 		return tw.Flush()
 	}
 	return nil
+}
+
+// resourceLabels returns a function giving the short name a person knows a
+// resource by (the load balancer's or API's name, "api/stage", "alb rule
+// 10"); the full ARN stays in the machine formats. Without a snapshot, or
+// for an ARN it lacks, the ARN's last path segment stands in.
+func resourceLabels(r *Report) func(arn string) string {
+	names := map[string]string{}
+	if r.Snapshot != nil {
+		for _, res := range r.Snapshot.Resources() {
+			if res.Name != "" {
+				names[res.ARN] = res.Name
+			}
+		}
+	}
+	return func(arn string) string {
+		if n, ok := names[arn]; ok {
+			return n
+		}
+		if i := strings.LastIndexAny(arn, "/:"); i >= 0 && i < len(arn)-1 {
+			return arn[i+1:]
+		}
+		return arn
+	}
 }
 
 // splitActive separates active findings from suppressed ones, keeping

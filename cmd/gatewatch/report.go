@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -53,9 +54,14 @@ func (p *policyFlags) engine(ctx context.Context) (*policies.Engine, error) {
 // reportFlags say how findings are rendered and what the exit code means.
 type reportFlags struct {
 	policyFlags
-	formats []string
-	outputs []string
-	failOn  string
+	formats      []string
+	outputs      []string
+	failOn       string
+	failOnNew    bool
+	suppressions string
+	baseline     string
+	// now is the clock suppression expiry is judged by; tests pin it.
+	now func() time.Time
 }
 
 func (r *reportFlags) register(fs *pflag.FlagSet) {
@@ -63,6 +69,9 @@ func (r *reportFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&r.formats, "format", "f", nil, "output format: "+strings.Join(findings.Formats, ", ")+" (repeatable; default table)")
 	fs.StringArrayVarP(&r.outputs, "output", "o", nil, "file for the matching --format, in order; \"-\" or none means stdout (repeatable)")
 	fs.StringVar(&r.failOn, "fail-on", "none", "exit 1 when a finding is at least this severe: critical, high, medium, low, info or none")
+	fs.StringVar(&r.suppressions, "suppressions", "", "suppressions file (YAML or JSON): rule, resource pattern, reason, expiry per entry")
+	fs.StringVar(&r.baseline, "baseline", "", "previous JSON report: mark findings new or unchanged and list the fixed ones")
+	fs.BoolVar(&r.failOnNew, "fail-on-new", false, "with --baseline, exit 1 only for new findings (at or above --fail-on, or any new one when --fail-on is none)")
 }
 
 // output is one rendering of the report.
@@ -103,7 +112,30 @@ func (r *reportFlags) plan() ([]output, error) {
 	if _, err := r.threshold(); err != nil {
 		return nil, err
 	}
+	if r.failOnNew && r.baseline == "" {
+		return nil, inputError(errors.New("--fail-on-new needs --baseline, the report that findings are new against"))
+	}
 	return outs, nil
+}
+
+// inputs loads the suppressions and baseline files named by the flags.
+func (r *reportFlags) inputs() (findings.Suppressions, *findings.Report, error) {
+	var (
+		sup  findings.Suppressions
+		base *findings.Report
+		err  error
+	)
+	if r.suppressions != "" {
+		if sup, err = findings.LoadSuppressions(r.suppressions); err != nil {
+			return sup, nil, inputError(err)
+		}
+	}
+	if r.baseline != "" {
+		if base, err = findings.LoadBaseline(r.baseline); err != nil {
+			return sup, nil, inputError(err)
+		}
+	}
+	return sup, base, nil
 }
 
 // threshold parses --fail-on; ok is false for "none".
@@ -125,6 +157,10 @@ func (r *reportFlags) evaluate(ctx context.Context, a *app, snap *snapshot.Snaps
 	if err != nil {
 		return err
 	}
+	sup, base, err := r.inputs()
+	if err != nil {
+		return err
+	}
 	engine, err := r.engine(ctx)
 	if err != nil {
 		return err
@@ -132,6 +168,17 @@ func (r *reportFlags) evaluate(ctx context.Context, a *app, snap *snapshot.Snaps
 	report, err := engine.Evaluate(ctx, snap)
 	if err != nil {
 		return inputError(err)
+	}
+	report.Warn = func(msg string) { a.log.Warn(msg) }
+	now := time.Now
+	if r.now != nil {
+		now = r.now
+	}
+	for _, w := range findings.Apply(report, sup, now()) {
+		a.log.Warn(w)
+	}
+	if base != nil {
+		findings.ApplyBaseline(report, base)
 	}
 	for _, o := range outs {
 		if err := writeOutput(a.stdout, o, report); err != nil {
@@ -141,10 +188,20 @@ func (r *reportFlags) evaluate(ctx context.Context, a *app, snap *snapshot.Snaps
 	return outcome(report, r)
 }
 
-// outcome maps a report to the exit code a scheduler acts on.
+// outcome maps a report to the exit code a scheduler acts on. Suppressed
+// findings never count; with --fail-on-new only new ones do.
 func outcome(report *findings.Report, r *reportFlags) error {
 	min, _ := r.threshold()
-	if worst, any := report.Worst(); any && min != "" && worst.AtLeast(min) {
+	if r.failOnNew && min == "" {
+		min = findings.Info
+	}
+	for _, f := range report.Findings {
+		if !f.Active() || min == "" || !f.Severity.AtLeast(min) {
+			continue
+		}
+		if r.failOnNew && f.Baseline != findings.BaselineNew {
+			continue
+		}
 		return &exitError{code: exitFindings}
 	}
 	if report.Incomplete {

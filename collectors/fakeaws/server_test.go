@@ -1,0 +1,79 @@
+package fakeaws
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+func TestPageOf(t *testing.T) {
+	t.Parallel()
+	items := []int{1, 2, 3, 4, 5}
+	for _, tc := range []struct {
+		name            string
+		pageSize, limit int
+		token           string
+		want            []int
+		wantNext        string
+	}{
+		{"everything", 0, 0, "", []int{1, 2, 3, 4, 5}, ""},
+		{"client limit", 0, 2, "", []int{1, 2}, "2"},
+		{"server page size caps the limit", 2, 100, "", []int{1, 2}, "2"},
+		{"client limit below the page size", 3, 1, "", []int{1}, "1"},
+		{"second page", 2, 0, "2", []int{3, 4}, "4"},
+		{"last page", 2, 0, "4", []int{5}, ""},
+		{"token past the end", 2, 0, "9", []int{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &Server{opts: Options{PageSize: tc.pageSize}}
+			got, next := pageOf(s, items, tc.token, tc.limit)
+			if diff := cmp.Diff(tc.want, got); diff != "" || next != tc.wantNext {
+				t.Errorf("page (-want +got):\n%s next %q, want %q", diff, next, tc.wantNext)
+			}
+		})
+	}
+}
+
+func TestServeRejectsWhatAWSWouldNotAccept(t *testing.T) {
+	t.Parallel()
+	srv := New(&snapshot.Snapshot{Scope: snapshot.Scope{Accounts: []string{"111122223333"}}}, Options{})
+	defer srv.Close()
+	sign := func(service string) string {
+		return "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/" + service + "/aws4_request, SignedHeaders=host, Signature=00"
+	}
+	for _, tc := range []struct {
+		name, method, path, auth, body string
+		wantStatus                     int
+	}{
+		{"unsigned", http.MethodGet, "/restapis", "", "", http.StatusBadRequest},
+		{"malformed scope", http.MethodGet, "/restapis", "AWS4-HMAC-SHA256 Credential=AKID/us-east-1", "", http.StatusBadRequest},
+		{"unknown service", http.MethodGet, "/", sign("s3"), "", http.StatusBadRequest},
+		{"unknown REST path", http.MethodGet, "/nothing/here", sign("apigateway"), "", http.StatusBadRequest},
+		{"known REST path", http.MethodGet, "/restapis", sign("apigateway"), "", http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.auth != "" {
+				req.Header.Set("Authorization", tc.auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.wantStatus {
+				t.Errorf("status = %d, want %d", resp.StatusCode, tc.wantStatus)
+			}
+		})
+	}
+	if got := srv.Calls()["apigateway:GetRestApis"]; got != 1 {
+		t.Errorf("GetRestApis calls = %d, want 1", got)
+	}
+}
