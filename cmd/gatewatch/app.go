@@ -109,6 +109,7 @@ gaps (a collection error) and no finding reached --fail-on.`,
 	root.AddCommand(
 		newScanCommand(a),
 		newEvalCommand(a),
+		newMergeCommand(a),
 		newRulesCommand(a),
 		newVersionCommand(a),
 	)
