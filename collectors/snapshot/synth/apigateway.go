@@ -155,8 +155,20 @@ func (g *gen) restStage(rc *regionCtx, api *snapshot.RestAPI, kind apiKind, name
 		ms.ThrottlingBurstLimit, ms.ThrottlingRateLimit = &burst, &rate
 		st.MethodSettings["*/*"] = ms
 	}
-	if g.chance(0.1) {
+	if g.chance(0.15) {
 		st.CacheClusterEnabled, st.CacheClusterSize = true, "0.5"
+		ms := st.MethodSettings["*/*"]
+		ms.CachingEnabled, ms.CacheDataEncrypted, ms.CacheTTLSeconds = true, g.chance(0.5), 300
+		st.MethodSettings["*/*"] = ms
+	}
+	if g.chance(0.1) {
+		// A secret pasted into a stage variable instead of a reference.
+		st.Variables["partner_api_key"] = "sk_live_" + g.token(lowerAlnum+upperAlnum, 24)
+	} else if g.chance(0.1) {
+		st.Variables["db_secret"] = fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s-db", rc.region, rc.id, rc.team)
+	}
+	if g.chance(0.3) {
+		st.Tags["gatewatch:latency-slo-ms"] = oneOf(g, "50", "200")
 	}
 	if kind == apiPartner && g.chance(0.3) {
 		st.ClientCertificateID = g.token(lowerAlnum, 6)

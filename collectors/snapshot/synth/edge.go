@@ -19,6 +19,11 @@ func (g *gen) webACLs(rc *regionCtx) {
 		g.webACL(rc.id, rc.region, "REGIONAL", rc.team+"-edge", append([]snapshot.WAFRule{rate}, managed...)),
 		g.webACL(rc.id, rc.region, "REGIONAL", rc.team+"-basic", managed),
 	}
+	// Some teams own their regional ACL while security owns the CloudFront
+	// one: two owners filtering one path.
+	if g.chance(0.5) {
+		acls[0].Tags = snapshot.Tags{"owner": rc.team, "team": rc.team + "-eng"}
+	}
 	for _, lb := range rc.publicLBs {
 		if g.chance(0.6) {
 			i := g.r.IntN(len(acls))
@@ -59,7 +64,7 @@ func (g *gen) webACL(account, region, scope, name string, rules []snapshot.WAFRu
 	return snapshot.WebACL{
 		ARN:     fmt.Sprintf("arn:aws:wafv2:%s:%s:%s/webacl/%s/%s", region, account, kind, name, id),
 		Account: account, Region: region, ID: id, Name: name, Scope: scope, DefaultAction: "ALLOW",
-		Rules: rules, AssociatedResources: []string{}, Tags: snapshot.Tags{"owner": "security"},
+		Rules: rules, AssociatedResources: []string{}, Tags: snapshot.Tags{"owner": "security", "team": "secops"},
 	}
 }
 

@@ -53,6 +53,9 @@ func (g *gen) alb(rc *regionCtx, n, listeners, rules int) {
 	if g.chance(0.1) {
 		lb.Tags["gatewatch:high-value"] = "true"
 	}
+	if kind == albWebSocket && g.chance(0.5) {
+		lb.Tags["gatewatch:websocket"] = "true"
+	}
 	sg := g.securityGroup(rc, name, kind)
 	lb.SecurityGroups = []string{sg}
 
@@ -109,7 +112,12 @@ func (g *gen) listeners(rc *regionCtx, name, lbHex string, kind albKind, tgs []s
 		l.DefaultActions = []snapshot.Action{def}
 		if !redirect {
 			for j := range rules {
-				l.Rules = append(l.Rules, g.listenerRule(rc, name, lbHex, lhex, j, tgs))
+				r := g.listenerRule(rc, name, lbHex, lhex, j, tgs)
+				if kind == albWebSocket && j == 0 {
+					// Upgrade requests routed to their own target group.
+					r.Conditions = []snapshot.RuleCondition{{Field: "http-header", HeaderName: "Upgrade", Values: []string{"websocket"}}}
+				}
+				l.Rules = append(l.Rules, r)
 			}
 		}
 		l.Rules = append(l.Rules, snapshot.ListenerRule{
@@ -190,7 +198,7 @@ func (g *gen) nlb(rc *regionCtx, n int) {
 		ARN: arn, Account: rc.id, Region: rc.region, Name: name, Type: "network", Scheme: "internal",
 		DNSName:           fmt.Sprintf("%s-%s.elb.%s.amazonaws.com", name, g.token(hexDigits, 10), rc.region),
 		VPCID:             "vpc-" + g.token(hexDigits, 17),
-		AvailabilityZones: []string{rc.region + "a", rc.region + "b"},
+		AvailabilityZones: []string{rc.region + "a", rc.region + "b"}[:1+g.r.IntN(2)],
 		Attributes:        map[string]string{"load_balancing.cross_zone.enabled": "false", "deletion_protection.enabled": "false"},
 		Tags:              g.tags(rc.team, 0.8),
 		Listeners: []snapshot.Listener{{
