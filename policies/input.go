@@ -24,7 +24,38 @@ import (
 // float formatting), and a test holds it to ast.ValueFromReader over
 // json.Marshal, so the rules still see exactly what a saved snapshot holds.
 func toValue(v any) (ast.Value, error) {
-	return convert(reflect.ValueOf(v))
+	c := converter{strings: make(map[string]*ast.Term)}
+	t, err := c.convert(reflect.ValueOf(v))
+	if err != nil {
+		return nil, err
+	}
+	return t.Value, nil
+}
+
+// converter shares one term among equal short strings (regions, account
+// IDs, tag keys and values, enum values), which a snapshot repeats
+// thousands of times: fewer allocations, less garbage to collect. Terms of
+// the input are never modified during evaluation; OPA shares its own
+// interned terms the same way.
+type converter struct {
+	strings map[string]*ast.Term
+}
+
+// maxInterned is the longest string shared; longer ones (ARNs, URIs,
+// policies) are nearly all unique.
+const maxInterned = 40
+
+func (c *converter) str(s string) *ast.Term {
+	s = validUTF8(s)
+	if len(s) > maxInterned {
+		return ast.StringTerm(s)
+	}
+	if t, ok := c.strings[s]; ok {
+		return t
+	}
+	t := ast.StringTerm(s)
+	c.strings[s] = t
+	return t
 }
 
 var (
@@ -33,19 +64,9 @@ var (
 	marshalerType = reflect.TypeFor[json.Marshaler]()
 )
 
-func convert(v reflect.Value) (ast.Value, error) {
+func (c *converter) convert(v reflect.Value) (*ast.Term, error) {
 	switch t := v.Type(); {
-	case t == timeType || t == rawJSONType:
-	case t.Implements(marshalerType) && (t.Kind() != reflect.Pointer || !v.IsNil()):
-		// A type with its own JSON form, which only its marshaller knows.
-		data, err := json.Marshal(v.Interface())
-		if err != nil {
-			return nil, err
-		}
-		return ast.ValueFromReader(bytes.NewReader(data))
-	}
-	switch v.Type() {
-	case timeType:
+	case t == timeType:
 		b, err := v.Interface().(time.Time).MarshalJSON()
 		if err != nil {
 			return nil, err
@@ -54,70 +75,87 @@ func convert(v reflect.Value) (ast.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ast.String(s), nil
-	case rawJSONType:
-		raw := v.Bytes()
-		if raw == nil {
-			return ast.Null{}, nil
+		return ast.StringTerm(s), nil
+	case t == rawJSONType:
+		if v.IsNil() {
+			return ast.NullTerm(), nil
 		}
-		return ast.ValueFromReader(bytes.NewReader(raw))
+		return fromJSON(v.Bytes())
+	case t.Implements(marshalerType) && (t.Kind() != reflect.Pointer || !v.IsNil()):
+		// A type with its own JSON form, which only its marshaller knows.
+		data, err := json.Marshal(v.Interface())
+		if err != nil {
+			return nil, err
+		}
+		return fromJSON(data)
 	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return ast.NullTerm(), nil
 		}
-		return convert(v.Elem())
+		return c.convert(v.Elem())
 	case reflect.Struct:
-		return convertStruct(v)
+		return c.convertStruct(v)
 	case reflect.Slice:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return ast.NullTerm(), nil
 		}
 		fallthrough
 	case reflect.Array:
 		terms := make([]*ast.Term, v.Len())
 		for i := range terms {
-			e, err := convert(v.Index(i))
+			e, err := c.convert(v.Index(i))
 			if err != nil {
 				return nil, err
 			}
-			terms[i] = ast.NewTerm(e)
+			terms[i] = e
 		}
-		return ast.NewArray(terms...), nil
+		return ast.ArrayTerm(terms...), nil
 	case reflect.Map:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return ast.NullTerm(), nil
 		}
 		if v.Type().Key().Kind() != reflect.String {
 			return nil, fmt.Errorf("input: map key type %s is not a string", v.Type().Key())
 		}
 		pairs := make([][2]*ast.Term, 0, v.Len())
 		for it := v.MapRange(); it.Next(); {
-			e, err := convert(it.Value())
+			e, err := c.convert(it.Value())
 			if err != nil {
 				return nil, err
 			}
-			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(it.Key().String()), ast.NewTerm(e)})
+			pairs = append(pairs, [2]*ast.Term{c.str(it.Key().String()), e})
 		}
-		return ast.NewObject(pairs...), nil
+		return ast.ObjectTerm(pairs...), nil
 	case reflect.String:
-		return ast.String(validUTF8(v.String())), nil
+		return c.str(v.String()), nil
 	case reflect.Bool:
-		return ast.Boolean(v.Bool()), nil
+		return ast.InternedTerm(v.Bool()), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return ast.Number(strconv.FormatInt(v.Int(), 10)), nil
+		return ast.InternedTerm(v.Int()), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return ast.Number(strconv.FormatUint(v.Uint(), 10)), nil
+		if n := v.Uint(); n <= math.MaxInt64 {
+			return ast.InternedTerm(int64(n)), nil
+		}
+		return ast.NumberTerm(json.Number(strconv.FormatUint(v.Uint(), 10))), nil
 	case reflect.Float32, reflect.Float64:
 		return floatNumber(v.Float(), v.Type().Bits())
 	}
 	return nil, fmt.Errorf("input: cannot convert %s", v.Type())
 }
 
+func fromJSON(data []byte) (*ast.Term, error) {
+	v, err := ast.ValueFromReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(v), nil
+}
+
 // floatNumber formats f as encoding/json does, so that messages built with
 // sprintf read the same from a live scan and a saved snapshot.
-func floatNumber(f float64, bits int) (ast.Value, error) {
+func floatNumber(f float64, bits int) (*ast.Term, error) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return nil, fmt.Errorf("input: unsupported number %v", f)
 	}
@@ -133,7 +171,7 @@ func floatNumber(f float64, bits int) (ast.Value, error) {
 			b = b[:n-1]
 		}
 	}
-	return ast.Number(b), nil
+	return ast.NumberTerm(json.Number(b)), nil
 }
 
 // validUTF8 replaces each invalid byte with U+FFFD, as encoding/json does.
@@ -186,7 +224,7 @@ func fieldsOf(t reflect.Type) []field {
 	return fields
 }
 
-func convertStruct(v reflect.Value) (ast.Value, error) {
+func (c *converter) convertStruct(v reflect.Value) (*ast.Term, error) {
 	fields := fieldsOf(v.Type())
 	pairs := make([][2]*ast.Term, 0, len(fields))
 	for _, f := range fields {
@@ -194,13 +232,13 @@ func convertStruct(v reflect.Value) (ast.Value, error) {
 		if f.omitEmpty && isEmpty(fv) {
 			continue
 		}
-		e, err := convert(fv)
+		e, err := c.convert(fv)
 		if err != nil {
 			return nil, err
 		}
-		pairs = append(pairs, [2]*ast.Term{f.name, ast.NewTerm(e)})
+		pairs = append(pairs, [2]*ast.Term{f.name, e})
 	}
-	return ast.NewObject(pairs...), nil
+	return ast.ObjectTerm(pairs...), nil
 }
 
 // isEmpty is encoding/json's omitempty test.
