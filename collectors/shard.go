@@ -148,3 +148,14 @@ func (s Shard) Owns(account, region string) bool {
 	hi, _ := bits.Mul64(h.Sum64(), uint64(s.Count))
 	return hi == uint64(s.Index)
 }
+
+// OwnsGlobal reports whether this shard collects the account's global
+// services (CloudFront distributions, Shield protections and
+// subscription, CLOUDFRONT-scope web ACLs): the shard that owns the
+// account's us-east-1, whether or not us-east-1 is scanned. Exactly one
+// shard does, so merged shards never hold a distribution twice (Merge
+// refuses duplicate ARNs).
+func (s Shard) OwnsGlobal(account string) bool {
+	// us-east-1 is where the global services' control planes answer.
+	return s.Owns(account, "us-east-1")
+}

@@ -152,6 +152,25 @@ func TestShardAssignmentIsStable(t *testing.T) {
 	}
 }
 
+func TestOneShardOwnsAnAccountsGlobalServices(t *testing.T) {
+	t.Parallel()
+	for _, account := range []string{"111122223333", "444455556666", "777788889999"} {
+		owners := 0
+		for i := range 5 {
+			sh := Shard{Index: i, Count: 5}
+			if sh.OwnsGlobal(account) {
+				owners++
+				if !sh.Owns(account, "us-east-1") {
+					t.Errorf("shard %s owns the global services of %s but not its us-east-1", sh, account)
+				}
+			}
+		}
+		if owners != 1 {
+			t.Errorf("%s: %d shards own the global services, want 1", account, owners)
+		}
+	}
+}
+
 func TestZeroShardOwnsEverything(t *testing.T) {
 	t.Parallel()
 	if !(Shard{}).Owns("111122223333", "eu-west-1") {

@@ -35,7 +35,11 @@ taken_at is the earliest file's.
 Reports: findings and errors are joined and the summary recomputed; a finding
 present in two files is refused the same way. Files are told apart by their
 report_version or schema_version field; snapshots and reports cannot be
-mixed.`,
+mixed.
+
+merge exits 0 once it has written the result and 2 when a file cannot be
+read or the files do not merge; evaluating the merged snapshot gives the
+findings and the exit code a scheduler acts on.`,
 		Example: `  gatewatch merge shard-*.json --output snapshot.json
   gatewatch eval snapshot.json
   gatewatch merge report-1.json report-2.json --output report.json`,
