@@ -23,7 +23,7 @@ type Spec struct {
 	// load balancers and functions per region.
 	Accounts int
 	// Regions is how many regions each account uses, taken in order from a
-	// fixed list of real regions (at most len(Regions)).
+	// fixed list of real regions (at most len(Regions); 0 means 1).
 	Regions int
 	// Large adds one large account, the platform account of an
 	// organisation that runs everything through shared gateways; the zero
@@ -39,11 +39,11 @@ type Spec struct {
 
 // Large sizes the large account, all in the first region.
 type Large struct {
-	RestAPIs        int // REST APIs
-	PathsPerAPI     int // resources (paths) per REST API, each with methods and integrations
-	ALBs            int // application load balancers
-	ListenersPerALB int
-	RulesPerListen  int // listener rules per listener, besides the default rule
+	RestAPIs         int // REST APIs
+	PathsPerAPI      int // resources (paths) per REST API, each with methods and integrations
+	ALBs             int // application load balancers
+	ListenersPerALB  int
+	RulesPerListener int // listener rules per listener, besides the default rule
 }
 
 // DefaultSpec is a mid-sized organisation: 20 accounts in 2 regions and
@@ -53,7 +53,7 @@ func DefaultSpec() Spec {
 	return Spec{
 		Accounts: 20,
 		Regions:  2,
-		Large:    Large{RestAPIs: 300, PathsPerAPI: 20, ALBs: 500, ListenersPerALB: 3, RulesPerListen: 10},
+		Large:    Large{RestAPIs: 300, PathsPerAPI: 20, ALBs: 500, ListenersPerALB: 3, RulesPerListener: 10},
 	}
 }
 
@@ -111,7 +111,7 @@ type size struct {
 
 func sizeOf(l Large) size {
 	return size{restAPIs: l.RestAPIs, paths: l.PathsPerAPI, v2APIs: l.RestAPIs / 10,
-		albs: l.ALBs, listeners: max(l.ListenersPerALB, 1), rules: l.RulesPerListen, nlbs: l.ALBs / 20}
+		albs: l.ALBs, listeners: max(l.ListenersPerALB, 1), rules: l.RulesPerListener, nlbs: l.ALBs / 20}
 }
 
 // ordinarySize draws the size of an ordinary account-region: about 120

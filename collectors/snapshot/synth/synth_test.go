@@ -11,7 +11,7 @@ import (
 
 func TestOrgIsDeterministicAndValid(t *testing.T) {
 	t.Parallel()
-	spec := Spec{Accounts: 3, Regions: 2, Large: Large{RestAPIs: 4, PathsPerAPI: 6, ALBs: 5, ListenersPerALB: 3, RulesPerListen: 4}}
+	spec := Spec{Accounts: 3, Regions: 2, Large: Large{RestAPIs: 4, PathsPerAPI: 6, ALBs: 5, ListenersPerALB: 3, RulesPerListener: 4}}
 	first, err := json.Marshal(Org(7, spec))
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestGeneratorCountsWhatResourcesCounts(t *testing.T) {
 	t.Parallel()
 	// The Resources knob stops on the generator's own count; it must agree
 	// with Snapshot.Resources or the knob would miss its target.
-	g := build(3, Spec{Accounts: 2, Regions: 3, Large: Large{RestAPIs: 3, PathsPerAPI: 4, ALBs: 3, ListenersPerALB: 2, RulesPerListen: 2}})
+	g := build(3, Spec{Accounts: 2, Regions: 3, Large: Large{RestAPIs: 3, PathsPerAPI: 4, ALBs: 3, ListenersPerALB: 2, RulesPerListener: 2}})
 	if got, want := g.count, len(g.s.Resources()); got != want {
 		t.Errorf("generator counted %d resources, Snapshot.Resources lists %d", got, want)
 	}
