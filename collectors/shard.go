@@ -83,6 +83,9 @@ func newShard(index, count int) (Shard, error) {
 // is set; it is an error when one is set but the count is missing or
 // either is malformed, since running unsharded by accident would make
 // every worker scan the whole organisation.
+//
+// A count given on the command line instead reaches it through getenv:
+// wrap os.Getenv to answer GATEWATCH_SHARD_COUNT with the flag's value.
 func ShardFromEnv(getenv func(string) string) (sh Shard, ok bool, err error) {
 	name := ""
 	for _, v := range []string{EnvK8sCompletionIndex, EnvBatchArrayIndex} {
