@@ -110,6 +110,7 @@ gaps (a collection error) and no finding reached --fail-on.`,
 		newScanCommand(a),
 		newCollectCommand(a),
 		newEvalCommand(a),
+		newMergeCommand(a),
 		newRulesCommand(a),
 		newVersionCommand(a),
 	)

@@ -32,30 +32,58 @@ web_acls_by_arn := {acl.arn: acl | some acl in input.web_acls}
 
 vpc_links_by_id := {sprintf("%s/%s/%s", [l.account, l.region, l.id]): l | some l in input.vpc_links}
 
+# Grouping indexes (key -> set) are object comprehensions over one
+# collection of (key, value) pairs, never rules of the form
+# `index[key] contains value`: OPA (v1.22) checks every element such a rule
+# produces against every element produced before it, so building one is
+# quadratic in its size (1 s of a 2 s evaluation at 100k resources). OPA
+# indexes the inner comprehension on the outer key (comprehension
+# indexing) and builds the groups in one pass, so each index is built in
+# linear time, once per evaluation, and looked up by hash. Every key must
+# come from the pairs the inner comprehension groups: for a key with no
+# group OPA falls back to evaluating the comprehension in full.
+
 # Protected resource ARN -> ARNs of the web ACLs associated with it, from the
 # ACLs' own association lists and from REST stages that name their ACL.
-web_acls_for[arn] contains acl.arn if {
-	some acl in input.web_acls
-	some arn in acl.associated_resources
+web_acls_for := {arn: acls |
+	some [arn, _] in web_acl_associations
+	acls := {acl | some [protected, acl] in web_acl_associations; protected == arn}
 }
 
-web_acls_for[stage.arn] contains stage.web_acl_arn if {
+web_acl_associations := {[arn, acl.arn] |
+	some acl in input.web_acls
+	some arn in acl.associated_resources
+} | {[stage.arn, stage.web_acl_arn] |
 	some api in input.rest_apis
 	some stage in api.stages
 	stage.web_acl_arn != ""
 }
 
 # Origin domain (lower case) -> enabled CloudFront distributions using it.
-distributions_by_origin[lower(o.domain_name)] contains d if {
+distributions_by_origin := {domain: distributions |
+	some domain in origin_domains
+	distributions := {d |
+		some d in input.cloudfront_distributions
+		d.enabled
+		some o in d.origins
+		lower(o.domain_name) == domain
+	}
+}
+
+origin_domains := {lower(o.domain_name) |
 	some d in input.cloudfront_distributions
 	d.enabled
 	some o in d.origins
 }
 
 # REST API ID -> custom domain names mapped to it.
-custom_domains_for_api[m.api_id] contains lower(dn.name) if {
-	some dn in input.domain_names
-	some m in dn.mappings
+custom_domains_for_api := {api_id: names |
+	some api_id in {m.api_id | some dn in input.domain_names; some m in dn.mappings}
+	names := {lower(dn.name) |
+		some dn in input.domain_names
+		some m in dn.mappings
+		m.api_id == api_id
+	}
 }
 
 # API IDs (account/region/id) covered by at least one usage plan.
