@@ -102,7 +102,12 @@ v2_apis_by_key := {api_key(api): api | some api in input.v2_apis}
 rest_apis_by_execute_domain := {execute_api_domain(api): api | some api in input.rest_apis}
 
 # Custom domain (lower case) -> ARNs of the REST stages mapped under it.
-rest_stages_by_custom_domain[lower(dn.name)] contains stage.arn if {
+rest_stages_by_custom_domain := {k: vs |
+	some [k, _] in rest_stages_by_custom_domain_pairs
+	vs := {v | some [x, v] in rest_stages_by_custom_domain_pairs; x == k}
+}
+
+rest_stages_by_custom_domain_pairs contains [lower(dn.name), stage.arn] if {
 	some dn in input.domain_names
 	some m in dn.mappings
 	api := rest_apis_by_key[sprintf("%s/%s/%s", [dn.account, dn.region, m.api_id])]
@@ -116,7 +121,12 @@ apigateway_accounts_by_region := {sprintf("%s/%s", [a.account, a.region]): a | s
 accounts_by_id := {a.id: a | some a in input.accounts}
 
 # Load balancer ARN -> target groups that route to it.
-target_groups_by_lb[arn] contains tg if {
+target_groups_by_lb := {k: vs |
+	some [k, _] in target_groups_by_lb_pairs
+	vs := {v | some [x, v] in target_groups_by_lb_pairs; x == k}
+}
+
+target_groups_by_lb_pairs contains [arn, tg] if {
 	some tg in input.target_groups
 	some arn in tg.load_balancer_arns
 }
@@ -126,7 +136,12 @@ shield_protected := {p.resource_arn | some p in input.shield_protections}
 
 # Usage plans covering each API stage ("account/region/api-id/stage"),
 # with the throttles that apply to its keys.
-usage_plans_for[sprintf("%s/%s/%s/%s", [p.account, p.region, s.api_id, s.stage])] contains plan if {
+usage_plans_for := {k: vs |
+	some [k, _] in usage_plans_for_pairs
+	vs := {v | some [x, v] in usage_plans_for_pairs; x == k}
+}
+
+usage_plans_for_pairs contains [sprintf("%s/%s/%s/%s", [p.account, p.region, s.api_id, s.stage]), plan] if {
 	some p in input.usage_plans
 	some s in p.api_stages
 	plan := {
@@ -153,7 +168,12 @@ alarm_metric_kinds := {
 # metrics. The resource dimension is ApiName (REST), ApiId (v2) or
 # LoadBalancer (app/NAME/ID); stage is the Stage dimension or "*" for an
 # alarm over every stage.
-alarm_kinds[key] contains kind if {
+alarm_kinds := {k: vs |
+	some [k, _] in alarm_kinds_pairs
+	vs := {v | some [x, v] in alarm_kinds_pairs; x == k}
+}
+
+alarm_kinds_pairs contains [key, kind] if {
 	some a in input.alarms
 	some m in a.metrics
 	kind := alarm_metric_kinds[m.namespace][m.name]
@@ -164,7 +184,10 @@ alarm_kinds[key] contains kind if {
 }
 
 # Resource ARN -> its metric summaries.
-metrics_by_resource[m.resource] contains m if some m in input.metrics
+metrics_by_resource := {r: ms |
+	some r in {m.resource | some m in input.metrics}
+	ms := {m | some m in input.metrics; m.resource == r}
+}
 
 # Every API stage with its API and what kind of API it is ("REST API",
 # "HTTP API", "WEBSOCKET API"), for rules that treat all stages alike.

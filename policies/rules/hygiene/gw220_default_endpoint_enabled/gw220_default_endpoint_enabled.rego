@@ -51,7 +51,12 @@ import rego.v1
 
 # Custom domains (lower case) with mutual TLS, by the API IDs mapped under
 # them.
-mtls_domains_for_api[m.api_id] contains lower(dn.name) if {
+mtls_domains_for_api := {k: vs |
+	some [k, _] in mtls_domains_for_api_pairs
+	vs := {v | some [x, v] in mtls_domains_for_api_pairs; x == k}
+}
+
+mtls_domains_for_api_pairs contains [m.api_id, lower(dn.name)] if {
 	some dn in input.domain_names
 	dn.mutual_tls
 	some m in dn.mappings
