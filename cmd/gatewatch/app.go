@@ -103,6 +103,12 @@ gaps (a collection error) and no finding reached --fail-on.`,
 		},
 	}
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn or error")
+	// pflag 1.1 prints boolean flags as "--demo[=true|false]"; blank the
+	// hint (keeping the columns aligned) so help reads like every CLI's.
+	cobra.AddTemplateFunc("plainBools", func(s string) string {
+		return strings.ReplaceAll(s, "[=true|false]", strings.Repeat(" ", len("[=true|false]")))
+	})
+	root.SetUsageTemplate(strings.ReplaceAll(root.UsageTemplate(), "FlagUsages | trimTrailingWhitespaces", "FlagUsages | plainBools | trimTrailingWhitespaces"))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return inputError(fmt.Errorf("%v\nRun '%s --help' for usage", err, cmd.CommandPath()))
 	})
