@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -103,10 +104,14 @@ gaps (a collection error) and no finding reached --fail-on.`,
 		},
 	}
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn or error")
-	// pflag 1.1 prints boolean flags as "--demo[=true|false]"; blank the
-	// hint (keeping the columns aligned) so help reads like every CLI's.
-	cobra.AddTemplateFunc("plainBools", func(s string) string {
-		return strings.ReplaceAll(s, "[=true|false]", strings.Repeat(" ", len("[=true|false]")))
+	registerTemplateFuncs.Do(func() {
+		// pflag 1.1 prints boolean flags as "--demo[=true|false]"; blank
+		// the hint (keeping the columns aligned) so help reads like every
+		// CLI's. Cobra keeps template functions in a package-level map,
+		// hence once per process.
+		cobra.AddTemplateFunc("plainBools", func(s string) string {
+			return strings.ReplaceAll(s, "[=true|false]", strings.Repeat(" ", len("[=true|false]")))
+		})
 	})
 	root.SetUsageTemplate(strings.ReplaceAll(root.UsageTemplate(), "FlagUsages | trimTrailingWhitespaces", "FlagUsages | plainBools | trimTrailingWhitespaces"))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -122,6 +127,8 @@ gaps (a collection error) and no finding reached --fail-on.`,
 	)
 	return root
 }
+
+var registerTemplateFuncs sync.Once
 
 func parseLogLevel(s string) (slog.Level, error) {
 	switch strings.ToLower(s) {
