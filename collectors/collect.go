@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
@@ -55,14 +55,28 @@ type Options struct {
 	// 4 when zero.
 	Concurrency int
 	// MaxAttempts is the retryer's attempt limit per call; when zero,
-	// Config.RetryMaxAttempts or else 5. The retry mode (standard or
-	// adaptive) is Config.RetryMode.
+	// Config.RetryMaxAttempts or else 5. The retry mode is
+	// Config.RetryMode, adaptive when empty.
 	MaxAttempts int
 	// MaxBackoff caps the retryer's delay between attempts; the SDK
 	// default (20 s) when zero. Tests lower it.
 	MaxBackoff time.Duration
 	// CallTimeout bounds each attempt of each call; 60 s when zero.
 	CallTimeout time.Duration
+
+	// Accounts lists the accounts to scan (--accounts); empty means the
+	// account of Config's credentials alone.
+	Accounts []string
+	// Organization, when set, discovers the accounts to scan from AWS
+	// Organizations instead (--org); it cannot be combined with Accounts.
+	Organization *Organization
+	// RoleARN is the role assumed in every account but the caller's own,
+	// as a template: "{account}" is replaced by the account ID and
+	// "{partition}" by the caller's partition (see RoleARN).
+	RoleARN string
+	// ExternalID is passed to every AssumeRole, for roles whose trust
+	// policy requires one.
+	ExternalID string
 }
 
 // ProgressEvent reports one service of one target starting or finishing.
@@ -76,43 +90,63 @@ type ProgressEvent struct {
 	Errors int
 }
 
-// Collect inventories the account behind opts.Config in every requested
-// region and returns a normalised snapshot. Failed calls are recorded in
-// Snapshot.Errors and the scan continues; Collect itself fails only when the
-// account cannot be identified or the regions cannot be resolved.
+// Collect inventories every account and region in scope and returns a
+// normalised snapshot. Failed calls, and accounts whose role cannot be
+// assumed, are recorded in Snapshot.Errors and the scan continues; Collect
+// itself fails only when the caller cannot be identified or the accounts
+// and regions cannot be resolved.
 func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 	opts = withDefaults(opts)
 	calls := newCallCounter()
-	home := newTarget("", "aws", opts.Config.Region, opts, calls)
+	home := newTarget(account{partition: "aws", cfg: opts.Config}, opts.Config.Region, opts, calls)
 	if home.region == "" {
 		home.region = globalRegion
 		home.cfg.Region = globalRegion
 	}
+	stsc := sts.NewFromConfig(home.config(serviceSTS))
 
-	account, partition, err := callerAccount(ctx, sts.NewFromConfig(home.config(serviceSTS)))
+	caller, partition, err := callerAccount(ctx, stsc)
 	if err != nil {
 		return nil, fmt.Errorf("identify account: %w", err)
 	}
-	home.account, home.partition = account, partition
+	home.account, home.partition = caller, partition
 
+	refs, err := resolveAccounts(ctx, opts, home)
+	if err != nil {
+		return nil, err
+	}
+	if opts.RoleARN == "" && slices.ContainsFunc(refs, func(r accountRef) bool { return r.id != caller }) {
+		return nil, fmt.Errorf("accounts: scanning accounts other than %s needs a role to assume in them", caller)
+	}
 	regions, err := resolveRegions(ctx, opts, home)
 	if err != nil {
 		return nil, err
 	}
 
+	c := &collection{opts: opts, calls: calls, sem: semaphore.NewWeighted(int64(opts.Concurrency)),
+		accounts: semaphore.NewWeighted(int64(opts.Concurrency))}
+	parts := make([]*snapshot.Snapshot, len(refs))
+	scanned := make([][]string, len(refs))
+	var wg sync.WaitGroup
+	for i, ref := range refs {
+		wg.Go(func() { parts[i], scanned[i] = c.account(ctx, home, stsc, ref, regions) })
+	}
+	wg.Wait()
+
 	snap := &snapshot.Snapshot{
 		SchemaVersion: snapshot.SchemaVersion,
 		Tool:          snapshot.Tool{Name: "gatewatch", Version: opts.ToolVersion},
 		TakenAt:       opts.Clock().UTC(),
-		Scope:         snapshot.Scope{Accounts: []string{account}, Regions: regions},
 	}
-	// One account today; assumed-role accounts will each bring their own
-	// aws.Config, build their targets the same way and run collectAccount.
-	targets := make([]target, 0, len(regions))
-	for _, r := range regions {
-		targets = append(targets, newTarget(account, partition, r, opts, calls))
+	for i, part := range parts {
+		merge(snap, part)
+		snap.Scope.Accounts = append(snap.Scope.Accounts, refs[i].id)
+		snap.Scope.Regions = append(snap.Scope.Regions, scanned[i]...)
 	}
-	merge(snap, collectAccount(ctx, targets, opts))
+	if len(snap.Scope.Regions) == 0 {
+		snap.Scope.Regions = regions
+	}
+	snap.Scope.Regions = slices.Compact(slices.Sorted(slices.Values(snap.Scope.Regions)))
 	if ctx.Err() != nil {
 		snap.Incomplete = true
 	}
@@ -121,33 +155,80 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 	return snap, nil
 }
 
-// collectAccount runs every target of one account, then the account's
-// global services, then the Lambda functions the regional resources point
-// at. It is the unit that assumed-role accounts will reuse.
-func collectAccount(ctx context.Context, targets []target, opts Options) *snapshot.Snapshot {
+// collection is the state one Collect call shares across its accounts.
+type collection struct {
+	opts  Options
+	calls *callCounter
+	// sem bounds the units of work (account-regions, an account's global
+	// services, an account's Lambda look-ups) running at once, across all
+	// accounts: each has its own quotas, so the bound is about this
+	// process's resources, not AWS's.
+	sem *semaphore.Weighted
+	// accounts bounds the accounts in progress by the same number, so a
+	// role is assumed shortly before its account is scanned rather than
+	// all at the start of a long scan. Every account in progress has a
+	// unit running or waiting, so this never leaves a unit slot idle.
+	accounts *semaphore.Weighted
+}
+
+// account collects one account: its credentials, its regions (each
+// enabled region when "all" is asked for), every regional target and the
+// global services concurrently, then the Lambda functions the regional
+// resources point at. It returns what it collected and the regions it
+// covered.
+func (c *collection) account(ctx context.Context, home target, stsc *sts.Client, ref accountRef, regions []string) (*snapshot.Snapshot, []string) {
 	out := &snapshot.Snapshot{}
+	// Interrupted before the account was reached: each of its
+	// account-regions is a gap like any other unfinished one.
+	unreached := func() {
+		for _, r := range append([]string{"global"}, regions...) {
+			out.Errors = append(out.Errors, interrupted(ref.id, r, "all"))
+		}
+	}
+	if err := c.accounts.Acquire(ctx, 1); err != nil {
+		unreached()
+		return out, nil
+	}
+	defer c.accounts.Release(1)
+	acct, ce := accountConfig(ctx, c.opts, home, stsc, ref)
+	if ce != nil {
+		out.Errors = append(out.Errors, *ce)
+		if ctx.Err() != nil {
+			unreached()
+		}
+		return out, nil
+	}
+	if slices.Contains(c.opts.Regions, AllRegions) && acct.id != home.account {
+		// Enabled regions differ between accounts.
+		t := newTarget(acct, home.region, c.opts, c.calls)
+		var err error
+		if regions, err = resolveRegions(ctx, c.opts, t); err != nil {
+			out.Errors = append(out.Errors, t.failure(serviceEC2, "DescribeRegions", err))
+			return out, nil
+		}
+	}
+	targets := make([]target, 0, len(regions))
+	for _, r := range regions {
+		targets = append(targets, newTarget(acct, r, c.opts, c.calls))
+	}
+
 	var mu sync.Mutex
 	add := func(part *snapshot.Snapshot) {
 		mu.Lock()
 		defer mu.Unlock()
 		merge(out, part)
 	}
-
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(opts.Concurrency)
-	g.Go(func() error {
-		add(collectGlobal(gctx, globalTarget(targets, opts)))
-		return nil
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := globalTarget(targets, c.opts)
+		add(c.unit(ctx, interrupted(acct.id, "global", "all"), func() *snapshot.Snapshot { return collectGlobal(ctx, t) }))
 	})
 	for _, t := range targets {
-		g.Go(func() error {
-			add(collectRegion(gctx, t))
-			return nil
+		wg.Go(func() {
+			add(c.unit(ctx, interrupted(acct.id, t.region, "all"), func() *snapshot.Snapshot { return collectRegion(ctx, t) }))
 		})
 	}
-	// Goroutines record their failures in the snapshot and never return an
-	// error, so Wait only waits.
-	_ = g.Wait()
+	wg.Wait()
 
 	// Lambda functions are looked up only when something routes to them,
 	// which is known once every region is in.
@@ -155,15 +236,42 @@ func collectAccount(ctx context.Context, targets []target, opts Options) *snapsh
 	for _, t := range targets {
 		byRegion[t.region] = t
 	}
-	add(collectReferencedFunctions(ctx, out, targets[0].account, func(region string) target {
-		if t, ok := byRegion[region]; ok {
+	add(c.unit(ctx, interrupted(acct.id, "global", serviceLambda), func() *snapshot.Snapshot {
+		return collectReferencedFunctions(ctx, out, acct.id, func(region string) target {
+			if t, ok := byRegion[region]; ok {
+				return t
+			}
+			t := newTarget(acct, region, c.opts, c.calls)
+			byRegion[region] = t
 			return t
-		}
-		t := newTarget(targets[0].account, targets[0].partition, region, opts, targets[0].calls)
-		byRegion[region] = t
-		return t
+		})
 	}))
-	return out
+	for i := range out.Accounts {
+		out.Accounts[i].Name = acct.name
+	}
+	return out, regions
+}
+
+// unit runs one unit of work when a slot is free. A unit the scan was
+// interrupted in, or never started because of the interruption, adds
+// marker, so the snapshot says which account-regions are partial instead
+// of only listing the calls that happened to be in flight.
+func (c *collection) unit(ctx context.Context, marker snapshot.CollectionError, run func() *snapshot.Snapshot) *snapshot.Snapshot {
+	if err := c.sem.Acquire(ctx, 1); err != nil {
+		return &snapshot.Snapshot{Errors: []snapshot.CollectionError{marker}}
+	}
+	defer c.sem.Release(1)
+	part := run()
+	if ctx.Err() != nil {
+		part.Errors = append(part.Errors, marker)
+	}
+	return part
+}
+
+// interrupted is the error that marks a unit of work as partial.
+func interrupted(account, region, service string) snapshot.CollectionError {
+	return snapshot.CollectionError{Account: account, Region: region, Service: service, Operation: "Collect",
+		Code: "Canceled", Message: "the scan was interrupted before this was fully collected; resources may be missing"}
 }
 
 // globalTarget is the us-east-1 target of the account, reusing the regional
@@ -174,7 +282,7 @@ func globalTarget(targets []target, opts Options) target {
 			return t
 		}
 	}
-	return newTarget(targets[0].account, targets[0].partition, globalRegion, opts, targets[0].calls)
+	return newTarget(targets[0].acct, globalRegion, opts, targets[0].calls)
 }
 
 // collectRegion runs the regional services of one target concurrently. The
@@ -205,6 +313,11 @@ func collectRegion(ctx context.Context, t target) *snapshot.Snapshot {
 	}
 	wg.Wait()
 	dedupeDomainNames(out)
+	// Metrics are read for the stages and load balancers just collected.
+	t.progress(serviceCloudWatch, false, 0)
+	part := collectMetrics(ctx, t, out)
+	t.progress(serviceCloudWatch, true, len(part.Errors))
+	merge(out, part)
 	return out
 }
 

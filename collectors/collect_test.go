@@ -43,10 +43,7 @@ func collect(t *testing.T, srv *fakeaws.Server, key string, regions ...string) *
 func collectWith(ctx context.Context, t *testing.T, srv *fakeaws.Server, key string, adjust func(*collectors.Options), regions ...string) *snapshot.Snapshot {
 	t.Helper()
 	opts := collectors.Options{
-		Config: aws.Config{
-			Region:      "us-east-1",
-			Credentials: credentials.NewStaticCredentialsProvider(key, "secret", ""),
-		},
+		Config:      collectWithConfig(key),
 		EndpointURL: srv.URL,
 		Regions:     regions,
 		Clock:       fixedClock,
@@ -61,6 +58,12 @@ func collectWith(ctx context.Context, t *testing.T, srv *fakeaws.Server, key str
 		t.Fatalf("Collect: %v", err)
 	}
 	return got
+}
+
+// collectWithConfig is the AWS configuration of a test: static keys that
+// the fake maps to an account.
+func collectWithConfig(key string) aws.Config {
+	return aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(key, "secret", "")}
 }
 
 // inventory compares snapshots on what was collected, not on run metadata.
@@ -336,19 +339,35 @@ func TestCollectInvalidPolicyIsRecorded(t *testing.T) {
 
 // restrict keeps the world's regional resources of the given regions.
 func restrict(w *snapshot.Snapshot, regions []string) *snapshot.Snapshot {
-	in := func(r string) bool { return slices.Contains(regions, r) }
+	return keepWhere(w, func(_, region string) bool { return region == "" || slices.Contains(regions, region) })
+}
+
+// keepWhere keeps the world's resources for which in(account, region)
+// holds. Account-wide resources, and Lambda functions (looked up in
+// whatever region they live), are asked about with region "".
+func keepWhere(w *snapshot.Snapshot, in func(account, region string) bool) *snapshot.Snapshot {
 	out := *w
-	out.APIGatewayAccounts = filter(w.APIGatewayAccounts, func(a snapshot.APIGatewayAccount) bool { return in(a.Region) })
-	out.RestAPIs = filter(w.RestAPIs, func(a snapshot.RestAPI) bool { return in(a.Region) })
-	out.V2APIs = filter(w.V2APIs, func(a snapshot.V2API) bool { return in(a.Region) })
-	out.UsagePlans = filter(w.UsagePlans, func(a snapshot.UsagePlan) bool { return in(a.Region) })
-	out.VPCLinks = filter(w.VPCLinks, func(a snapshot.VPCLink) bool { return in(a.Region) })
-	out.DomainNames = filter(w.DomainNames, func(a snapshot.DomainName) bool { return in(a.Region) })
-	out.LoadBalancers = filter(w.LoadBalancers, func(a snapshot.LoadBalancer) bool { return in(a.Region) })
-	out.TargetGroups = filter(w.TargetGroups, func(a snapshot.TargetGroup) bool { return in(a.Region) })
-	out.SecurityGroups = filter(w.SecurityGroups, func(a snapshot.SecurityGroup) bool { return in(a.Region) })
-	out.WebACLs = filter(w.WebACLs, func(a snapshot.WebACL) bool { return in(a.Region) || a.Scope == "CLOUDFRONT" })
-	out.Alarms = filter(w.Alarms, func(a snapshot.Alarm) bool { return in(a.Region) })
+	out.Accounts = filter(w.Accounts, func(a snapshot.Account) bool { return in(a.ID, "") })
+	out.APIGatewayAccounts = filter(w.APIGatewayAccounts, func(a snapshot.APIGatewayAccount) bool { return in(a.Account, a.Region) })
+	out.RestAPIs = filter(w.RestAPIs, func(a snapshot.RestAPI) bool { return in(a.Account, a.Region) })
+	out.V2APIs = filter(w.V2APIs, func(a snapshot.V2API) bool { return in(a.Account, a.Region) })
+	out.UsagePlans = filter(w.UsagePlans, func(a snapshot.UsagePlan) bool { return in(a.Account, a.Region) })
+	out.VPCLinks = filter(w.VPCLinks, func(a snapshot.VPCLink) bool { return in(a.Account, a.Region) })
+	out.DomainNames = filter(w.DomainNames, func(a snapshot.DomainName) bool { return in(a.Account, a.Region) })
+	out.LoadBalancers = filter(w.LoadBalancers, func(a snapshot.LoadBalancer) bool { return in(a.Account, a.Region) })
+	out.TargetGroups = filter(w.TargetGroups, func(a snapshot.TargetGroup) bool { return in(a.Account, a.Region) })
+	out.SecurityGroups = filter(w.SecurityGroups, func(a snapshot.SecurityGroup) bool { return in(a.Account, a.Region) })
+	out.WebACLs = filter(w.WebACLs, func(a snapshot.WebACL) bool {
+		if a.Scope == "CLOUDFRONT" {
+			return in(a.Account, "")
+		}
+		return in(a.Account, a.Region)
+	})
+	out.LambdaFunctions = filter(w.LambdaFunctions, func(a snapshot.LambdaFunction) bool { return in(a.Account, "") })
+	out.Distributions = filter(w.Distributions, func(a snapshot.Distribution) bool { return in(a.Account, "") })
+	out.ShieldProtections = filter(w.ShieldProtections, func(a snapshot.ShieldProtection) bool { return in(a.Account, "") })
+	out.Alarms = filter(w.Alarms, func(a snapshot.Alarm) bool { return in(a.Account, a.Region) })
+	out.Metrics = filter(w.Metrics, func(a snapshot.MetricSummary) bool { return in(a.Account, a.Region) })
 	return &out
 }
 
@@ -536,6 +555,7 @@ func TestCollectDeniedEverywhere(t *testing.T) {
 		"cloudfront:ListDistributions": "AccessDenied",
 		"shield:DescribeSubscription":  "AccessDeniedException",
 		"cloudwatch:DescribeAlarms":    "AccessDenied",
+		"cloudwatch:GetMetricData":     "AccessDenied",
 	}
 	if diff := cmp.Diff(want, codes); diff != "" {
 		t.Errorf("error codes (-want +got):\n%s", diff)

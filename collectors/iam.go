@@ -11,6 +11,7 @@ func IAMActions() []string {
 		"cloudfront:ListDistributions",
 		"cloudfront:ListTagsForResource",
 		"cloudwatch:DescribeAlarms",
+		"cloudwatch:GetMetricData",
 		"ec2:DescribeRegions",
 		"ec2:DescribeSecurityGroups",
 		"elasticloadbalancing:DescribeListeners",

@@ -98,8 +98,19 @@ func referencedFunctions(s *snapshot.Snapshot) []string {
 		_, _, ok := lambdaARNParts(a)
 		return !ok
 	})
+	for i, a := range arns {
+		arns[i] = unqualified(a)
+	}
 	slices.Sort(arns)
 	return slices.Compact(arns)
+}
+
+// unqualified drops the version or alias of a function ARN (fn:live,
+// fn:3): reserved concurrency and tags belong to the function, so one
+// GetFunction serves every qualifier that routes to it.
+func unqualified(arn string) string {
+	parts := strings.SplitN(arn, ":", 8)
+	return strings.Join(parts[:min(len(parts), 7)], ":")
 }
 
 // functionFromURI extracts the function ARN from an API Gateway Lambda

@@ -121,6 +121,7 @@ func TestCollectAgainstMoto(t *testing.T) {
 		"apigatewayv2:GetAuthorizers": true,
 		// service/cloudwatch speaks RPC v2 CBOR, which moto does not route.
 		"cloudwatch:DescribeAlarms": true,
+		"cloudwatch:GetMetricData":  true,
 	}
 	sawCloudWatch := false
 	for _, e := range got.Errors {

@@ -6,54 +6,99 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// headroom is the share of each published rate the pacer spends. Pacing at
+// exactly the quota would still be throttled now and then: requests leave
+// in step with the client's bucket but arrive with network jitter, and
+// other tools of the account draw on the same quota. Ten percent costs a
+// scan ten percent of its quota-bound time and keeps throttling rare; the
+// retryer (adaptive unless the configuration names a mode) absorbs the
+// rest.
+const headroom = 0.9
+
+// quota is a published API rate quota: a token bucket refilled at rate per
+// second holding burst tokens.
+type quota struct {
+	rate  float64
+	burst int
+}
+
+// limiter paces at headroom of q: a slower refill and a burst kept short
+// of the quota's by the same share.
+func (q quota) limiter() *rate.Limiter {
+	return rate.NewLimiter(rate.Limit(q.rate*headroom), max(1, int(float64(q.burst)*headroom)))
+}
+
+// The quotas gatewatch paces at, per account and region. Every value is
+// AWS's published default, or, where AWS publishes none for reads, a
+// conservative value with the reason.
+var (
+	// API Gateway control plane: 10 requests/s with a burst of 40, shared
+	// by every apigateway and apigatewayv2 call. Source: "Amazon API Gateway
+	// quotas", section "API Gateway quotas for creating, deploying and
+	// managing an API" (docs.aws.amazon.com/apigateway/latest/
+	// developerguide/limits.html).
+	quotaAPIGateway = quota{10, 40}
+	// GetResources has its own extra quota: 5 requests every 2 seconds,
+	// same page.
+	quotaGetResources = quota{2.5, 5}
+	// ELB Describe* share one bucket: capacity 40, refilled at 10/s.
+	// Source: "API request throttling for Elastic Load Balancing" (Elastic
+	// Load Balancing API reference).
+	quotaELB = quota{10, 40}
+	// EC2 non-mutating actions: bucket 100, refill 20/s. Source: "Request
+	// throttling for the Amazon EC2 API", "Non-mutating actions".
+	quotaEC2 = quota{20, 100}
+	// WAFv2 publishes 1 request/s only for Create/Put/Update actions and no
+	// quota for reads; 5/s with a burst of 5 stays well clear of what
+	// consoles and Terraform providers do without being throttled.
+	quotaWAFv2 = quota{5, 5}
+	// Lambda GetFunction: 100 requests/s. Source: "Lambda quotas", "API
+	// requests" (GetFunction API requests).
+	quotaLambda = quota{100, 100}
+	// CloudWatch DescribeAlarms: 9 transactions/s; GetMetricData: 50
+	// transactions/s. Source: "CloudWatch service quotas". AWS states TPS
+	// without a burst, so the burst is one second's worth.
+	quotaDescribeAlarms = quota{9, 9}
+	quotaGetMetricData  = quota{50, 50}
+	// CloudFront and Shield publish no read quotas; they are called a
+	// handful of times per account, so a conservative 5/s costs nothing.
+	quotaCloudFront = quota{5, 5}
+	quotaShield     = quota{5, 5}
+	// STS: GetCallerIdentity once per scan and AssumeRole once per
+	// account (renewed hourly), from the caller's account. STS allows 600
+	// requests/s per account and region ("IAM and AWS STS quotas",
+	// "Request quotas"); 10/s leaves it to everything else the caller
+	// runs.
+	quotaSTS = quota{10, 10}
+	// Organizations publishes no per-operation read rate, only that it
+	// throttles ("Quotas for AWS Organizations"); discovery takes one page
+	// of 20 accounts per call, so 2/s lists 2,400 accounts a minute.
+	quotaOrganizations = quota{2, 5}
+)
+
 // pacer holds the token buckets of one account-region. AWS enforces its API
 // quotas per account and region, so each target gets its own pacer and a
 // scan of many targets is never slower than the slowest one needs to be.
 type pacer struct {
-	// apigw is the API Gateway control plane: 10 requests/s with a burst of
-	// 40, shared by every apigateway and apigatewayv2 call. Source: "API
-	// Gateway quotas", section "Control plane" (docs.aws.amazon.com/apigateway
-	// /latest/developerguide/limits.html).
-	apigw *rate.Limiter
-	// getResources is the extra GetResources quota: 5 requests every 2
-	// seconds, same page.
-	getResources *rate.Limiter
-	// elb is the ELB Describe* bucket: capacity 40, refilled at 10/s.
-	// Source: "API request throttling for Elastic Load Balancing".
-	elb *rate.Limiter
-	// ec2 is the bucket of non-mutating EC2 actions: capacity 100, refill
-	// 20/s. Source: "Request throttling for the Amazon EC2 API".
-	ec2 *rate.Limiter
-	// wafv2: AWS WAF publishes 1 request/s only for Create/Put/Update
-	// actions and no quota for reads; 5/s with a burst of 5 stays well clear
-	// of what consoles and Terraform providers do without being throttled.
-	wafv2 *rate.Limiter
-	// lambda: GetFunction has its own 100 requests/s quota. Source: "Lambda
-	// quotas", "API requests".
-	lambda *rate.Limiter
-	// cloudwatch: DescribeAlarms is limited to 9 transactions/s. Source:
-	// "CloudWatch service quotas".
-	cloudwatch *rate.Limiter
-	// cloudfront and shield publish no read quotas; they are called a
-	// handful of times per account, so a conservative 5/s costs nothing.
-	cloudfront *rate.Limiter
-	shield     *rate.Limiter
-	// sts: GetCallerIdentity is called once per account.
-	sts *rate.Limiter
+	apigw, getResources, elb, ec2, wafv2, lambda *rate.Limiter
+	describeAlarms, getMetricData                *rate.Limiter
+	cloudfront, shield, sts, organizations       *rate.Limiter
 }
 
 func newPacer() *pacer {
 	return &pacer{
-		apigw:        rate.NewLimiter(10, 40),
-		getResources: rate.NewLimiter(2.5, 5),
-		elb:          rate.NewLimiter(10, 40),
-		ec2:          rate.NewLimiter(20, 100),
-		wafv2:        rate.NewLimiter(5, 5),
-		lambda:       rate.NewLimiter(100, 100),
-		cloudwatch:   rate.NewLimiter(9, 9),
-		cloudfront:   rate.NewLimiter(5, 5),
-		shield:       rate.NewLimiter(5, 5),
-		sts:          rate.NewLimiter(10, 10),
+		apigw:          quotaAPIGateway.limiter(),
+		getResources:   quotaGetResources.limiter(),
+		elb:            quotaELB.limiter(),
+		ec2:            quotaEC2.limiter(),
+		wafv2:          quotaWAFv2.limiter(),
+		lambda:         quotaLambda.limiter(),
+		describeAlarms: quotaDescribeAlarms.limiter(),
+		getMetricData:  quotaGetMetricData.limiter(),
+		cloudfront:     quotaCloudFront.limiter(),
+		shield:         quotaShield.limiter(),
+		sts:            quotaSTS.limiter(),
+		organizations:  quotaOrganizations.limiter(),
 	}
 }
 
@@ -74,13 +119,18 @@ func (p *pacer) buckets(service, op string) []*rate.Limiter {
 	case serviceLambda:
 		return []*rate.Limiter{p.lambda}
 	case serviceCloudWatch:
-		return []*rate.Limiter{p.cloudwatch}
+		if op == "GetMetricData" {
+			return []*rate.Limiter{p.getMetricData}
+		}
+		return []*rate.Limiter{p.describeAlarms}
 	case serviceCloudFront:
 		return []*rate.Limiter{p.cloudfront}
 	case serviceShield:
 		return []*rate.Limiter{p.shield}
 	case serviceSTS:
 		return []*rate.Limiter{p.sts}
+	case serviceOrganizations:
+		return []*rate.Limiter{p.organizations}
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
 
 func TestParsePolicy(t *testing.T) {
@@ -58,5 +60,15 @@ func TestLambdaARNParts(t *testing.T) {
 		if diff := cmp.Diff([]any{tc.region, tc.account, tc.ok}, []any{region, account, ok}); diff != "" {
 			t.Errorf("lambdaARNParts(%q) (-want +got):\n%s", tc.in, diff)
 		}
+	}
+}
+
+func TestReferencedFunctionsAreUnqualified(t *testing.T) {
+	t.Parallel()
+	const fn = "arn:aws:lambda:eu-west-1:111122223333:function:orders"
+	s := &snapshot.Snapshot{TargetGroups: []snapshot.TargetGroup{{TargetType: "lambda", Targets: []snapshot.Target{{ID: fn + ":live"}, {ID: fn + ":3"}}}},
+		V2APIs: []snapshot.V2API{{Integrations: []snapshot.V2Integration{{Type: "AWS_PROXY", URI: fn}}}}}
+	if diff := cmp.Diff([]string{fn}, referencedFunctions(s)); diff != "" {
+		t.Errorf("referencedFunctions (-want +got):\n%s", diff)
 	}
 }

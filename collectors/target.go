@@ -30,12 +30,15 @@ const (
 	serviceShield       = "shield"
 	serviceCloudWatch   = "cloudwatch"
 	serviceSTS          = "sts"
+	// serviceOrganizations is only called to discover accounts.
+	serviceOrganizations = "organizations"
 )
 
 // target is the unit of work: one account in one region, with its own AWS
 // configuration (a later assumed role brings its own credentials) and its
 // own pacing, because AWS quotas are per account and region.
 type target struct {
+	acct    account
 	account string
 	// partition (aws, aws-cn, aws-us-gov) is where ARNs are built for.
 	partition string
@@ -46,10 +49,11 @@ type target struct {
 	opts      Options
 }
 
-func newTarget(account, partition, region string, opts Options, calls *callCounter) target {
-	cfg := opts.Config.Copy()
+func newTarget(acct account, region string, opts Options, calls *callCounter) target {
+	cfg := acct.cfg.Copy()
 	cfg.Region = region
-	return target{account: account, partition: partition, region: region, cfg: cfg, pace: newPacer(), calls: calls, opts: opts}
+	return target{acct: acct, account: acct.id, partition: acct.partition, region: region, cfg: cfg,
+		pace: newPacer(), calls: calls, opts: opts}
 }
 
 // config returns the aws.Config a client of service uses: the endpoint
@@ -60,9 +64,10 @@ func (t target) config(service string) aws.Config {
 		cfg.BaseEndpoint = aws.String(t.opts.EndpointURL)
 	}
 	// The retry mode comes from the caller's configuration (AWS_RETRY_MODE,
-	// retry_mode in the profile): standard by default; adaptive adds a
-	// client-side rate that drops after throttles, which helps when other
-	// tools of the account spend the same quota as this scan.
+	// retry_mode in the profile), adaptive when it names none: on top of
+	// the pacer, adaptive adds a client-side rate that drops after
+	// throttles, which helps when other tools of the account spend the
+	// same quota as this scan.
 	maxAttempts, maxBackoff := t.opts.MaxAttempts, t.opts.MaxBackoff
 	standard := func(o *retry.StandardOptions) {
 		o.MaxAttempts = maxAttempts
@@ -70,7 +75,7 @@ func (t target) config(service string) aws.Config {
 			o.MaxBackoff = maxBackoff
 		}
 	}
-	adaptive := t.cfg.RetryMode == aws.RetryModeAdaptive
+	adaptive := t.cfg.RetryMode != aws.RetryModeStandard
 	cfg.Retryer = func() aws.Retryer {
 		if adaptive {
 			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {

@@ -15,15 +15,24 @@ func newCollectCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "collect",
 		Short: "Collect the inventory and write the snapshot only",
-		Long: `Collect the inventory of the account behind the current AWS credentials and
-write it as a snapshot (versioned JSON), without evaluating any rule.
-'gatewatch eval SNAPSHOT' later gives exactly the findings a scan would have.
+		Long: `Collect the inventory of the account behind the current AWS credentials (or of
+several accounts, see below) and write it as a snapshot (versioned JSON),
+without evaluating any rule. 'gatewatch eval SNAPSHOT' later gives exactly the
+findings a scan would have.
 
 Calls that fail (access denied, region not enabled, throttling that outlasts
 the retries) are recorded in the snapshot's errors and the collection goes
-on; the exit code is then 3.`,
+on; the exit code is then 3.
+
+` + multiAccountHelp + `
+
+Ctrl-C or SIGTERM stops the collection cleanly and writes what was collected,
+marked incomplete, each unfinished account-region listed as Canceled; the exit
+code is 3.`,
 		Example: `  gatewatch collect --regions eu-west-1,us-east-1 --output snapshot.json
   gatewatch collect --profile audit --regions all -o snapshot.json
+  gatewatch collect --org --ou-include ou-ab12-prod --role-name gatewatch-audit --regions all -o org.json
+  gatewatch collect --accounts 111111111111,222222222222 --role-name gatewatch-audit -o two.json
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 gatewatch collect --regions us-east-1`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -26,14 +26,95 @@ type awsFlags struct {
 	regions     []string
 	endpointURL string
 	concurrency int
+
+	accounts     []string
+	org          bool
+	ouInclude    []string
+	ouExclude    []string
+	roleName     string
+	roleTemplate string
+	externalID   string
 }
 
 func (f *awsFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.profile, "profile", "", "named profile from the shared AWS config and credentials files (default: AWS_PROFILE or the default chain)")
-	fs.StringSliceVar(&f.regions, "regions", nil, "regions to scan, comma-separated or repeated, or \"all\" for every region enabled in the account (default: the profile's or AWS_REGION)")
+	fs.StringSliceVar(&f.regions, "regions", nil, "regions to scan, comma-separated or repeated, or \"all\" for every region enabled in each account (default: the profile's or AWS_REGION)")
 	fs.StringSliceVar(&f.regions, "region", nil, "alias of --regions")
 	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured too")
-	fs.IntVar(&f.concurrency, "concurrency", 4, "account-regions collected at once")
+	fs.IntVar(&f.concurrency, "concurrency", 4, "account-regions collected at once, across all accounts")
+	fs.StringSliceVar(&f.accounts, "accounts", nil, "account IDs to scan, comma-separated, or @FILE with one per line (# starts a comment); needs --role-name or --role-arn-template (default: the credentials' account)")
+	fs.BoolVar(&f.org, "org", false, "scan every ACTIVE account of the AWS Organization (run from the management or a delegated administrator account); needs --role-name or --role-arn-template")
+	fs.StringSliceVar(&f.ouInclude, "ou-include", nil, "with --org: only accounts below these OUs or roots (ou-..., r-...), at any depth")
+	fs.StringSliceVar(&f.ouExclude, "ou-exclude", nil, "with --org: leave out accounts below these OUs")
+	fs.StringVar(&f.roleName, "role-name", "", "role to assume in each account but the credentials' own: arn:PARTITION:iam::ACCOUNT:role/NAME")
+	fs.StringVar(&f.roleTemplate, "role-arn-template", "", "role ARN to assume in each account, with {account} (and optionally {partition}) filled in, e.g. 'arn:aws:iam::{account}:role/audit/gatewatch'")
+	fs.StringVar(&f.externalID, "external-id", "", "external ID to pass when assuming the role")
+}
+
+// multiAccountHelp is the part of the scan and collect help on scanning
+// several accounts.
+const multiAccountHelp = `Several accounts: --accounts 111111111111,222222222222 (or --accounts @accounts.txt)
+or --org (all ACTIVE accounts of the organization, narrowed with --ou-include and
+--ou-exclude) with --role-name or --role-arn-template. The credentials' own
+account is scanned with them; every other account through the role (session
+name "gatewatch", renewed during long scans; the calling principal needs
+sts:AssumeRole, and organizations:ListAccounts, ListAccountsForParent and
+ListChildren for --org). An account whose role cannot be assumed is recorded
+as a collection error and the others are scanned. Every account-region is paced
+at its own quotas; --concurrency bounds how many run at once.`
+
+// accountOptions turns the account flags into collector options.
+func (f *awsFlags) accountOptions(opts *collectors.Options) error {
+	switch {
+	case f.roleName != "" && f.roleTemplate != "":
+		return errors.New("--role-name and --role-arn-template: pass one of them")
+	case f.roleTemplate != "" && !strings.Contains(f.roleTemplate, "{account}"):
+		return fmt.Errorf("--role-arn-template %q: must contain {account}", f.roleTemplate)
+	case f.org && len(f.accounts) > 0:
+		return errors.New("--org and --accounts: pass one of them")
+	case !f.org && len(f.ouInclude)+len(f.ouExclude) > 0:
+		return errors.New("--ou-include and --ou-exclude need --org")
+	}
+	accounts, err := readAccounts(f.accounts)
+	if err != nil {
+		return err
+	}
+	opts.Accounts, opts.ExternalID = accounts, f.externalID
+	opts.RoleARN = f.roleTemplate
+	if f.roleName != "" {
+		opts.RoleARN = "arn:{partition}:iam::{account}:role/" + strings.TrimPrefix(f.roleName, "/")
+	}
+	if f.org {
+		opts.Organization = &collectors.Organization{IncludeOUs: trimAll(f.ouInclude), ExcludeOUs: trimAll(f.ouExclude)}
+	}
+	return nil
+}
+
+// readAccounts expands --accounts: IDs, and @FILE arguments read as one ID
+// per line with # comments.
+func readAccounts(args []string) ([]string, error) {
+	var out []string
+	for _, arg := range trimAll(args) {
+		path, ok := strings.CutPrefix(arg, "@")
+		if !ok {
+			out = append(out, arg)
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("--accounts: %w", err)
+		}
+		for line := range strings.Lines(string(data)) {
+			line, _, _ = strings.Cut(line, "#")
+			if line = strings.TrimSpace(line); line != "" {
+				out = append(out, line)
+			}
+		}
+		if len(out) == 0 {
+			return nil, fmt.Errorf("--accounts: %s lists no account", path)
+		}
+	}
+	return out, nil
 }
 
 // collect loads the AWS configuration and collects a snapshot. Problems
@@ -62,16 +143,20 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 			cfg.Region = "us-east-1"
 		}
 	}
-	progress := newProgress(a.stderr)
-	snap, err := collectors.Collect(ctx, collectors.Options{
+	opts := collectors.Options{
 		Config:      cfg,
 		EndpointURL: f.endpointURL,
 		Regions:     regions,
 		ToolVersion: toolVersion(),
-		Progress:    progress.event,
 		Logger:      a.log,
 		Concurrency: f.concurrency,
-	})
+	}
+	if err := f.accountOptions(&opts); err != nil {
+		return nil, inputError(err)
+	}
+	progress := newProgress(a.stderr)
+	opts.Progress = progress.event
+	snap, err := collectors.Collect(ctx, opts)
 	progress.finish()
 	if err != nil {
 		return nil, inputError(fmt.Errorf("%w\n(check credentials with 'aws sts get-caller-identity', or try 'gatewatch scan --demo')", err))

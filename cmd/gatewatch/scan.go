@@ -35,10 +35,18 @@ really make beside resources that do it right. It needs no credentials.
 Without --demo, gatewatch uses the standard AWS credential chain (environment,
 shared files and --profile, SSO, instance and container roles). Failed calls
 are recorded, shown in every report, and make the exit code 3 when no finding
-reaches --fail-on.`,
+reaches --fail-on.
+
+` + multiAccountHelp + `
+
+Ctrl-C or SIGTERM stops the collection cleanly: what was collected is
+evaluated and reported (and written to --snapshot) marked incomplete, each
+unfinished account-region listed as Canceled.`,
 		Example: `  gatewatch scan --demo
   gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
   gatewatch scan --profile audit --regions all -f sarif -o gatewatch.sarif --snapshot snapshot.json
+  gatewatch scan --org --ou-exclude ou-ab12-sandbox --role-name gatewatch-audit --regions all --concurrency 16
+  gatewatch scan --accounts @accounts.txt --role-arn-template 'arn:aws:iam::{account}:role/audit/gatewatch' --external-id nightly
   gatewatch scan --endpoint-url http://127.0.0.1:5000 --regions us-east-1 --format json
   gatewatch scan --demo --format json
   gatewatch scan --demo --format table --format json --output - --output findings.json`,

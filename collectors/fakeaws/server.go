@@ -53,6 +53,14 @@ type Options struct {
 	// account-region; a request that finds a bucket of its quotas empty gets
 	// the service's throttling error, as AWS answers a client over quota.
 	Quotas []Quota
+	// DenyAssumeRole lists accounts whose roles refuse sts:AssumeRole.
+	DenyAssumeRole []string
+	// ExternalID is the external ID every role's trust policy requires;
+	// empty requires none.
+	ExternalID string
+	// Organization, when set, answers account discovery; without it
+	// Organizations answers that the account is in no organization.
+	Organization *Organization
 }
 
 // Quota is an API rate quota: a token bucket of Burst tokens refilled at
@@ -66,16 +74,21 @@ type Quota struct {
 	Burst int
 }
 
-// AWSQuotas are the published per account-region quotas of the control
-// planes gatewatch reads (API Gateway: 10 requests/s, burst 40, across v1
-// and v2, plus GetResources at 5 per 2 s; ELB Describe*: bucket 40,
-// refill 10/s; EC2 non-mutating actions: bucket 100, refill 20/s).
+// AWSQuotas are the published per account-region quotas of the APIs
+// gatewatch reads (API Gateway: 10 requests/s, burst 40, across v1 and v2,
+// plus GetResources at 5 per 2 s; ELB Describe*: bucket 40, refill 10/s;
+// EC2 non-mutating actions: bucket 100, refill 20/s; CloudWatch
+// DescribeAlarms 9/s and GetMetricData 50/s; Lambda GetFunction 100/s).
+// Where AWS states a rate without a burst, the burst is one second's worth.
 func AWSQuotas() []Quota {
 	return []Quota{
 		{Name: "apigateway-control-plane", Match: []string{"apigateway", "apigatewayv2"}, Rate: 10, Burst: 40},
 		{Name: "apigateway-get-resources", Match: []string{"apigateway:GetResources"}, Rate: 2.5, Burst: 5},
 		{Name: "elb-describe", Match: []string{"elasticloadbalancingv2"}, Rate: 10, Burst: 40},
 		{Name: "ec2-non-mutating", Match: []string{"ec2"}, Rate: 20, Burst: 100},
+		{Name: "cloudwatch-describe-alarms", Match: []string{"cloudwatch:DescribeAlarms"}, Rate: 9, Burst: 9},
+		{Name: "cloudwatch-get-metric-data", Match: []string{"cloudwatch:GetMetricData"}, Rate: 50, Burst: 50},
+		{Name: "lambda-get-function", Match: []string{"lambda:GetFunction"}, Rate: 100, Burst: 100},
 	}
 }
 
@@ -94,12 +107,15 @@ type Server struct {
 	throttle map[string]int
 	// throttled counts throttling answers, injected and quota alike.
 	throttled int
+	// assumed maps the access keys AssumeRole handed out to their account.
+	assumed map[string]string
+	hung    chan string
 }
 
 // New starts a server for world on a loopback port. Close it when done.
 func New(world *snapshot.Snapshot, opts Options) *Server {
 	s := &Server{world: world, opts: opts, calls: map[string]int{}, buckets: map[string]*rate.Limiter{},
-		throttle: maps.Clone(opts.Throttle)}
+		throttle: maps.Clone(opts.Throttle), assumed: map[string]string{}, hung: make(chan string, 1024)}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
@@ -123,6 +139,10 @@ func (s *Server) Throttled() int {
 	defer s.mu.Unlock()
 	return s.throttled
 }
+
+// Hung receives the "service:Operation" of each request the Hang option
+// holds, when it starts hanging: tests interrupt a scan at that moment.
+func (s *Server) Hung() <-chan string { return s.hung }
 
 // call is one decoded request.
 type call struct {
@@ -157,7 +177,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls[c.service+":"+c.op]++
 	s.mu.Unlock()
-	if slices.Contains(s.opts.Hang, c.service+":"+c.op) {
+	if key := c.service + ":" + c.op; slices.Contains(s.opts.Hang, key) {
+		select {
+		case s.hung <- key:
+		default:
+		}
 		<-r.Context().Done()
 		return
 	}
@@ -235,6 +259,12 @@ func operation(c *call) string {
 
 func (s *Server) accountFor(key string) string {
 	if a, ok := s.opts.Accounts[key]; ok {
+		return a
+	}
+	s.mu.Lock()
+	a, ok := s.assumed[key]
+	s.mu.Unlock()
+	if ok {
 		return a
 	}
 	if len(s.world.Scope.Accounts) > 0 {
@@ -327,7 +357,8 @@ var (
 )
 
 // jsonTargetPrefix is the X-Amz-Target prefix of the JSON services.
-var jsonTargetPrefix = map[string]string{"wafv2": "AWSWAF_20190729", "shield": "AWSShield_20160616"}
+var jsonTargetPrefix = map[string]string{"wafv2": "AWSWAF_20190729", "shield": "AWSShield_20160616",
+	"organizations": "AWSOrganizationsV20161128"}
 
 // handlers is every service the fake speaks, keyed by gatewatch service key.
 var handlers = map[string]*service{
@@ -339,6 +370,7 @@ var handlers = map[string]*service{
 	"ec2":                    {nil, serveEC2, ec2Error, ec2Faults},
 	"wafv2":                  {nil, serveWAFv2, jsonError, jsonFaults},
 	"shield":                 {nil, serveShield, jsonError, jsonFaults},
+	"organizations":          {nil, serveOrganizations, jsonError, jsonFaults},
 	"cloudfront":             {cloudfrontRoute, serveCloudFront, queryError, queryFaults},
 	// CloudWatch speaks CBOR now but keeps its query-era error codes.
 	"cloudwatch": {nil, serveCloudWatch, cborError, queryFaults},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -75,5 +76,24 @@ func TestServeRejectsWhatAWSWouldNotAccept(t *testing.T) {
 	}
 	if got := srv.Calls()["apigateway:GetRestApis"]; got != 1 {
 		t.Errorf("GetRestApis calls = %d, want 1", got)
+	}
+}
+
+func TestQuotaFloor(t *testing.T) {
+	t.Parallel()
+	calls := map[AccountRegion]map[string]int{
+		// 140 control-plane calls: 100 beyond the burst of 40 at 10/s.
+		{"1", "us-east-1"}: {"apigateway:GetRestApis": 40, "apigatewayv2:GetApis": 50, "apigateway:GetStages": 50},
+		// 25 GetResources: 20 beyond the burst of 5 at 2.5/s, slower still.
+		{"2", "us-east-1"}: {"apigateway:GetResources": 25},
+		// Within every burst.
+		{"1", "eu-west-1"}: {"elasticloadbalancingv2:DescribeTags": 40, "ec2:DescribeSecurityGroups": 1},
+	}
+	if got, want := QuotaFloor(calls, AWSQuotas()), 10*time.Second; got != want {
+		t.Errorf("QuotaFloor = %v, want %v", got, want)
+	}
+	delete(calls, AccountRegion{"1", "us-east-1"})
+	if got, want := QuotaFloor(calls, AWSQuotas()), 8*time.Second; got != want {
+		t.Errorf("QuotaFloor = %v, want %v", got, want)
 	}
 }

@@ -1,0 +1,262 @@
+package fakeaws
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+// AccountRegion is where calls are made and quotas apply. The global
+// services of an account (CloudFront, Shield, CLOUDFRONT-scope WAF) count
+// in us-east-1, where they answer.
+type AccountRegion struct{ Account, Region string }
+
+// AWS's largest page sizes for the list calls an inventory makes.
+const (
+	apigatewayMaxPage = 500 // GetRestApis, GetResources, ... (limit)
+	v2MaxPage         = 500 // GetApis, GetRoutes, ... (maxResults)
+	elbMaxPage        = 400 // Describe* (PageSize)
+	elbTagsMax        = 20  // DescribeTags ResourceArns
+	ec2GroupIDsMax    = 200 // GroupIds per DescribeSecurityGroups, kept below request-size limits
+	wafMaxPage        = 100 // ListWebACLs, ListTagsForResource (Limit)
+	alarmsMaxPage     = 100 // DescribeAlarms (MaxRecords)
+	metricQueriesMax  = 500 // GetMetricData MetricDataQueries
+	distributionsPage = 100 // ListDistributions (MaxItems default)
+)
+
+// MinimumCalls is the fewest calls, per account-region and
+// "service:Operation", that read the whole of world over its
+// Scope.Accounts and Scope.Regions from caller's credentials in homeRegion:
+// every list at AWS's largest page, one call per nested item that has no
+// batch or embedded form, tags in the largest batches, and one AssumeRole
+// per account other than the caller's. A collector's call count divided by
+// this is its overhead: extra pages, retries, redundant reads.
+func MinimumCalls(world *snapshot.Snapshot, caller, homeRegion string) map[AccountRegion]map[string]int {
+	out := map[AccountRegion]map[string]int{}
+	add := func(account, region, key string, n int) {
+		ar := AccountRegion{account, region}
+		if out[ar] == nil {
+			out[ar] = map[string]int{}
+		}
+		out[ar][key] += n
+	}
+	home := func(key string, n int) { add(caller, homeRegion, key, n) }
+	home("sts:GetCallerIdentity", 1)
+	for _, account := range world.Scope.Accounts {
+		if account != caller {
+			home("sts:AssumeRole", 1)
+		}
+		g := func(key string, n int) { add(account, "us-east-1", key, n) }
+		shield := false
+		for _, a := range world.Accounts {
+			shield = shield || (a.ID == account && a.ShieldAdvanced)
+		}
+		g("shield:DescribeSubscription", 1)
+		if shield {
+			g("shield:ListProtections", 1)
+		}
+		dists := count(world.Distributions, func(d snapshot.Distribution) bool { return d.Account == account })
+		g("cloudfront:ListDistributions", pages(dists, distributionsPage))
+		g("cloudfront:GetDistributionConfig", dists)
+		g("cloudfront:ListTagsForResource", dists)
+		cfACLs := count(world.WebACLs, func(w snapshot.WebACL) bool { return w.Account == account && w.Scope == "CLOUDFRONT" })
+		g("wafv2:ListWebACLs", pages(cfACLs, wafMaxPage))
+		g("wafv2:GetWebACL", cfACLs)
+		g("wafv2:ListTagsForResource", cfACLs)
+		for _, f := range referencedFunctions(world, account) {
+			add(account, strings.Split(f, ":")[3], "lambda:GetFunction", 1)
+		}
+		for _, region := range world.Scope.Regions {
+			regionCalls(world, account, region, func(key string, n int) { add(account, region, key, n) })
+		}
+	}
+	for ar, calls := range out {
+		maps.DeleteFunc(calls, func(_ string, n int) bool { return n == 0 })
+		if len(calls) == 0 {
+			delete(out, ar)
+		}
+	}
+	return out
+}
+
+// regionCalls adds the calls of one account-region's regional services.
+func regionCalls(world *snapshot.Snapshot, account, region string, add func(key string, n int)) {
+	here := func(a, r string) bool { return a == account && r == region }
+	var rest []snapshot.RestAPI
+	for _, a := range world.RestAPIs {
+		if here(a.Account, a.Region) {
+			rest = append(rest, a)
+		}
+	}
+	add("apigateway:GetAccount", 1)
+	add("apigateway:GetRestApis", pages(len(rest), apigatewayMaxPage))
+	queries := 0
+	for _, a := range rest {
+		add("apigateway:GetResources", pages(len(a.Resources), apigatewayMaxPage))
+		add("apigateway:GetStages", 1)
+		add("apigateway:GetAuthorizers", pages(len(a.Authorizers), apigatewayMaxPage))
+		add("apigateway:GetRequestValidators", pages(len(a.RequestValidators), apigatewayMaxPage))
+		queries += 3 * len(a.Stages)
+	}
+	add("apigateway:GetUsagePlans", pages(count(world.UsagePlans, func(p snapshot.UsagePlan) bool { return here(p.Account, p.Region) }), apigatewayMaxPage))
+	links := map[string]int{}
+	for _, l := range world.VPCLinks {
+		if here(l.Account, l.Region) {
+			links[l.Version]++
+		}
+	}
+	add("apigateway:GetVpcLinks", pages(links["v1"], apigatewayMaxPage))
+	add("apigatewayv2:GetVpcLinks", pages(links["v2"], v2MaxPage))
+	domains := map[string]int{}
+	for _, d := range world.DomainNames {
+		if here(d.Account, d.Region) {
+			domains[d.APIType]++
+		}
+	}
+	add("apigateway:GetDomainNames", pages(domains["rest"], apigatewayMaxPage))
+	add("apigateway:GetBasePathMappings", domains["rest"])
+	// The v2 API lists every regional domain, those of v1 included, and
+	// the collector cannot know which ones v1 is reading at the same time.
+	add("apigatewayv2:GetDomainNames", pages(domains["rest"]+domains["v2"], v2MaxPage))
+	add("apigatewayv2:GetApiMappings", domains["rest"]+domains["v2"])
+
+	v2 := 0
+	for _, a := range world.V2APIs {
+		if !here(a.Account, a.Region) {
+			continue
+		}
+		v2++
+		add("apigatewayv2:GetRoutes", pages(len(a.Routes), v2MaxPage))
+		add("apigatewayv2:GetIntegrations", pages(len(a.Integrations), v2MaxPage))
+		add("apigatewayv2:GetStages", pages(len(a.Stages), v2MaxPage))
+		add("apigatewayv2:GetAuthorizers", pages(len(a.Authorizers), v2MaxPage))
+		if a.ProtocolType == "HTTP" {
+			queries += 3 * len(a.Stages)
+		}
+	}
+	add("apigatewayv2:GetApis", pages(v2, v2MaxPage))
+
+	lbs, tagged := 0, 0
+	groups := map[string]bool{}
+	for _, lb := range world.LoadBalancers {
+		if !here(lb.Account, lb.Region) {
+			continue
+		}
+		lbs++
+		tagged++
+		add("elasticloadbalancingv2:DescribeLoadBalancerAttributes", 1)
+		add("elasticloadbalancingv2:DescribeListeners", pages(len(lb.Listeners), elbMaxPage))
+		for _, l := range lb.Listeners {
+			tagged++
+			if lb.Type == "application" {
+				add("elasticloadbalancingv2:DescribeRules", pages(len(l.Rules), elbMaxPage))
+				tagged += len(l.Rules)
+			}
+		}
+		if lb.Type == "application" {
+			queries++
+		}
+		for _, g := range lb.SecurityGroups {
+			groups[g] = true
+		}
+	}
+	add("elasticloadbalancingv2:DescribeLoadBalancers", pages(lbs, elbMaxPage))
+	tgs := count(world.TargetGroups, func(tg snapshot.TargetGroup) bool { return here(tg.Account, tg.Region) })
+	add("elasticloadbalancingv2:DescribeTargetGroups", pages(tgs, elbMaxPage))
+	add("elasticloadbalancingv2:DescribeTargetGroupAttributes", tgs)
+	add("elasticloadbalancingv2:DescribeTargetHealth", tgs)
+	add("elasticloadbalancingv2:DescribeTags", (tagged+tgs+elbTagsMax-1)/elbTagsMax)
+	add("ec2:DescribeSecurityGroups", (len(groups)+ec2GroupIDsMax-1)/ec2GroupIDsMax)
+
+	acls := count(world.WebACLs, func(w snapshot.WebACL) bool { return here(w.Account, w.Region) && w.Scope == "REGIONAL" })
+	add("wafv2:ListWebACLs", pages(acls, wafMaxPage))
+	add("wafv2:GetWebACL", acls)
+	// One inverted look-up per ACL and resource type (ALB, API Gateway).
+	add("wafv2:ListResourcesForWebACL", 2*acls)
+	add("wafv2:ListTagsForResource", acls)
+
+	add("cloudwatch:DescribeAlarms", pages(count(world.Alarms, func(a snapshot.Alarm) bool { return here(a.Account, a.Region) }), alarmsMaxPage))
+	add("cloudwatch:GetMetricData", (queries+metricQueriesMax-1)/metricQueriesMax)
+}
+
+// QuotaFloor is the least time the quotas force on calls: each
+// account-region runs on its own, so the floor is the slowest one's, and
+// within it the slowest quota's: the calls beyond the burst at the refill
+// rate.
+func QuotaFloor(calls map[AccountRegion]map[string]int, quotas []Quota) time.Duration {
+	var floor float64
+	for _, byOp := range calls {
+		for _, q := range quotas {
+			n := 0
+			for key, c := range byOp {
+				service, _, _ := strings.Cut(key, ":")
+				if slices.Contains(q.Match, key) || slices.Contains(q.Match, service) {
+					n += c
+				}
+			}
+			floor = max(floor, float64(n-q.Burst)/q.Rate)
+		}
+	}
+	return time.Duration(floor * float64(time.Second))
+}
+
+// pages is how many calls list n items at size per page: at least one.
+func pages(n, size int) int { return max(1, (n+size-1)/size) }
+
+func count[T any](items []T, keep func(T) bool) int {
+	n := 0
+	for _, it := range items {
+		if keep(it) {
+			n++
+		}
+	}
+	return n
+}
+
+// referencedFunctions lists the Lambda function ARNs of account that its
+// lambda target groups and Lambda integrations route to.
+func referencedFunctions(world *snapshot.Snapshot, account string) []string {
+	var arns []string
+	for _, tg := range world.TargetGroups {
+		if tg.Account == account && tg.TargetType == "lambda" {
+			for _, t := range tg.Targets {
+				arns = append(arns, t.ID)
+			}
+		}
+	}
+	uri := func(u string) string {
+		const marker = ":lambda:path/2015-03-31/functions/"
+		if i := strings.Index(u, marker); i >= 0 {
+			u = strings.TrimSuffix(u[i+len(marker):], "/invocations")
+		}
+		return u
+	}
+	for _, a := range world.RestAPIs {
+		for _, r := range a.Resources {
+			for _, m := range r.Methods {
+				if in := m.Integration; a.Account == account && in != nil && (in.Type == "AWS" || in.Type == "AWS_PROXY") {
+					arns = append(arns, uri(in.URI))
+				}
+			}
+		}
+	}
+	for _, a := range world.V2APIs {
+		for _, in := range a.Integrations {
+			if a.Account == account && (in.Type == "AWS" || in.Type == "AWS_PROXY") {
+				arns = append(arns, uri(in.URI))
+			}
+		}
+	}
+	arns = slices.DeleteFunc(arns, func(a string) bool {
+		p := strings.Split(a, ":")
+		return len(p) < 7 || p[0] != "arn" || p[2] != "lambda" || p[4] != account || p[5] != "function" || strings.Contains(a, "$")
+	})
+	// One GetFunction per function, whatever version or alias routes to it.
+	for i, a := range arns {
+		arns[i] = strings.Join(strings.Split(a, ":")[:7], ":")
+	}
+	return slices.Compact(slices.Sorted(slices.Values(arns)))
+}
