@@ -35,6 +35,7 @@ import (
 
 	"github.com/gatewatch/gatewatch/collectors"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/policies"
 )
 
 // motoAccount is the account moto serves for any credentials.
@@ -246,6 +247,50 @@ func TestCollectAgainstMoto(t *testing.T) {
 	}
 	if got.Calls["sts:GetCallerIdentity"] != 1 || got.Calls["apigateway:GetResources"] != 1 || got.Calls["lambda:GetFunction"] != 1 {
 		t.Errorf("calls = %v", got.Calls)
+	}
+	motoPitfalls(t, got, seeded)
+}
+
+// motoPitfalls evaluates the rules over what was collected from moto and
+// checks the pitfalls seeded into the account are reported on the right
+// resources.
+func motoPitfalls(t *testing.T, got *snapshot.Snapshot, seeded motoSeed) {
+	t.Helper()
+	engine, err := policies.New(context.Background(), policies.Options{Config: policies.DefaultConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := engine.Evaluate(context.Background(), got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fired := map[string]bool{}
+	for _, f := range report.Findings {
+		fired[f.RuleID+" "+f.Resource] = true
+		t.Logf("finding: %s %s: %s", f.RuleID, f.Resource, f.Message)
+	}
+	stage := "arn:aws:apigateway:us-east-1::/restapis/" + seeded.restAPIID + "/stages/prod"
+	for _, want := range []string{
+		// The internet-facing ALB: moto cannot list what the web ACL
+		// protects, so as far as the snapshot knows it has none (and the
+		// gap is recorded beside it).
+		"GW104 " + seeded.lbARN,
+		// The public REST stage has no web ACL either.
+		"GW104 " + stage,
+		// The Lambda target has no reserved concurrency and no rate rule
+		// is known to sit on its ALB.
+		"GW106 " + seeded.functionARN,
+		// The HTTP API route has no authorization.
+		"GW205 arn:aws:apigateway:us-east-1::/apis/" + seeded.httpAPIID,
+		// ANY /{proxy+} is open to anyone: no authorizer, no API key.
+		"GW217 arn:aws:apigateway:us-east-1::/restapis/" + seeded.restAPIID,
+	} {
+		if !fired[want] {
+			t.Errorf("missing finding %s", want)
+		}
+	}
+	if !report.Incomplete {
+		t.Error("the report does not say coverage is incomplete despite the recorded gaps")
 	}
 }
 

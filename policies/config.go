@@ -28,6 +28,22 @@ type Config struct {
 	// HighValueTag marks entry points that deserve Shield Advanced (GW111):
 	// a resource carrying this key with value "true" is high-value.
 	HighValueTag string `json:"high_value_tag"`
+	// WebSocketTag marks target groups (or their load balancers) that carry
+	// WebSockets or other long-lived connections (GW109) when no listener
+	// rule matches the Upgrade header: value "true".
+	WebSocketTag string `json:"websocket_tag"`
+	// LatencySLOTag is the tag key on an API or stage whose value is the
+	// owner's p99 budget, in milliseconds, for API Gateway's own overhead
+	// (GW114).
+	LatencySLOTag string `json:"latency_slo_tag"`
+	// AllowedEndpointTypes are the REST API endpoint types the organisation
+	// accepts (GW215, AWS Config api-gw-endpoint-type-check).
+	AllowedEndpointTypes []string `json:"allowed_endpoint_types"`
+	// RecommendedSSLPolicies are the ELB security policies HTTPS and TLS
+	// listeners may use (GW213, Security Hub ELB.17).
+	RecommendedSSLPolicies []string `json:"recommended_ssl_policies"`
+	// Pricing is the price table the cost rule (GW113) uses, in USD.
+	Pricing Pricing `json:"pricing"`
 	// Thresholds are the numeric limits the rules compare against.
 	Thresholds Thresholds `json:"thresholds"`
 	// Rules turns rules off or changes their severity, keyed by rule ID.
@@ -42,6 +58,34 @@ type Thresholds struct {
 	// WebSocketMinDeregistrationDelaySeconds is the least deregistration
 	// delay that lets open WebSockets drain on deploys (GW109).
 	WebSocketMinDeregistrationDelaySeconds int `json:"websocket_min_deregistration_delay_seconds"`
+	// LatencyOverheadP99Ms is the p99 budget for API Gateway's overhead
+	// (Latency - IntegrationLatency) applied when no stage or API declares
+	// its own with LatencySLOTag; 0 checks only APIs that declare one
+	// (GW114).
+	LatencyOverheadP99Ms float64 `json:"latency_overhead_p99_ms"`
+	// CostMinMonthlySavings is the least estimated monthly saving, in USD,
+	// that makes a cost crossover worth reporting (GW113).
+	CostMinMonthlySavings float64 `json:"cost_min_monthly_savings"`
+}
+
+// Pricing is the price table of the cost rule. Defaults are us-east-1
+// list prices; override them for other regions or negotiated rates.
+type Pricing struct {
+	// APIGatewayRESTPerMillion is the price of a million REST API requests
+	// (first tier).
+	APIGatewayRESTPerMillion float64 `json:"apigw_rest_per_million"`
+	// APIGatewayHTTPPerMillion is the price of a million HTTP API requests
+	// (first tier).
+	APIGatewayHTTPPerMillion float64 `json:"apigw_http_per_million"`
+	// ALBHourly is the price of an ALB-hour.
+	ALBHourly float64 `json:"alb_hourly"`
+	// ALBLCUHourly is the price of an LCU-hour.
+	ALBLCUHourly float64 `json:"alb_lcu_hourly"`
+	// ALBRequestsPerSecondPerLCU is how many requests per second one LCU
+	// carries when the ALB reports no ConsumedLCUs metric. 25 assumes
+	// one new connection per request, LCU's tightest dimension; clients
+	// that keep connections alive get far more.
+	ALBRequestsPerSecondPerLCU float64 `json:"alb_requests_per_second_per_lcu"`
 }
 
 // RuleSettings adjusts one rule.
@@ -55,11 +99,51 @@ type RuleSettings struct {
 // DefaultConfig is what rules see when no configuration file is given.
 func DefaultConfig() Config {
 	return Config{
-		RequiredTags: []string{"owner", "team"},
-		HighValueTag: "gatewatch:high-value",
+		RequiredTags:  []string{"owner", "team"},
+		HighValueTag:  "gatewatch:high-value",
+		WebSocketTag:  "gatewatch:websocket",
+		LatencySLOTag: "gatewatch:latency-slo-ms",
+		// EDGE is left out: its CloudFront distribution is AWS-managed, so
+		// no cache behaviour, web ACL or Shield protection of your own can
+		// sit on it; put your own distribution in front of a REGIONAL API.
+		AllowedEndpointTypes: []string{"REGIONAL", "PRIVATE"},
+		// The TLS 1.3 policy families (2021-06, FIPS 2023-04, post-quantum
+		// 2025-09) that Security Hub ELB.17 and the ELB guide recommend.
+		RecommendedSSLPolicies: []string{
+			"ELBSecurityPolicy-TLS13-1-2-2021-06",
+			"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+			"ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+			"ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+			"ELBSecurityPolicy-TLS13-1-3-2021-06",
+			"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+			"ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+			"ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
+			"ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
+			"ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
+			"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+			"ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+			"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+			"ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
+			"ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
+			"ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+			"ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+			"ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+			"ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+		},
+
+		Pricing: Pricing{
+			APIGatewayRESTPerMillion:   3.50,
+			APIGatewayHTTPPerMillion:   1.00,
+			ALBHourly:                  0.0225,
+			ALBLCUHourly:               0.008,
+			ALBRequestsPerSecondPerLCU: 25,
+		},
 		Thresholds: Thresholds{
 			WebSocketMinIdleTimeoutSeconds:         300,
 			WebSocketMinDeregistrationDelaySeconds: 60,
+			// About half an idle ALB's monthly floor: enough to find idle
+			// ALBs and APIs past the crossover, not price noise.
+			CostMinMonthlySavings: 10,
 		},
 	}
 }
@@ -108,6 +192,16 @@ func (c *Config) validate() error {
 		if strings.TrimSpace(k) == "" {
 			return errors.New("key required_tags: tag keys must not be empty")
 		}
+	}
+	for _, t := range c.AllowedEndpointTypes {
+		switch t {
+		case "EDGE", "REGIONAL", "PRIVATE":
+		default:
+			return fmt.Errorf("key allowed_endpoint_types: %q is not EDGE, REGIONAL or PRIVATE", t)
+		}
+	}
+	if c.Pricing.ALBRequestsPerSecondPerLCU <= 0 {
+		return errors.New("key pricing.alb_requests_per_second_per_lcu: must be greater than 0")
 	}
 	ids := make([]string, 0, len(c.Rules))
 	for id := range c.Rules {

@@ -3,9 +3,7 @@
 package policies
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -173,15 +171,11 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findin
 }
 
 // inputValue converts the snapshot to OPA's value form once per
-// evaluation, through its JSON form: the rules see exactly what a saved
-// snapshot holds, which is what makes `eval` of a saved file give the
-// findings of the live scan.
+// evaluation, exactly as its JSON form would parse: the rules see what a
+// saved snapshot holds, which is what makes `eval` of a saved file give the
+// findings of the live scan (see toValue).
 func inputValue(snap *snapshot.Snapshot) (ast.Value, error) {
-	data, err := json.Marshal(snap)
-	if err != nil {
-		return nil, err
-	}
-	return ast.ValueFromReader(bytes.NewReader(data))
+	return toValue(snap)
 }
 
 // toFinding checks one deny result against the rule contract and fills the

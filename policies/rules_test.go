@@ -1,13 +1,16 @@
 package policies
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/format"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
 )
@@ -52,6 +55,35 @@ func TestRego(t *testing.T) {
 	}
 }
 
+// TestRegoFormatted keeps the built-in pack in `opa fmt` form, so diffs of
+// rules show changes of meaning only.
+func TestRegoFormatted(t *testing.T) {
+	err := fs.WalkDir(builtin, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return err
+		}
+		src, err := fs.ReadFile(builtin, p)
+		if err != nil {
+			return err
+		}
+		got, err := format.SourceWithOpts(p, src, format.Opts{RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Errorf("policies/%s: %v", p, err)
+			return nil
+		}
+		if !bytes.Equal(got, src) {
+			t.Errorf("policies/%s is not formatted; run `go run github.com/open-policy-agent/opa fmt -w --rego-v1 policies`", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// controlRef is how rules name the hygiene controls they map to.
+var controlRef = regexp.MustCompile(`^[A-Za-z]+:[A-Za-z0-9][A-Za-z0-9._:/-]*$`)
+
 // TestCatalogue holds every built-in rule to the contract: well-formed
 // unique IDs, complete metadata, and a test file beside it with tests that
 // both fire and stay quiet.
@@ -88,6 +120,14 @@ func TestCatalogue(t *testing.T) {
 			}
 			if r.Category == "hygiene" && len(r.Controls) == 0 {
 				t.Errorf("%s: hygiene rule maps to no control", m.file)
+			}
+			for _, c := range r.Controls {
+				if !controlRef.MatchString(c) {
+					t.Errorf("%s: control %q is not SCHEME:ID (SecurityHub:ELB.1, AWSConfig:..., Trivy:..., Prowler:..., CWE:...)", m.file, c)
+				}
+			}
+			if r.Details == "" {
+				t.Errorf("%s: METADATA custom.details is empty; docs/rules.md explains each rule from it", m.file)
 			}
 			dir := path.Base(path.Dir(m.file))
 			if want := strings.TrimPrefix(r.Package, rulesRoot+"."); dir != want {

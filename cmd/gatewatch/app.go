@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -103,6 +104,16 @@ gaps (a collection error) and no finding reached --fail-on.`,
 		},
 	}
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn or error")
+	registerTemplateFuncs.Do(func() {
+		// pflag 1.1 prints boolean flags as "--demo[=true|false]"; blank
+		// the hint (keeping the columns aligned) so help reads like every
+		// CLI's. Cobra keeps template functions in a package-level map,
+		// hence once per process.
+		cobra.AddTemplateFunc("plainBools", func(s string) string {
+			return strings.ReplaceAll(s, "[=true|false]", strings.Repeat(" ", len("[=true|false]")))
+		})
+	})
+	root.SetUsageTemplate(strings.ReplaceAll(root.UsageTemplate(), "FlagUsages | trimTrailingWhitespaces", "FlagUsages | plainBools | trimTrailingWhitespaces"))
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return inputError(fmt.Errorf("%v\nRun '%s --help' for usage", err, cmd.CommandPath()))
 	})
@@ -110,11 +121,14 @@ gaps (a collection error) and no finding reached --fail-on.`,
 		newScanCommand(a),
 		newCollectCommand(a),
 		newEvalCommand(a),
+		newMergeCommand(a),
 		newRulesCommand(a),
 		newVersionCommand(a),
 	)
 	return root
 }
+
+var registerTemplateFuncs sync.Once
 
 func parseLogLevel(s string) (slog.Level, error) {
 	switch strings.ToLower(s) {

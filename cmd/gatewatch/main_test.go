@@ -184,3 +184,19 @@ func ruleCount(r *findings.Report) map[string]int {
 	}
 	return n
 }
+
+func TestHelpTeaches(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range []string{"scan", "collect", "eval", "rules", "merge"} {
+		code, stdout, stderr := runCLI(t, cmd, "--help")
+		if code != 0 {
+			t.Errorf("%s --help: exit %d: %s", cmd, code, stderr)
+		}
+		if !strings.Contains(stdout, "Examples:") || !strings.Contains(stdout, "gatewatch "+cmd) {
+			t.Errorf("%s --help has no examples:\n%s", cmd, stdout)
+		}
+		if strings.Contains(stdout, "[=true|false]") {
+			t.Errorf("%s --help shows pflag's boolean hint", cmd)
+		}
+	}
+}

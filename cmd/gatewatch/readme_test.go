@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -84,4 +85,25 @@ func checkReadmeSection(t *testing.T, name, want string) {
 		return
 	}
 	t.Errorf("README section %q is out of date; run: go test ./cmd/gatewatch -run TestReadme -update\ngot:\n%s\nwant:\n%s", name, got, want)
+}
+
+// TestReadmeConfigExample loads the README's configuration example, so the
+// documented keys are the keys the code accepts.
+func TestReadmeConfigExample(t *testing.T) {
+	data, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "<!-- config:start -->\n```yaml\n")
+	example, _, ok2 := strings.Cut(rest, "```\n<!-- config:end -->")
+	if !ok || !ok2 {
+		t.Fatal("README.md lacks the config example markers")
+	}
+	path := filepath.Join(t.TempDir(), ".gatewatch.yaml")
+	if err := os.WriteFile(path, []byte(example), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "rules", "--config", path); code != 0 {
+		t.Errorf("the README config example is rejected: %s", stderr)
+	}
 }

@@ -25,15 +25,17 @@ hygiene rules mapped to Security Hub and AWS Config controls (GW2xx), and the
 user rules of --policy directories. With a rule ID, explain that rule: why it
 matters, what it checks, and how to fix what it finds.
 
---format json gives the catalogue with its control mappings, for machines.`,
+--format json gives the catalogue with its control mappings, for machines;
+--format markdown gives the reference of docs/rules.md.`,
 		Example: `  gatewatch rules
   gatewatch rules GW104
   gatewatch rules --format json
+  gatewatch rules --format markdown > docs/rules.md
   gatewatch rules --policy ./my-rules`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "table" && format != "json" {
-				return inputError(fmt.Errorf("--format %q: want table or json", format))
+			if format != "table" && format != "json" && format != "markdown" {
+				return inputError(fmt.Errorf("--format %q: want table, json or markdown", format))
 			}
 			engine, err := flags.engine(cmd.Context())
 			if err != nil {
@@ -44,21 +46,27 @@ matters, what it checks, and how to fix what it finds.
 				id := strings.ToUpper(args[0])
 				for _, r := range rules {
 					if r.ID == id {
-						if format == "json" {
+						switch format {
+						case "json":
 							return writeJSON(a.stdout, r)
+						case "markdown":
+							return findings.WriteRulesMarkdown(a.stdout, []findings.Rule{r})
 						}
 						return explainRule(a.stdout, r)
 					}
 				}
 				return inputError(fmt.Errorf("no rule %s; 'gatewatch rules' lists them", args[0]))
 			}
-			if format == "json" {
+			switch format {
+			case "json":
 				return writeJSON(a.stdout, rules)
+			case "markdown":
+				return findings.WriteRulesMarkdown(a.stdout, rules)
 			}
 			return listRules(a.stdout, rules)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "table or json")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "table, json or markdown")
 	flags.register(cmd.Flags())
 	return cmd
 }

@@ -13,13 +13,7 @@ import (
 func (s *Snapshot) Normalize() {
 	s.Scope.Accounts = sortedStrings(s.Scope.Accounts)
 	s.Scope.Regions = sortedStrings(s.Scope.Regions)
-	s.Errors = nonNil(s.Errors)
-	slices.SortFunc(s.Errors, func(a, b CollectionError) int {
-		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
-			cmp.Compare(a.Service, b.Service), cmp.Compare(a.Operation, b.Operation),
-			cmp.Compare(a.Code, b.Code), cmp.Compare(a.Message, b.Message))
-	})
-	s.Errors = slices.Compact(s.Errors)
+	s.Errors = SortErrors(s.Errors)
 
 	s.Accounts = sortBy(s.Accounts, func(a Account) string { return a.ID })
 	s.APIGatewayAccounts = sortBy(s.APIGatewayAccounts, func(a APIGatewayAccount) string { return a.Account + "/" + a.Region })
@@ -93,6 +87,19 @@ func (s *Snapshot) Normalize() {
 	s.Metrics = sortBy(s.Metrics, func(m MetricSummary) string {
 		return strings.Join([]string{m.Resource, m.Namespace, m.Name, m.Statistic, itoa(m.PeriodSeconds)}, "\x00")
 	})
+}
+
+// SortErrors sorts collection errors by account, region, service,
+// operation, code and message, drops exact repeats, and never returns nil.
+// It sorts in place.
+func SortErrors(errs []CollectionError) []CollectionError {
+	errs = nonNil(errs)
+	slices.SortFunc(errs, func(a, b CollectionError) int {
+		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
+			cmp.Compare(a.Service, b.Service), cmp.Compare(a.Operation, b.Operation),
+			cmp.Compare(a.Code, b.Code), cmp.Compare(a.Message, b.Message))
+	})
+	return slices.Compact(errs)
 }
 
 func normalizeRestAPI(a *RestAPI) {

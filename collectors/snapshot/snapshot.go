@@ -58,7 +58,8 @@ type Scope struct {
 	Accounts []string `json:"accounts"`
 	Regions  []string `json:"regions"`
 	// Shard is "i/n" when the run covered one deterministic slice of the
-	// account-regions; empty for a whole run or a merge of all shards.
+	// account-regions, "i,j/n" for a merge of some of the shards (see
+	// MergeScope); empty for a whole run or a merge of all shards.
 	Shard string `json:"shard,omitempty"`
 }
 

@@ -20,6 +20,41 @@
 #     plans, authorizers or validation. If the API must stay, add an
 #     authorizer or API keys with a usage plan so it earns its per-request
 #     price.
+#   details: |
+#     **Why it matters.** API Gateway earns its per-request price with keys,
+#     usage plans, authorizers, validation and transformation. Used as a
+#     plain pass-through to internal services it adds a fee and a hop to
+#     every call, caps requests at the integration timeout (see GW102), and
+#     puts a public control plane in front of private traffic.
+#
+#     **What triggers it.**
+#     - A REST API with HTTP or HTTP_PROXY methods that reach an internal
+#       load balancer (URI host = its DNS name) or go over a VPC link, with
+#       authorization NONE, no API key required, and the API in no usage
+#       plan;
+#     - an HTTP API whose routes with authorization NONE target such
+#       integrations (URI = an internal load balancer's listener ARN, or a
+#       VPC link).
+#
+#     **Evidence.** `passthrough_methods` / `passthrough_routes` (method or
+#     route to the backend and how it is reached), `greedy_paths`
+#     (`{proxy+}` resources), `authorizers`, `usage_plans`.
+#
+#     **Fix.** Let internal callers use the internal ALB (or service
+#     discovery) directly, or make the API an API product:
+#     ```sh
+#     aws apigateway update-method --rest-api-id ID --resource-id RES_ID --http-method ANY \
+#       --patch-operations op=replace,path=/apiKeyRequired,value=true
+#     aws apigateway create-usage-plan --name internal --throttle rateLimit=100,burstLimit=200 \
+#       --api-stages apiId=ID,stage=prod
+#     ```
+#     In Terraform:
+#     ```hcl
+#     resource "aws_api_gateway_method" "proxy" {
+#       authorization    = "AWS_IAM"
+#       api_key_required = true
+#     }
+#     ```
 package gatewatch.rules.gw101_reverse_proxy
 
 import data.gatewatch.lib

@@ -22,6 +22,36 @@
 #     `aws elbv2 add-tags --resource-arns RULE_ARN --tags Key=owner,Value=payments Key=team,Value=payments-api`
 #     or `aws apigateway tag-resource --resource-arn STAGE_ARN --tags owner=payments,team=payments-api`,
 #     and enforce the keys with a tag policy or AWS Config required-tags.
+#   details: |
+#     **Why it matters.** On a shared ALB or API, each listener rule or
+#     stage is somebody's route. Without an owner tag nobody reviews it,
+#     retires it, or answers for it when it breaks or is abused, and
+#     findings about it have nowhere to go.
+#
+#     **What triggers it.**
+#     - A non-default listener rule of an ALB missing a `required_tags` key
+#       (default `owner` and `team`) or carrying it with an empty value. The
+#       load balancer's own tags do not count: its owner is usually the
+#       platform team, not the route's.
+#     - A REST, HTTP or WebSocket API stage missing a required key on both
+#       the stage and its API (stages inherit the API's tags).
+#
+#     Keys match case-insensitively.
+#
+#     **Evidence.** `missing_tags`; for rules `load_balancer`,
+#     `listener_port`, `conditions`; for stages `api`, `stage_tags`,
+#     `api_tags`.
+#
+#     **Fix.**
+#     ```sh
+#     aws elbv2 add-tags --resource-arns RULE_ARN --tags Key=owner,Value=payments Key=team,Value=payments-api
+#     ```
+#     In Terraform:
+#     ```hcl
+#     resource "aws_lb_listener_rule" "promo" {
+#       tags = { owner = "marketing", team = "web" }
+#     }
+#     ```
 package gatewatch.rules.gw103_unowned_routes
 
 import data.gatewatch.lib

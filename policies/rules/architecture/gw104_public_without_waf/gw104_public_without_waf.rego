@@ -23,6 +23,37 @@
 #     `aws wafv2 associate-web-acl --web-acl-arn ACL_ARN --resource-arn RESOURCE_ARN`.
 #     For HTTP and WebSocket APIs, put a CloudFront distribution with a web
 #     ACL in front and disable the default execute-api endpoint.
+#   details: |
+#     **Why it matters.** A web ACL is where managed rules (common exploits,
+#     known bad inputs, IP reputation) and rate-based rules stop abuse
+#     before it costs backend capacity. One on a CloudFront distribution in
+#     front covers the origin too.
+#
+#     **What triggers it.**
+#     - An internet-facing ALB whose security groups admit the internet,
+#       with no web ACL and no CloudFront distribution with a web ACL whose
+#       origin is its DNS name;
+#     - a stage of a REST API that is not PRIVATE, with no web ACL and not
+#       behind such a distribution (by execute-api name or custom domain);
+#     - a stage of an HTTP or WebSocket API reachable by its execute-api
+#       endpoint or a custom domain and not behind such a distribution
+#       (these APIs cannot carry a web ACL themselves).
+#
+#     **Evidence.** `web_acls` (empty), `reachable_as`,
+#     `fronting_distributions` (distributions in front, without a web ACL),
+#     `endpoint_types` or `protocol_type`.
+#
+#     **Fix.**
+#     ```sh
+#     aws wafv2 associate-web-acl --web-acl-arn ACL_ARN --resource-arn ALB_OR_STAGE_ARN
+#     ```
+#     In Terraform:
+#     ```hcl
+#     resource "aws_wafv2_web_acl_association" "api" {
+#       resource_arn = aws_api_gateway_stage.prod.arn
+#       web_acl_arn  = aws_wafv2_web_acl.regional.arn
+#     }
+#     ```
 package gatewatch.rules.gw104_public_without_waf
 
 import data.gatewatch.lib
@@ -58,7 +89,7 @@ deny contains result if {
 deny contains result if {
 	some api in input.v2_apis
 	some stage in api.stages
-	domains := reachable_v2_domains(api)
+	domains := lib.reachable_v2_domains(api)
 	count(domains) > 0
 	not lib.fronted_by_waf_distribution(domains)
 	result := {
@@ -67,12 +98,6 @@ deny contains result if {
 		"evidence": object.union(evidence(domains), {"protocol_type": api.protocol_type}),
 	}
 }
-
-# An HTTP or WebSocket API is reachable through its execute-api endpoint
-# unless that is disabled, and through any custom domain mapped to it.
-reachable_v2_domains(api) := lib.api_domains(api) if {
-	not api.disable_execute_api_endpoint
-} else := object.get(lib.custom_domains_for_api, api.id, set())
 
 evidence(domains) := {
 	"web_acls": [],

@@ -18,6 +18,30 @@
 #     (`aws lambda put-function-concurrency --function-name NAME --reserved-concurrent-executions 50`)
 #     and add a rate-based rule to the ALB's web ACL. If callers need keys,
 #     quotas or validation, front the function with API Gateway instead.
+#   details: |
+#     **Why it matters.** Behind API Gateway a Lambda function has stage and
+#     per-key throttles in front of it; behind an ALB it has nothing. A burst
+#     scales it to the account's concurrency limit, throttling every other
+#     function in the region, and the bill scales with it.
+#
+#     **What triggers it.** A function registered in a target group of type
+#     `lambda` attached to a load balancer, with no reserved concurrency,
+#     when no web ACL with a rate-based rule sits on that load balancer or on
+#     a CloudFront distribution whose origin is its DNS name.
+#
+#     **Evidence.** `target_group`, `load_balancers`, `reserved_concurrency`
+#     (null), `rate_based_rules` (empty).
+#
+#     **Fix.**
+#     ```sh
+#     aws lambda put-function-concurrency --function-name NAME --reserved-concurrent-executions 50
+#     ```
+#     In Terraform:
+#     ```hcl
+#     resource "aws_lambda_function" "reports" {
+#       reserved_concurrent_executions = 50
+#     }
+#     ```
 package gatewatch.rules.gw106_unthrottled_lambda
 
 import data.gatewatch.lib

@@ -1,0 +1,303 @@
+// Command gatewatch-bench measures policy evaluation at organisation scale
+// and compares it with the opa CLI on the same input and rules, printing
+// each figure beside its target (BENCHMARKS.md records the results):
+//
+//	go run ./cmd/gatewatch-bench [-sizes 10000,100000] [-runs 5] [-opa PATH]
+//
+// For each size it generates a synthetic organisation (synth.Org, seed 1,
+// two regions per account), times engine.Evaluate with the engine compiled
+// once, then writes the snapshot, the built-in rules and their data to a
+// temporary directory and times
+//
+//	opa eval -d DIR -i input.json 'data.gatewatch.rules[pkg].deny[result]' --metrics
+//
+// as a whole process (wall) and by its own query-evaluation timer, which
+// excludes reading the input. Without -opa, the opa CLI of the version in
+// go.mod is built with `go install` into the temporary directory.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot/synth"
+	"github.com/gatewatch/gatewatch/policies"
+)
+
+// Targets, from GitHub issue 6.
+const (
+	targetScaling  = 12.0 // time(100k) / time(10k), for 10x the resources
+	targetVsOPAEnd = 1.0  // gatewatch Evaluate / opa eval, at most: not slower
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "gatewatch-bench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// result is the measurement at one size.
+type result struct {
+	size, resources, findings, opaResults int
+	evaluate, opaWall, opaEval            time.Duration
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("gatewatch-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sizesFlag := fs.String("sizes", "10000,100000", "resource counts to measure, comma-separated; the first two are compared for scaling")
+	runs := fs.Int("runs", 5, "timed runs per measurement (the median is reported), after one warm-up run")
+	opaPath := fs.String("opa", "", "opa CLI to compare with; default: build the go.mod version with go install")
+	keep := fs.String("keep", "", "write the opa inputs to this directory and keep them (default: a temporary directory)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var sizes []int
+	for _, s := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("-sizes: %q is not a positive integer", s)
+		}
+		sizes = append(sizes, n)
+	}
+	if *runs < 1 {
+		return errors.New("-runs must be at least 1")
+	}
+
+	dir := *keep
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "gatewatch-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	opaVersion := moduleVersion("github.com/open-policy-agent/opa")
+	printMachine(stdout, opaVersion)
+	opa := *opaPath
+	if opa == "" {
+		var err error
+		if opa, err = buildOPA(ctx, dir, opaVersion, stderr); err != nil {
+			return err
+		}
+	}
+
+	cfg := policies.DefaultConfig()
+	engine, err := policies.New(ctx, policies.Options{Config: cfg})
+	if err != nil {
+		return err
+	}
+	rulesDir := filepath.Join(dir, "policy")
+	if err := policies.WriteOPAFiles(rulesDir, cfg); err != nil {
+		return err
+	}
+
+	var results []result
+	for _, n := range sizes {
+		fmt.Fprintf(stderr, "measuring %d resources...\n", n)
+		snap := synth.Org(1, synth.Spec{Regions: 2, Resources: n})
+		r := result{size: n, resources: len(snap.Resources())}
+		report, err := engine.Evaluate(ctx, snap) // warm-up
+		if err != nil {
+			return err
+		}
+		r.findings = len(report.Findings)
+		r.evaluate, err = median(*runs, func() (time.Duration, error) {
+			start := time.Now()
+			_, err := engine.Evaluate(ctx, snap)
+			return time.Since(start), err
+		})
+		if err != nil {
+			return err
+		}
+
+		input := filepath.Join(dir, fmt.Sprintf("input-%d.json", n))
+		data, err := json.Marshal(snap)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(input, data, 0o644); err != nil {
+			return err
+		}
+		snap, data = nil, nil
+		runtime.GC()
+		if r.opaWall, r.opaEval, r.opaResults, err = timeOPA(ctx, opa, rulesDir, input, *runs); err != nil {
+			return err
+		}
+		results = append(results, r)
+	}
+	printResults(stdout, results, *runs)
+	return nil
+}
+
+// median runs f n times and returns the median duration.
+func median(n int, f func() (time.Duration, error)) (time.Duration, error) {
+	var ds []time.Duration
+	for range n {
+		d, err := f()
+		if err != nil {
+			return 0, err
+		}
+		ds = append(ds, d)
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], nil
+}
+
+// timeOPA runs opa eval runs times (after a warm-up) and returns the median
+// wall time, the median of its own query-evaluation timer, and how many
+// results it gave.
+func timeOPA(ctx context.Context, opa, rulesDir, input string, runs int) (wall, eval time.Duration, results int, err error) {
+	once := func() (time.Duration, time.Duration, int, error) {
+		cmd := exec.CommandContext(ctx, opa, "eval", "-d", rulesDir, "-i", input, "--format", "json", "--metrics", policies.Query)
+		cmd.Stderr = os.Stderr
+		start := time.Now()
+		out, err := cmd.Output()
+		took := time.Since(start)
+		if err != nil {
+			return 0, 0, 0, fmt.Errorf("opa eval: %w", err)
+		}
+		var res struct {
+			Result  []json.RawMessage `json:"result"`
+			Metrics map[string]int64  `json:"metrics"`
+		}
+		if err := json.Unmarshal(out, &res); err != nil {
+			return 0, 0, 0, fmt.Errorf("opa eval output: %w", err)
+		}
+		ns, ok := res.Metrics["timer_rego_query_eval_ns"]
+		if !ok {
+			return 0, 0, 0, errors.New("opa eval --metrics gave no timer_rego_query_eval_ns")
+		}
+		return took, time.Duration(ns), len(res.Result), nil
+	}
+	if _, _, results, err = once(); err != nil {
+		return
+	}
+	var walls, evals []time.Duration
+	for range runs {
+		w, e, _, err := once()
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		walls, evals = append(walls, w), append(evals, e)
+	}
+	slices.Sort(walls)
+	slices.Sort(evals)
+	return walls[len(walls)/2], evals[len(evals)/2], results, nil
+}
+
+// buildOPA builds the opa CLI of the version the module uses.
+func buildOPA(ctx context.Context, dir, version string, stderr io.Writer) (string, error) {
+	if version == "" {
+		return "", errors.New("cannot tell the opa version from the build info; pass -opa PATH")
+	}
+	fmt.Fprintf(stderr, "building opa %s with go install...\n", version)
+	bin := filepath.Join(dir, "bin")
+	cmd := exec.CommandContext(ctx, "go", "install", "github.com/open-policy-agent/opa@"+version)
+	cmd.Env = append(os.Environ(), "GOBIN="+bin)
+	cmd.Stdout, cmd.Stderr = stderr, stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go install opa@%s: %w (or pass -opa PATH)", version, err)
+	}
+	return filepath.Join(bin, "opa"), nil
+}
+
+func moduleVersion(path string) string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	for _, d := range info.Deps {
+		if d.Path == path {
+			return d.Version
+		}
+	}
+	return ""
+}
+
+func printMachine(w io.Writer, opaVersion string) {
+	fmt.Fprintf(w, "machine:  %d CPUs (GOMAXPROCS %d), %s, %s memory\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), procField("/proc/cpuinfo", "model name"), memTotal())
+	fmt.Fprintf(w, "software: %s, OPA %s (embedded and CLI)\n", runtime.Version(), opaVersion)
+}
+
+// procField returns the first value of key in a /proc file of "key: value"
+// lines, or "unknown".
+func procField(path, key string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok && strings.TrimSpace(k) == key {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+func memTotal() string {
+	kb, err := strconv.Atoi(strings.TrimSuffix(procField("/proc/meminfo", "MemTotal"), " kB"))
+	if err != nil {
+		return "unknown"
+	}
+	return fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+}
+
+func printResults(w io.Writer, rs []result, runs int) {
+	fmt.Fprintf(w, "\nmedian of %d runs, engine compiled once; synth.Org(seed 1, 2 regions per account)\n\n", runs)
+	fmt.Fprintf(w, "%-9s %9s %8s | %-30s | %-14s %-20s\n", "size", "resources", "findings", "gatewatch Evaluate", "opa eval: wall", "opa query eval only")
+	for _, r := range rs {
+		fmt.Fprintf(w, "%-9s %9d %8d | %8.3f s %12.0f res/s | %10.3f s   %10.3f s (%d results)\n",
+			label(r.size), r.resources, r.findings, r.evaluate.Seconds(), float64(r.resources)/r.evaluate.Seconds(),
+			r.opaWall.Seconds(), r.opaEval.Seconds(), r.opaResults)
+	}
+	fmt.Fprintln(w)
+	if len(rs) >= 2 {
+		a, b := rs[0], rs[1]
+		scale := b.evaluate.Seconds() / a.evaluate.Seconds()
+		fmt.Fprintf(w, "scaling   time(%s)/time(%s) = %.1f for %.1fx the resources      target <= %.0f   %s\n",
+			label(b.size), label(a.size), scale, float64(b.resources)/float64(a.resources), targetScaling, verdict(scale <= targetScaling))
+	}
+	for _, r := range rs {
+		vs := r.evaluate.Seconds() / r.opaWall.Seconds()
+		fmt.Fprintf(w, "vs opa    %-5s gatewatch Evaluate / opa eval wall = %.2f               target <= %.1f   %s\n",
+			label(r.size), vs, targetVsOPAEnd, verdict(vs <= targetVsOPAEnd))
+	}
+	for _, r := range rs {
+		fmt.Fprintf(w, "info      %-5s gatewatch Evaluate / opa query eval only = %.2f (Evaluate also converts the input and builds the report; opa's timer excludes reading the input)\n",
+			label(r.size), r.evaluate.Seconds()/r.opaEval.Seconds())
+	}
+}
+
+func label(n int) string {
+	if n%1000 == 0 {
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return strconv.Itoa(n)
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "MET"
+	}
+	return "MISSED"
+}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRunPrintsFiguresBesideTargets runs the harness end to end at small
+// sizes against a stand-in for the opa CLI that answers as opa eval
+// --metrics does.
+func TestRunPrintsFiguresBesideTargets(t *testing.T) {
+	dir := t.TempDir()
+	fakeOPA := filepath.Join(dir, "opa")
+	script := "#!/bin/sh\necho '{\"result\": [{}, {}], \"metrics\": {\"timer_rego_query_eval_ns\": 1500000}}'\n"
+	if err := os.WriteFile(fakeOPA, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-sizes", "300,3000", "-runs", "1", "-opa", fakeOPA, "-keep", dir}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"machine:", "scaling   time(3k)/time(300)", "target <= 12", "gatewatch Evaluate / opa eval wall", "target <= 1.0", "(2 results)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, f := range []string{"input-300.json", "input-3000.json", "policy/data.json", "policy/lib/gatewatch.rego"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("-keep: %v", err)
+		}
+	}
+}
+
+func TestRunRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"-sizes", "10k"}, {"-runs", "0"}} {
+		var stdout, stderr bytes.Buffer
+		if err := run(context.Background(), args, &stdout, &stderr); err == nil {
+			t.Errorf("run(%q) succeeded, want an error", args)
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package gatewatch.rules.gw110_no_edge_cache_test
+
+import data.gatewatch.rules.gw110_no_edge_cache as rule
+import rego.v1
+
+rest_api(types, method) := {
+	"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "account": "111122223333", "region": "eu-west-1", "id": "a1",
+	"name": "catalog", "endpoint_types": types,
+	"resources": [{"id": "r", "path": "/products", "methods": [{"http_method": method}, {"http_method": "OPTIONS"}]}],
+	"stages": [{"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod", "name": "prod", "cache_cluster_enabled": true}],
+}
+
+dist(domain) := {"id": "E1", "enabled": true, "origins": [{"id": "o", "domain_name": domain}]}
+
+test_fires_on_public_rest_api_with_get if {
+	results := rule.deny with input as {"rest_apis": [rest_api(["EDGE"], "GET")], "cloudfront_distributions": [], "domain_names": []}
+	some r in results
+	r.evidence.get_routes == ["GET /products"]
+	r.evidence.stage_cache_enabled == ["prod"]
+}
+
+test_quiet_on_rest_api_behind_cloudfront if {
+	results := rule.deny with input as {"rest_apis": [rest_api(["REGIONAL"], "GET")], "cloudfront_distributions": [dist("a1.execute-api.eu-west-1.amazonaws.com")], "domain_names": []}
+	count(results) == 0
+}
+
+test_quiet_on_private_rest_api if {
+	results := rule.deny with input as {"rest_apis": [rest_api(["PRIVATE"], "GET")], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 0
+}
+
+test_quiet_on_write_heavy_api if {
+	api := json.patch(rest_api(["REGIONAL"], "GET"), [{"op": "add", "path": "/resources/-", "value": {"id": "o", "path": "/orders", "methods": [{"http_method": "POST"}, {"http_method": "PUT"}]}}])
+	results := rule.deny with input as {"rest_apis": [api], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 0
+}
+
+test_quiet_on_any_proxy if {
+	results := rule.deny with input as {"rest_apis": [rest_api(["REGIONAL"], "ANY")], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 0
+}
+
+test_quiet_on_write_only_api if {
+	results := rule.deny with input as {"rest_apis": [rest_api(["REGIONAL"], "POST")], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 0
+}
+
+http_api(disabled) := {
+	"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "account": "111122223333", "region": "eu-west-1", "id": "h1", "name": "mobile",
+	"protocol_type": "HTTP", "disable_execute_api_endpoint": disabled,
+	"routes": [{"id": "r", "route_key": "GET /feed"}, {"id": "s", "route_key": "GET /feed/{id}"}, {"id": "t", "route_key": "POST /feed"}],
+}
+
+test_fires_on_http_api_get_route if {
+	results := rule.deny with input as {"v2_apis": [http_api(false)], "cloudfront_distributions": [], "domain_names": []}
+	some r in results
+	r.evidence.get_routes == ["GET /feed", "GET /feed/{id}"]
+}
+
+test_quiet_on_http_api_behind_cloudfront_custom_domain if {
+	domain := {"name": "feed.example.com", "mappings": [{"api_id": "h1", "stage": "$default", "base_path": ""}]}
+	results := rule.deny with input as {"v2_apis": [http_api(true)], "cloudfront_distributions": [dist("feed.example.com")], "domain_names": [domain]}
+	count(results) == 0
+}
+
+alb(scheme, action) := {
+	"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/www/1", "name": "www", "type": "application",
+	"scheme": scheme, "dns_name": "www-1.eu-west-1.elb.amazonaws.com",
+	"listeners": [{"arn": "l", "protocol": "HTTPS", "port": 443, "default_actions": [{"type": action}], "rules": []}],
+}
+
+test_fires_on_public_alb if {
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing", "forward")], "cloudfront_distributions": []}
+	count(results) == 1
+}
+
+test_quiet_on_internal_alb if {
+	results := rule.deny with input as {"load_balancers": [alb("internal", "forward")], "cloudfront_distributions": []}
+	count(results) == 0
+}
+
+test_quiet_on_redirect_only_alb if {
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing", "redirect")], "cloudfront_distributions": []}
+	count(results) == 0
+}
+
+test_quiet_on_alb_behind_cloudfront if {
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing", "forward")], "cloudfront_distributions": [dist("WWW-1.eu-west-1.elb.amazonaws.com")]}
+	count(results) == 0
+}
+
+test_quiet_on_internet_facing_alb_open_only_to_private_ranges if {
+	lb := object.union(alb("internet-facing", "forward"), {"account": "111122223333", "region": "eu-west-1", "security_groups": ["sg-1"]})
+	sg := {"account": "111122223333", "region": "eu-west-1", "id": "sg-1", "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidrs": ["10.0.0.0/8"]}]}
+	results := rule.deny with input as {"load_balancers": [lb], "security_groups": [sg], "cloudfront_distributions": []}
+	count(results) == 0
+}

@@ -1,0 +1,135 @@
+# METADATA
+# title: High-value entry point without Shield Advanced
+# description: |
+#   An entry point tagged high-value has no AWS Shield Advanced protection on
+#   the resource that takes its traffic. Shield Advanced protects CloudFront
+#   distributions and load balancers, not API Gateway: an API is covered only
+#   through a protected CloudFront distribution of your own in front of it
+#   (the AWS-managed distribution of an EDGE endpoint cannot be protected).
+#   Without it there is no DDoS response team, no cost protection for scaling
+#   charges caused by an attack, and no automatic application-layer
+#   mitigation.
+# custom:
+#   id: GW111
+#   severity: medium
+#   resource_types:
+#     - AWS::ApiGateway::RestApi
+#     - AWS::ApiGatewayV2::Api
+#     - AWS::ElasticLoadBalancingV2::LoadBalancer
+#     - AWS::CloudFront::Distribution
+#   controls: []
+#   remediation: |
+#     Subscribe the account to Shield Advanced and protect the resource that
+#     takes the traffic: the ALB or the CloudFront distribution in front of it,
+#     and for APIs a CloudFront distribution of your own in front of a
+#     REGIONAL endpoint. Associate a web ACL so automatic application-layer
+#     DDoS mitigation can act, and add the resource to a protection group.
+#   details: |
+#     **Why it matters.** Shield Standard absorbs common network floods.
+#     Shield Advanced adds application-layer detection and automatic WAF
+#     mitigation, the Shield Response Team, and credits for scaling charges
+#     an attack causes: what a high-value public entry point needs.
+#
+#     **What triggers it.** A resource carrying the tag named by
+#     `high_value_tag` (default `gatewatch:high-value`) with value `true`:
+#     - an internet-facing ALB whose security groups admit the internet, not
+#       protected itself and with no protected CloudFront distribution in
+#       front;
+#     - a public REST API or reachable HTTP/WebSocket API (tag on the API
+#       or one of its stages) with no protected CloudFront distribution in
+#       front;
+#     - a CloudFront distribution that is not protected.
+#
+#     **Evidence.** `shield_advanced_subscription` (of the account, when
+#     collected), `fronting_distributions` (the resources through which
+#     protection would apply) and `protected` (empty).
+#
+#     **Fix.**
+#     ```sh
+#     aws shield create-protection --name web-alb --resource-arn ALB_OR_DISTRIBUTION_ARN
+#     ```
+#     In Terraform:
+#     ```hcl
+#     resource "aws_shield_protection" "edge" {
+#       name         = "partner-api-edge"
+#       resource_arn = aws_cloudfront_distribution.api.arn
+#     }
+#     ```
+package gatewatch.rules.gw111_high_value_without_shield
+
+import data.gatewatch.lib
+import rego.v1
+
+high_value(tags) if lib.tagged_true(tags, lib.config.high_value_tag)
+
+subscription(account) := object.get(object.get(lib.accounts_by_id, account, {}), "shield_advanced", null)
+
+protected(arns) if {
+	some arn in arns
+	arn in lib.shield_protected
+}
+
+evidence(account, distributions) := {
+	"shield_advanced_subscription": subscription(account),
+	"fronting_distributions": sort([d.arn | some d in distributions]),
+	"protected": [],
+}
+
+deny contains result if {
+	some lb in input.load_balancers
+	lib.internet_reachable_alb(lb)
+	high_value(lb.tags)
+	dists := lib.fronting_distributions({lb.dns_name})
+	not protected({lb.arn} | {d.arn | some d in dists})
+	result := {
+		"resource": lb.arn,
+		"message": sprintf("high-value ALB %s has no Shield Advanced protection, on itself or on a CloudFront distribution in front", [lb.name]),
+		"evidence": evidence(lb.account, dists),
+	}
+}
+
+api_high_value(api) if high_value(api.tags)
+
+api_high_value(api) if {
+	some s in api.stages
+	high_value(s.tags)
+}
+
+deny contains result if {
+	some api in input.rest_apis
+	lib.public_rest_api(api)
+	api_high_value(api)
+	dists := lib.fronting_distributions(lib.api_domains(api))
+	not protected({d.arn | some d in dists})
+	result := {
+		"resource": api.arn,
+		"message": sprintf("high-value REST API %s (%s) has no Shield Advanced protection: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it", [api.name, concat("/", api.endpoint_types)]),
+		"evidence": evidence(api.account, dists),
+	}
+}
+
+deny contains result if {
+	some api in input.v2_apis
+	api_high_value(api)
+	domains := lib.reachable_v2_domains(api)
+	count(domains) > 0
+	dists := lib.fronting_distributions(domains)
+	not protected({d.arn | some d in dists})
+	result := {
+		"resource": api.arn,
+		"message": sprintf("high-value %s API %s has no Shield Advanced protection: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it", [api.protocol_type, api.name]),
+		"evidence": evidence(api.account, dists),
+	}
+}
+
+deny contains result if {
+	some d in input.cloudfront_distributions
+	d.enabled
+	high_value(d.tags)
+	not d.arn in lib.shield_protected
+	result := {
+		"resource": d.arn,
+		"message": sprintf("high-value CloudFront distribution %s has no Shield Advanced protection", [d.id]),
+		"evidence": evidence(d.account, {d}),
+	}
+}

@@ -1,0 +1,28 @@
+package gatewatch.rules.gw202_backend_client_certificate_test
+
+import data.gatewatch.rules.gw202_backend_client_certificate as rule
+import rego.v1
+
+api(cert) := {
+	"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "id": "a1", "name": "partner",
+	"resources": [{"id": "r", "path": "/orders", "methods": [{"http_method": "GET", "integration": {"type": "HTTP_PROXY", "uri": "https://orders.internal.example.com"}}]}],
+	"stages": [{"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod", "name": "prod", "client_certificate_id": cert}],
+}
+
+test_fires_without_client_certificate if {
+	results := rule.deny with input as {"rest_apis": [api("")]}
+	some r in results
+	r.resource == "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod"
+	r.evidence.http_integrations == 1
+}
+
+test_quiet_with_client_certificate if {
+	results := rule.deny with input as {"rest_apis": [api("abc123")]}
+	count(results) == 0
+}
+
+test_quiet_on_http_api if {
+	# HTTP APIs have no client certificates; the control is REST-only
+	results := rule.deny with input as {"rest_apis": [], "v2_apis": [{"arn": "x", "stages": [{"arn": "y", "name": "prod"}]}]}
+	count(results) == 0
+}

@@ -1,0 +1,23 @@
+package gatewatch.rules.gw206_v2_access_logging_test
+
+import data.gatewatch.rules.gw206_v2_access_logging as rule
+import rego.v1
+
+api(dest) := {"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "name": "mobile", "protocol_type": "HTTP", "stages": [{"arn": "arn:aws:apigateway:eu-west-1::/apis/h1/stages/$default", "name": "$default", "access_log_destination": dest}]}
+
+test_fires_without_access_logs if {
+	results := rule.deny with input as {"v2_apis": [api("")]}
+	some r in results
+	r.resource == "arn:aws:apigateway:eu-west-1::/apis/h1/stages/$default"
+}
+
+test_quiet_with_access_logs if {
+	results := rule.deny with input as {"v2_apis": [api("arn:aws:logs:eu-west-1:111122223333:log-group:mobile")]}
+	count(results) == 0
+}
+
+test_quiet_on_rest_stage_without_access_logs if {
+	rest := {"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "partner", "stages": [{"arn": "s", "name": "prod"}]}
+	results := rule.deny with input as {"v2_apis": [], "rest_apis": [rest]}
+	count(results) == 0
+}

@@ -1,0 +1,74 @@
+# METADATA
+# title: Load balancer listener without HTTPS or TLS
+# description: |
+#   A listener of an ALB accepts plain HTTP, or a listener of an NLB plain
+#   TCP or UDP, so traffic between clients and the load balancer is not
+#   encrypted. Security Hub ELB.18 fails every such listener, including an
+#   HTTP listener that only redirects to HTTPS (ELB.1's recommended setup):
+#   suppress those if you accept the redirect.
+# custom:
+#   id: GW214
+#   severity: medium
+#   resource_types:
+#     - AWS::ElasticLoadBalancingV2::Listener
+#   controls:
+#     - SecurityHub:ELB.18
+#     - AWSConfig:elbv2-listener-encryption-in-transit
+#     - Prowler:elbv2_ssl_listeners
+#     - Prowler:elbv2_nlb_tls_termination_enabled
+#   remediation: |
+#     Serve the listener over HTTPS (ALB) or TLS (NLB) with an ACM
+#     certificate and a recommended security policy; keep port 80 only as a
+#     redirect to HTTPS if clients need it.
+#   details: |
+#     **Why it matters.** Credentials, cookies and payloads on an
+#     unencrypted listener can be read and altered by anyone on the path.
+#
+#     **What triggers it.** An ALB listener whose protocol is not HTTPS, or
+#     an NLB listener whose protocol is not TLS, as AWS Config
+#     elbv2-listener-encryption-in-transit checks. Gateway Load Balancer
+#     listeners (GENEVE) are not checked.
+#
+#     **Evidence.** `protocol`, `port`, `redirects_to_https` (true when every
+#     action of the listener is a redirect to HTTPS).
+#
+#     **Fix.**
+#     ```sh
+#     aws elbv2 create-listener --load-balancer-arn LB_ARN --protocol HTTPS --port 443 \
+#       --certificates CertificateArn=CERT_ARN --ssl-policy ELBSecurityPolicy-TLS13-1-2-2021-06 \
+#       --default-actions Type=forward,TargetGroupArn=TG_ARN
+#     ```
+#     In Terraform:
+#     ```hcl
+#     resource "aws_lb_listener" "https" {
+#       protocol        = "HTTPS"
+#       port            = 443
+#       certificate_arn = aws_acm_certificate.web.arn
+#       ssl_policy      = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+#     }
+#     ```
+package gatewatch.rules.gw214_unencrypted_listener
+
+import rego.v1
+
+encrypted := {"application": "HTTPS", "network": "TLS"}
+
+redirects_to_https(l) if {
+	actions := array.concat(l.default_actions, [a | some r in l.rules; some a in r.actions])
+	every a in actions {
+		a.type == "redirect"
+		upper(a.redirect.protocol) == "HTTPS"
+	}
+} else := false
+
+deny contains result if {
+	some lb in input.load_balancers
+	want := encrypted[lb.type]
+	some l in lb.listeners
+	l.protocol != want
+	result := {
+		"resource": l.arn,
+		"message": sprintf("listener %s:%d of %s load balancer %s is not encrypted (%s expected)", [l.protocol, l.port, lb.type, lb.name, want]),
+		"evidence": {"protocol": l.protocol, "port": l.port, "redirects_to_https": redirects_to_https(l)},
+	}
+}

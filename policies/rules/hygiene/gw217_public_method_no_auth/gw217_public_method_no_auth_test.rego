@@ -1,0 +1,35 @@
+package gatewatch.rules.gw217_public_method_no_auth_test
+
+import data.gatewatch.rules.gw217_public_method_no_auth as rule
+import rego.v1
+
+api(types, methods) := {"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "partner", "endpoint_types": types, "authorizers": [], "resources": [{"path": "/orders", "methods": methods}]}
+
+open_get := {"http_method": "GET", "authorization_type": "NONE", "api_key_required": false}
+
+test_fires_on_open_method if {
+	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], [open_get])]}
+	some r in results
+	r.evidence.methods == ["GET /orders"]
+	r.evidence.has_resource_policy == false
+}
+
+test_quiet_with_api_key if {
+	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], [object.union(open_get, {"api_key_required": true})])]}
+	count(results) == 0
+}
+
+test_quiet_with_authorizer if {
+	results := rule.deny with input as {"rest_apis": [api(["EDGE"], [object.union(open_get, {"authorization_type": "AWS_IAM"})])]}
+	count(results) == 0
+}
+
+test_quiet_on_cors_preflight if {
+	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], [object.union(open_get, {"http_method": "OPTIONS"})])]}
+	count(results) == 0
+}
+
+test_quiet_on_private_api if {
+	results := rule.deny with input as {"rest_apis": [api(["PRIVATE"], [open_get])]}
+	count(results) == 0
+}
