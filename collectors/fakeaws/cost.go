@@ -157,7 +157,7 @@ func regionCalls(world *snapshot.Snapshot, account, region string, add func(key 
 			}
 		}
 		if lb.Type == "application" {
-			queries++
+			queries += 2 // RequestCount, ConsumedLCUs
 		}
 		for _, g := range lb.SecurityGroups {
 			groups[g] = true
