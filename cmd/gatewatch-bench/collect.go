@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"runtime/metrics"
 	"slices"
 	"strconv"
@@ -98,6 +99,17 @@ func runCollect(ctx context.Context, cs collectSpec, stdout, stderr io.Writer) e
 	fmt.Fprintf(stdout, "info      slowest quota-bound account-regions:\n")
 	for _, line := range slowest(minimum, quotas, 3) {
 		fmt.Fprintf(stdout, "            %s\n", line)
+	}
+	byOp := map[string]int{}
+	for _, calls := range minimum {
+		for k, n := range calls {
+			byOp[k] += n
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(snap.Calls)) {
+		if d := snap.Calls[k] - byOp[k]; d != 0 {
+			fmt.Fprintf(stdout, "info      %s: %d made, %d minimum\n", k, snap.Calls[k], byOp[k])
+		}
 	}
 	for _, e := range snap.Errors[:min(len(snap.Errors), 5)] {
 		fmt.Fprintf(stdout, "error     %s %s %s:%s %s\n", e.Account, e.Region, e.Service, e.Operation, e.Code)
