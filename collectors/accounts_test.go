@@ -26,28 +26,12 @@ const (
 // two member accounts holding copies of its resources.
 func orgWorld(t *testing.T) *snapshot.Snapshot {
 	t.Helper()
-	world := loadWorld(t, "basic.json")
-	for i, id := range []string{member2, member3} {
-		s := copyAccount(t, loadWorld(t, "basic.json"), id, string(rune('b'+i)))
-		world.Scope.Accounts = append(world.Scope.Accounts, id)
-		world.Accounts = append(world.Accounts, s.Accounts...)
-		world.APIGatewayAccounts = append(world.APIGatewayAccounts, s.APIGatewayAccounts...)
-		world.RestAPIs = append(world.RestAPIs, s.RestAPIs...)
-		world.V2APIs = append(world.V2APIs, s.V2APIs...)
-		world.UsagePlans = append(world.UsagePlans, s.UsagePlans...)
-		world.VPCLinks = append(world.VPCLinks, s.VPCLinks...)
-		world.DomainNames = append(world.DomainNames, s.DomainNames...)
-		world.LoadBalancers = append(world.LoadBalancers, s.LoadBalancers...)
-		world.TargetGroups = append(world.TargetGroups, s.TargetGroups...)
-		world.SecurityGroups = append(world.SecurityGroups, s.SecurityGroups...)
-		world.WebACLs = append(world.WebACLs, s.WebACLs...)
-		world.LambdaFunctions = append(world.LambdaFunctions, s.LambdaFunctions...)
-		world.Distributions = append(world.Distributions, s.Distributions...)
-		world.ShieldProtections = append(world.ShieldProtections, s.ShieldProtections...)
-		world.Alarms = append(world.Alarms, s.Alarms...)
-		world.Metrics = append(world.Metrics, s.Metrics...)
+	world, err := snapshot.Merge(loadWorld(t, "basic.json"),
+		copyAccount(t, loadWorld(t, "basic.json"), member2, "b"),
+		copyAccount(t, loadWorld(t, "basic.json"), member3, "c"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	world.Normalize()
 	if err := world.Validate(); err != nil {
 		t.Fatal(err)
 	}
