@@ -89,6 +89,8 @@ func TestAccountFlagErrorsExit2(t *testing.T) {
 		want string
 	}{
 		{[]string{"--accounts", emptyAccount}, "needs a role to assume"},
+		{[]string{"--accounts", demoAccount + "," + emptyAccount}, "pass --role-name or --role-arn-template"},
+		{[]string{"--org"}, "pass --role-name or --role-arn-template"},
 		{[]string{"--accounts", "12", "--role-name", "r"}, `"12" is not a 12-digit account ID`},
 		{[]string{"--accounts", "@" + filepath.Join(t.TempDir(), "none.txt"), "--role-name", "r"}, "--accounts: open"},
 		{[]string{"--role-name", "a", "--role-arn-template", "arn:aws:iam::{account}:role/b"}, "pass one of them"},

@@ -87,6 +87,11 @@ func (f *awsFlags) accountOptions(opts *collectors.Options) error {
 	if f.org {
 		opts.Organization = &collectors.Organization{IncludeOUs: trimAll(f.ouInclude), ExcludeOUs: trimAll(f.ouExclude)}
 	}
+	// One listed account may be the credentials' own; more, or an
+	// organization, need a role to reach the others.
+	if opts.RoleARN == "" && (f.org || len(accounts) > 1) {
+		return errors.New("--accounts and --org reach the accounts other than the credentials' own through a role: pass --role-name or --role-arn-template")
+	}
 	return nil
 }
 
