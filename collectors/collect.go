@@ -110,6 +110,7 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 		return nil, fmt.Errorf("identify account: %w", err)
 	}
 	home.account, home.partition = caller, partition
+	home.acct.id, home.acct.partition = caller, partition
 
 	refs, err := resolveAccounts(ctx, opts, home)
 	if err != nil {
@@ -166,8 +167,9 @@ type collection struct {
 	sem *semaphore.Weighted
 	// accounts bounds the accounts in progress by the same number, so a
 	// role is assumed shortly before its account is scanned rather than
-	// all at the start of a long scan. Every account in progress has a
-	// unit running or waiting, so this never leaves a unit slot idle.
+	// all at the start of a long scan. Apart from the moment its role is
+	// assumed, an account in progress has a unit running or waiting, so
+	// this leaves no unit slot idle for long.
 	accounts *semaphore.Weighted
 }
 
