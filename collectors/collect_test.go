@@ -138,7 +138,7 @@ func TestCollectPagingCostsCalls(t *testing.T) {
 		"apigateway:GetResources":              2,
 		"elasticloadbalancingv2:DescribeTags":  1,
 		"wafv2:ListResourcesForWebACL":         2,
-		"lambda:GetFunction":                   2,
+		"lambda:GetFunction":                   4, // two routed to, two authorizers (deleted: no error)
 		"sts:GetCallerIdentity":                1,
 		"ec2:DescribeSecurityGroups":           1,
 		"shield:DescribeSubscription":          1,

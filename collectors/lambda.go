@@ -2,12 +2,14 @@ package collectors
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
@@ -45,6 +47,12 @@ func functions(ctx context.Context, c lambdaAPI, t target, arns []string) *snaps
 	out := &snapshot.Snapshot{}
 	for _, arn := range arns {
 		got, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(arn)})
+		var gone *lambdatypes.ResourceNotFoundException
+		if errors.As(err, &gone) {
+			// A deleted function something still routes to is a fact about
+			// the account, not a gap in the scan: it is simply absent.
+			continue
+		}
 		if err != nil {
 			out.Errors = append(out.Errors, t.failure(serviceLambda, "GetFunction", err))
 			continue
@@ -67,7 +75,8 @@ func functions(ctx context.Context, c lambdaAPI, t target, arns []string) *snaps
 }
 
 // referencedFunctions lists, sorted and unique, the Lambda function ARNs
-// that lambda target groups and Lambda integrations route to.
+// that lambda target groups, Lambda integrations and Lambda authorizers
+// route to.
 func referencedFunctions(s *snapshot.Snapshot) []string {
 	var arns []string
 	for _, tg := range s.TargetGroups {
@@ -79,6 +88,10 @@ func referencedFunctions(s *snapshot.Snapshot) []string {
 		}
 	}
 	for _, api := range s.RestAPIs {
+		// Lambda authorizers run on every request they guard.
+		for _, au := range api.Authorizers {
+			arns = append(arns, functionFromURI(au.URI))
+		}
 		for _, r := range api.Resources {
 			for _, m := range r.Methods {
 				if in := m.Integration; in != nil && (in.Type == "AWS" || in.Type == "AWS_PROXY") {
@@ -88,6 +101,9 @@ func referencedFunctions(s *snapshot.Snapshot) []string {
 		}
 	}
 	for _, api := range s.V2APIs {
+		for _, au := range api.Authorizers {
+			arns = append(arns, functionFromURI(au.URI))
+		}
 		for _, in := range api.Integrations {
 			if in.Type == "AWS_PROXY" || in.Type == "AWS" {
 				arns = append(arns, functionFromURI(in.URI))

@@ -34,7 +34,7 @@ type metricQuery struct {
 
 // metricQueries lists what the rules need from CloudWatch for the entry
 // points of one region: request counts and p99 latencies of API Gateway
-// stages, request counts of ALBs.
+// stages, request counts and average consumed LCUs of ALBs.
 func metricQueries(s *snapshot.Snapshot) []metricQuery {
 	var qs []metricQuery
 	stage := func(arn string, dims map[string]string) {
@@ -66,7 +66,12 @@ func metricQueries(s *snapshot.Snapshot) []metricQuery {
 		if lb.Type != "application" || !ok {
 			continue
 		}
-		qs = append(qs, metricQuery{lb.ARN, "AWS/ApplicationELB", "RequestCount", "Sum", map[string]string{"LoadBalancer": dim}})
+		// ConsumedLCUs prices the ALB as it is billed; without it the cost
+		// rule estimates LCUs from the request rate.
+		dims := map[string]string{"LoadBalancer": dim}
+		qs = append(qs,
+			metricQuery{lb.ARN, "AWS/ApplicationELB", "RequestCount", "Sum", dims},
+			metricQuery{lb.ARN, "AWS/ApplicationELB", "ConsumedLCUs", "Average", dims})
 	}
 	return qs
 }
@@ -134,7 +139,8 @@ func metricSummaries(ctx context.Context, c cloudwatch.GetMetricDataAPIClient, t
 }
 
 // aggregate folds the datapoints of one query: should CloudWatch split the
-// week over two periods, sums add up and a percentile keeps its worst.
+// week over two periods, sums add up and a percentile or an average keeps
+// its worst.
 func aggregate(stat string, values []float64) (float64, bool) {
 	if stat == "Sum" {
 		total := 0.0

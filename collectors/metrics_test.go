@@ -47,9 +47,10 @@ func TestCollectMetrics(t *testing.T) {
 	for k, want := range map[key]float64{
 		{mobile, "Count"}:   0,
 		{mobile, "Latency"}: 41,
-		{"arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod", "IntegrationLatency"}:                          97,
-		{"arn:aws:apigateway:us-east-1::/restapis/bulk01/stages/v007", "Count"}:                                           0,
-		{"arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/eu-edge/1a2b3c4d5e6f7a8b", "RequestCount"}: 6048,
+		{"arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod", "IntegrationLatency"}:                             97,
+		{"arn:aws:apigateway:us-east-1::/restapis/bulk01/stages/v007", "Count"}:                                              0,
+		{"arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/eu-edge/1a2b3c4d5e6f7a8b", "RequestCount"}:    6048,
+		{"arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/public-web/50dc6c495c0c9188", "ConsumedLCUs"}: 3.2,
 	} {
 		if v, ok := values[k]; !ok || v != want {
 			t.Errorf("%s %s = %v (present %v), want %v", k.resource, k.name, v, ok, want)
@@ -61,12 +62,14 @@ func TestCollectMetrics(t *testing.T) {
 		}
 	}
 	// us-east-1: 172 REST stages and one HTTP stage with 3 queries each,
-	// and 2 ALBs: 521 queries in 2 calls; eu-west-1: one ALB, one call.
+	// and 2 ALBs with 2: 523 queries in 2 calls; eu-west-1: one ALB, one
+	// call.
 	if diff := cmp.Diff(3, got.Calls["cloudwatch:GetMetricData"]); diff != "" {
 		t.Errorf("GetMetricData calls (-want +got):\n%s", diff)
 	}
-	// A count per stage and ALB, three p99s with datapoints.
-	if n := len(got.Metrics); n != 173+3+3 {
+	// A count per stage and ALB, the three p99s and one LCU average with
+	// datapoints.
+	if n := len(got.Metrics); n != 173+3+3+1 {
 		t.Errorf("%d metric summaries", n)
 	}
 }

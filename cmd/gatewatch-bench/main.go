@@ -14,6 +14,16 @@
 // as a whole process (wall) and by its own query-evaluation timer, which
 // excludes reading the input. Without -opa, the opa CLI of the version in
 // go.mod is built with `go install` into the temporary directory.
+//
+// With -collect it measures collection instead:
+//
+//	go run ./cmd/gatewatch-bench -collect [-accounts 20] [-regions 2] [-large=true] [-concurrency 64]
+//
+// serves synth.Org(seed 1) from the fake AWS endpoint with AWS's published
+// quotas enforced per account-region, collects it through assumed roles
+// with the real SDK, and prints the calls made against the fewest the data
+// needs, the wall time against the time the quotas force, throttling
+// answers, failed collections and peak memory (see collect.go).
 package main
 
 import (
@@ -64,8 +74,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	runs := fs.Int("runs", 5, "timed runs per measurement (the median is reported), after one warm-up run")
 	opaPath := fs.String("opa", "", "opa CLI to compare with; default: build the go.mod version with go install")
 	keep := fs.String("keep", "", "write the opa inputs to this directory and keep them (default: a temporary directory)")
+	collect := fs.Bool("collect", false, "measure collection instead: a synthetic organisation served by the fake AWS endpoint with AWS's quotas enforced")
+	def := synth.DefaultSpec()
+	accounts := fs.Int("accounts", def.Accounts, "with -collect: ordinary accounts")
+	regions := fs.Int("regions", def.Regions, "with -collect: regions per account")
+	large := fs.Bool("large", true, "with -collect: add the large platform account of synth.DefaultSpec")
+	concurrency := fs.Int("concurrency", 64, "with -collect: account-regions collected at once")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *collect {
+		spec := synth.Spec{Accounts: *accounts, Regions: *regions}
+		if *large {
+			spec.Large = def.Large
+		}
+		return runCollect(ctx, collectSpec{spec: spec, concurrency: *concurrency}, stdout, stderr)
 	}
 	var sizes []int
 	for _, s := range strings.Split(*sizesFlag, ",") {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,5 +44,26 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		if err := run(context.Background(), args, &stdout, &stderr); err == nil {
 			t.Errorf("run(%q) succeeded, want an error", args)
 		}
+	}
+}
+
+// TestCollectModeAccountsForEveryCall runs -collect on a small
+// organisation: every resource is collected, the calls made equal the
+// minimum the data needs, and every figure is printed beside its target.
+func TestCollectModeAccountsForEveryCall(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-collect", "-accounts", "3", "-regions", "2", "-large=false"}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"calls ", "= 1.000", "target <= 1.05", "wall ", "target <= 1.2", "throttled ", "failed    0 collection errors", "peak RSS"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	var collected, total int
+	if _, err := fmt.Sscanf(out[strings.Index(out, "collected "):], "collected %d of %d resources", &collected, &total); err != nil || collected != total {
+		t.Errorf("collected %d of %d resources (%v):\n%s", collected, total, err, out)
 	}
 }

@@ -157,7 +157,7 @@ func regionCalls(world *snapshot.Snapshot, account, region string, add func(key 
 			}
 		}
 		if lb.Type == "application" {
-			queries++
+			queries += 2 // RequestCount, ConsumedLCUs
 		}
 		for _, g := range lb.SecurityGroups {
 			groups[g] = true
@@ -217,7 +217,7 @@ func count[T any](items []T, keep func(T) bool) int {
 }
 
 // referencedFunctions lists the Lambda function ARNs of account that its
-// lambda target groups and Lambda integrations route to.
+// lambda target groups, Lambda integrations and authorizers route to.
 func referencedFunctions(world *snapshot.Snapshot, account string) []string {
 	var arns []string
 	for _, tg := range world.TargetGroups {
@@ -235,6 +235,11 @@ func referencedFunctions(world *snapshot.Snapshot, account string) []string {
 		return u
 	}
 	for _, a := range world.RestAPIs {
+		for _, au := range a.Authorizers {
+			if a.Account == account {
+				arns = append(arns, uri(au.URI))
+			}
+		}
 		for _, r := range a.Resources {
 			for _, m := range r.Methods {
 				if in := m.Integration; a.Account == account && in != nil && (in.Type == "AWS" || in.Type == "AWS_PROXY") {
@@ -244,6 +249,11 @@ func referencedFunctions(world *snapshot.Snapshot, account string) []string {
 		}
 	}
 	for _, a := range world.V2APIs {
+		for _, au := range a.Authorizers {
+			if a.Account == account {
+				arns = append(arns, uri(au.URI))
+			}
+		}
 		for _, in := range a.Integrations {
 			if a.Account == account && (in.Type == "AWS" || in.Type == "AWS_PROXY") {
 				arns = append(arns, uri(in.URI))
