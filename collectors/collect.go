@@ -77,6 +77,11 @@ type Options struct {
 	// ExternalID is passed to every AssumeRole, for roles whose trust
 	// policy requires one.
 	ExternalID string
+	// Shard, when its Count is above 1, restricts the scan to the
+	// account-regions this shard owns (--shard i/n); an account's global
+	// services go to the one shard that OwnsGlobal it. The zero value
+	// scans everything.
+	Shard Shard
 }
 
 // ProgressEvent reports one service of one target starting or finishing.
@@ -139,6 +144,9 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 		Tool:          snapshot.Tool{Name: "gatewatch", Version: opts.ToolVersion},
 		TakenAt:       opts.Clock().UTC(),
 	}
+	if opts.Shard.Count > 1 {
+		snap.Scope.Shard = opts.Shard.String()
+	}
 	for i, part := range parts {
 		merge(snap, part)
 		snap.Scope.Accounts = append(snap.Scope.Accounts, refs[i].id)
@@ -187,6 +195,10 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 			out.Errors = append(out.Errors, interrupted(ref.id, r, "all"))
 		}
 	}
+	if !slices.Contains(c.opts.Regions, AllRegions) && !c.opts.Shard.OwnsGlobal(ref.id) &&
+		!slices.ContainsFunc(regions, func(r string) bool { return c.opts.Shard.Owns(ref.id, r) }) {
+		return out, nil // another shard's account: no role to assume here
+	}
 	if err := c.accounts.Acquire(ctx, 1); err != nil {
 		unreached()
 		return out, nil
@@ -210,9 +222,15 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 		}
 	}
 	targets := make([]target, 0, len(regions))
+	var owned []string
 	for _, r := range regions {
-		targets = append(targets, newTarget(acct, r, c.opts, c.calls))
+		if c.opts.Shard.Owns(acct.id, r) {
+			targets = append(targets, newTarget(acct, r, c.opts, c.calls))
+			owned = append(owned, r)
+		}
 	}
+	regions = owned
+	global := c.opts.Shard.OwnsGlobal(acct.id)
 
 	var mu sync.Mutex
 	add := func(part *snapshot.Snapshot) {
@@ -221,10 +239,17 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 		merge(out, part)
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := globalTarget(targets, c.opts)
-		add(c.unit(ctx, interrupted(acct.id, "global", "all"), func() *snapshot.Snapshot { return collectGlobal(ctx, t) }))
-	})
+	if global {
+		wg.Go(func() {
+			// A shard may own an account's global services but none of
+			// its regions.
+			t := newTarget(acct, globalRegion, c.opts, c.calls)
+			if len(targets) > 0 {
+				t = globalTarget(targets, c.opts)
+			}
+			add(c.unit(ctx, interrupted(acct.id, "global", "all"), func() *snapshot.Snapshot { return collectGlobal(ctx, t) }))
+		})
+	}
 	for _, t := range targets {
 		wg.Go(func() {
 			add(c.unit(ctx, interrupted(acct.id, t.region, "all"), func() *snapshot.Snapshot { return collectRegion(ctx, t) }))

@@ -34,6 +34,10 @@ type awsFlags struct {
 	roleName     string
 	roleTemplate string
 	externalID   string
+
+	shard string
+	// getenv reads the scheduler's shard index; os.Getenv outside tests.
+	getenv func(string) string
 }
 
 func (f *awsFlags) register(fs *pflag.FlagSet) {
@@ -42,6 +46,8 @@ func (f *awsFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.regions, "region", nil, "alias of --regions")
 	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured too")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "account-regions collected at once, across all accounts")
+	fs.StringVar(&f.shard, "shard", "", "collect only shard i of n (\"2/8\") of the account-regions, for 'gatewatch merge' later; default from "+
+		collectors.EnvK8sCompletionIndex+" (Kubernetes Indexed Job) or "+collectors.EnvBatchArrayIndex+" (AWS Batch array job) with "+collectors.EnvShardCount)
 	fs.StringSliceVar(&f.accounts, "accounts", nil, "account IDs to scan, comma-separated, or @FILE with one per line (# starts a comment); needs --role-name or --role-arn-template (default: the credentials' account)")
 	fs.BoolVar(&f.org, "org", false, "scan every ACTIVE account of the AWS Organization (run from the management or a delegated administrator account); needs --role-name or --role-arn-template")
 	fs.StringSliceVar(&f.ouInclude, "ou-include", nil, "with --org: only accounts below these OUs or roots (ou-..., r-...), at any depth")
@@ -159,6 +165,9 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 	if err := f.accountOptions(&opts); err != nil {
 		return nil, inputError(err)
 	}
+	if opts.Shard, err = f.resolveShard(); err != nil {
+		return nil, inputError(err)
+	}
 	progress := newProgress(a.stderr)
 	opts.Progress = progress.event
 	snap, err := collectors.Collect(ctx, opts)
@@ -219,4 +228,17 @@ func (p *progress) finish() {
 	if p.on {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// resolveShard reads --shard, or else the index a scheduler exported.
+func (f *awsFlags) resolveShard() (collectors.Shard, error) {
+	if f.shard != "" {
+		return collectors.ParseShard(f.shard)
+	}
+	getenv := f.getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	sh, _, err := collectors.ShardFromEnv(getenv)
+	return sh, err
 }

@@ -98,8 +98,25 @@ func MergeNamed(names []string, parts []*Snapshot) (*Snapshot, error) {
 		out.Metrics = append(out.Metrics, p.Metrics...)
 	}
 	out.Accounts = slices.Collect(maps.Values(accounts))
+	out.LambdaFunctions = dedupeFunctions(out.LambdaFunctions)
 	out.Normalize()
 	return out, nil
+}
+
+// dedupeFunctions keeps one copy of each function ARN, preferring the copy
+// read last by position (shard reads of one run are seconds apart).
+func dedupeFunctions(fns []LambdaFunction) []LambdaFunction {
+	seen := make(map[string]int, len(fns))
+	out := fns[:0:0]
+	for _, f := range fns {
+		if i, ok := seen[f.ARN]; ok {
+			out[i] = f
+			continue
+		}
+		seen[f.ARN] = len(out)
+		out = append(out, f)
+	}
+	return out
 }
 
 // checkDisjoint refuses resources present in two parts, and per-region API
@@ -108,6 +125,13 @@ func checkDisjoint(names []string, parts []*Snapshot) error {
 	owner := make(map[string]int)
 	for i, p := range parts {
 		for _, r := range p.Resources() {
+			if r.Type == TypeLambda {
+				// Functions are read because something routes to them, and
+				// a function in one region may be the target of resources
+				// in regions two shards own: both read it, and
+				// dedupeFunctions keeps one copy.
+				continue
+			}
 			if j, dup := owner[r.ARN]; dup && j != i {
 				return fmt.Errorf("%s is in both %s and %s: the snapshots overlap (the same shard twice, or shards of different runs)", r.ARN, names[j], names[i])
 			}
