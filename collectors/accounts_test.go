@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -300,5 +301,43 @@ func TestCollectMakesTheFewestCalls(t *testing.T) {
 				t.Errorf("calls (-minimum +made):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestCollectCanceledShardMarksOnlyItsOwn: a shard interrupted while it
+// assumes the role of an account it owns one region of marks that region
+// alone, not the account-regions the other shards own.
+func TestCollectCanceledShardMarksOnlyItsOwn(t *testing.T) {
+	t.Parallel()
+	srv := fakeaws.New(orgWorld(t), fakeaws.Options{ExternalID: "xid-42", Hang: []string{"sts:AssumeRole"}})
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-srv.Hung()
+		cancel()
+	}()
+	// Shard 3 of 8 owns member3's eu-west-1 and nothing else of the world.
+	shard := collectors.Shard{Index: 2, Count: 8}
+	got := collectWith(ctx, t, srv, "AKID", func(o *collectors.Options) {
+		withAccounts(caller, member2, member3)(o)
+		o.Shard = shard
+		// The credentials cache lets AssumeRole run on, detached from the
+		// canceled scan, until the attempt's timeout; keep that short so
+		// the server can close.
+		o.CallTimeout = 100 * time.Millisecond
+	}, "us-east-1", "eu-west-1")
+
+	var marked []string
+	for _, e := range got.Errors {
+		if e.Operation == "Collect" {
+			marked = append(marked, e.Account+" "+e.Region)
+		}
+	}
+	if diff := cmp.Diff([]string{member3 + " eu-west-1"}, marked); diff != "" {
+		t.Errorf("interrupted account-regions (-want +got):\n%s", diff)
+	}
+	if !got.Incomplete {
+		t.Error("not marked incomplete")
 	}
 }
