@@ -232,12 +232,7 @@ func TestCollectCanceledMarksEveryUnfinishedTarget(t *testing.T) {
 	srv := fakeaws.New(orgWorld(t), fakeaws.Options{ExternalID: "xid-42",
 		Hang: []string{"elasticloadbalancingv2:DescribeLoadBalancers"}})
 	defer srv.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		<-srv.Hung()
-		cancel()
-	}()
+	ctx := canceledOnHang(t, srv)
 	got := collectWith(ctx, t, srv, "AKID", func(o *collectors.Options) {
 		withAccounts(caller, member2, member3)(o)
 		o.Concurrency = 2
@@ -311,12 +306,7 @@ func TestCollectCanceledShardMarksOnlyItsOwn(t *testing.T) {
 	t.Parallel()
 	srv := fakeaws.New(orgWorld(t), fakeaws.Options{ExternalID: "xid-42", Hang: []string{"sts:AssumeRole"}})
 	defer srv.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		<-srv.Hung()
-		cancel()
-	}()
+	ctx := canceledOnHang(t, srv)
 	// Shard 3 of 8 owns member3's eu-west-1 and nothing else of the world.
 	shard := collectors.Shard{Index: 2, Count: 8}
 	got := collectWith(ctx, t, srv, "AKID", func(o *collectors.Options) {
@@ -340,4 +330,16 @@ func TestCollectCanceledShardMarksOnlyItsOwn(t *testing.T) {
 	if !got.Incomplete {
 		t.Error("not marked incomplete")
 	}
+}
+
+// canceledOnHang is a context canceled when the first request srv holds
+// starts hanging, as Ctrl-C would cancel a scan at that moment.
+func canceledOnHang(t *testing.T, srv *fakeaws.Server) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() {
+		<-srv.Hung()
+		cancel()
+	}()
+	return ctx
 }
