@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -231,12 +232,7 @@ func TestCollectCanceledMarksEveryUnfinishedTarget(t *testing.T) {
 	srv := fakeaws.New(orgWorld(t), fakeaws.Options{ExternalID: "xid-42",
 		Hang: []string{"elasticloadbalancingv2:DescribeLoadBalancers"}})
 	defer srv.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		<-srv.Hung()
-		cancel()
-	}()
+	ctx := canceledOnHang(t, srv)
 	got := collectWith(ctx, t, srv, "AKID", func(o *collectors.Options) {
 		withAccounts(caller, member2, member3)(o)
 		o.Concurrency = 2
@@ -301,4 +297,49 @@ func TestCollectMakesTheFewestCalls(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCollectCanceledShardMarksOnlyItsOwn: a shard interrupted while it
+// assumes the role of an account it owns one region of marks that region
+// alone, not the account-regions the other shards own.
+func TestCollectCanceledShardMarksOnlyItsOwn(t *testing.T) {
+	t.Parallel()
+	srv := fakeaws.New(orgWorld(t), fakeaws.Options{ExternalID: "xid-42", Hang: []string{"sts:AssumeRole"}})
+	defer srv.Close()
+	ctx := canceledOnHang(t, srv)
+	// Shard 3 of 8 owns member3's eu-west-1 and nothing else of the world.
+	shard := collectors.Shard{Index: 2, Count: 8}
+	got := collectWith(ctx, t, srv, "AKID", func(o *collectors.Options) {
+		withAccounts(caller, member2, member3)(o)
+		o.Shard = shard
+		// The credentials cache lets AssumeRole run on, detached from the
+		// canceled scan, until the attempt's timeout; keep that short so
+		// the server can close.
+		o.CallTimeout = 100 * time.Millisecond
+	}, "us-east-1", "eu-west-1")
+
+	var marked []string
+	for _, e := range got.Errors {
+		if e.Operation == "Collect" {
+			marked = append(marked, e.Account+" "+e.Region)
+		}
+	}
+	if diff := cmp.Diff([]string{member3 + " eu-west-1"}, marked); diff != "" {
+		t.Errorf("interrupted account-regions (-want +got):\n%s", diff)
+	}
+	if !got.Incomplete {
+		t.Error("not marked incomplete")
+	}
+}
+
+// canceledOnHang is a context canceled when the first request srv holds
+// starts hanging, as Ctrl-C would cancel a scan at that moment.
+func canceledOnHang(t *testing.T, srv *fakeaws.Server) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() {
+		<-srv.Hung()
+		cancel()
+	}()
+	return ctx
 }

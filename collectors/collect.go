@@ -189,10 +189,16 @@ type collection struct {
 func (c *collection) account(ctx context.Context, home target, stsc *sts.Client, ref accountRef, regions []string) (*snapshot.Snapshot, []string) {
 	out := &snapshot.Snapshot{}
 	// Interrupted before the account was reached: each of its
-	// account-regions is a gap like any other unfinished one.
+	// account-regions this shard owns is a gap like any other unfinished
+	// one.
 	unreached := func() {
-		for _, r := range append([]string{"global"}, regions...) {
-			out.Errors = append(out.Errors, interrupted(ref.id, r, "all"))
+		if c.opts.Shard.OwnsGlobal(ref.id) {
+			out.Errors = append(out.Errors, interrupted(ref.id, "global", "all"))
+		}
+		for _, r := range regions {
+			if c.opts.Shard.Owns(ref.id, r) {
+				out.Errors = append(out.Errors, interrupted(ref.id, r, "all"))
+			}
 		}
 	}
 	if !slices.Contains(c.opts.Regions, AllRegions) && !c.opts.Shard.OwnsGlobal(ref.id) &&
