@@ -15,6 +15,7 @@
 // excludes reading the input. Without -opa, the opa CLI of the version in
 // go.mod is built with `go install` into the temporary directory.
 //
+// -all measures collection and then evaluation, every figure in one run.
 // With -collect it measures collection instead:
 //
 //	go run ./cmd/gatewatch-bench -collect [-accounts 20] [-regions 2] [-large=true] [-concurrency 64]
@@ -75,6 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opaPath := fs.String("opa", "", "opa CLI to compare with; default: build the go.mod version with go install")
 	keep := fs.String("keep", "", "write the opa inputs to this directory and keep them (default: a temporary directory)")
 	collect := fs.Bool("collect", false, "measure collection instead: a synthetic organisation served by the fake AWS endpoint with AWS's quotas enforced")
+	all := fs.Bool("all", false, "measure collection, then evaluation: every figure of BENCHMARKS.md in one run")
 	def := synth.DefaultSpec()
 	accounts := fs.Int("accounts", def.Accounts, "with -collect: ordinary accounts")
 	regions := fs.Int("regions", def.Regions, "with -collect: regions per account")
@@ -83,12 +85,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *collect {
+	if *collect || *all {
 		spec := synth.Spec{Accounts: *accounts, Regions: *regions}
 		if *large {
 			spec.Large = def.Large
 		}
-		return runCollect(ctx, collectSpec{spec: spec, concurrency: *concurrency}, stdout, stderr)
+		if err := runCollect(ctx, collectSpec{spec: spec, concurrency: *concurrency}, stdout, stderr); err != nil || !*all {
+			return err
+		}
+		fmt.Fprintln(stdout)
 	}
 	var sizes []int
 	for _, s := range strings.Split(*sizesFlag, ",") {

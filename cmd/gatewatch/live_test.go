@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/gatewatch/gatewatch/collectors/fakeaws"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/findings"
+	"github.com/gatewatch/gatewatch/findings/judge"
 )
 
 // fakeCredentials points the SDK's default chain at static test keys and
@@ -137,5 +139,28 @@ func TestSnapshotOutputIsValid(t *testing.T) {
 	}
 	if strings.Contains(stdout, "AKIDGATEWATCHTEST") || strings.Contains(stdout, "secret") {
 		t.Error("the snapshot contains credentials")
+	}
+}
+
+// TestLiveScanSARIFForGitHub: the SARIF of a scan of an AWS-compatible
+// endpoint passes the Multitool's GitHub rules with zero errors, and two
+// scans of the unchanged account give identical fingerprints.
+func TestLiveScanSARIFForGitHub(t *testing.T) {
+	fakeCredentials(t)
+	tool := judge.Multitool(t)
+	url := demoWorld(t, fakeaws.Options{})
+	scan := func() []byte {
+		code, stdout, stderr := runCLI(t, "scan", "--endpoint-url", url, "--regions", "eu-west-1", "-f", "sarif")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		return []byte(stdout)
+	}
+	first, second := scan(), scan()
+	if errs := judge.SARIFErrors(t, tool, first); len(errs) > 0 {
+		t.Errorf("multitool (Gh;Sarif) found %d errors in the live scan's SARIF:\n%s", len(errs), strings.Join(errs, "\n"))
+	}
+	if a, b := sarifFingerprints(t, first), sarifFingerprints(t, second); !slices.Equal(a, b) || len(a) == 0 {
+		t.Errorf("fingerprints differ between two scans of an unchanged account")
 	}
 }
