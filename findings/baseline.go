@@ -26,8 +26,22 @@ func LoadBaseline(path string) (*Report, error) {
 // in error messages. Unknown fields are accepted, since later builds add
 // fields within a report version, but the version must match.
 func ParseBaseline(data []byte, name string) (*Report, error) {
+	return parseReport(data, "baseline "+name, false)
+}
+
+// ParseReport decodes a JSON report strictly, for merging: a field this
+// build does not know would be dropped from the merged report, so it is an
+// error instead.
+func ParseReport(data []byte, name string) (*Report, error) {
+	return parseReport(data, "report "+name, true)
+}
+
+// parseReport checks the report version first, so a file of another kind
+// or version is refused for that reason, then decodes it; what prefixes
+// every message.
+func parseReport(data []byte, what string, strict bool) (*Report, error) {
 	fail := func(format string, args ...any) (*Report, error) {
-		return nil, fmt.Errorf("baseline %s: %s", name, fmt.Sprintf(format, args...))
+		return nil, fmt.Errorf("%s: %s", what, fmt.Sprintf(format, args...))
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fail("file is empty")
@@ -45,7 +59,14 @@ func ParseBaseline(data []byte, name string) (*Report, error) {
 		return fail("report_version %d is not supported (this build reads version %d)", *head.ReportVersion, ReportVersion)
 	}
 	var r Report
-	if err := json.Unmarshal(data, &r); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(&r); err != nil {
+		if strict {
+			return fail("%v (was it written by a newer gatewatch?)", err)
+		}
 		return fail("%v", err)
 	}
 	for i := range r.Findings {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -85,7 +84,7 @@ func mergeFiles(paths []string) (func(io.Writer) error, error) {
 		// A file that is not JSON at all is reported by the snapshot parser,
 		// which says where.
 		if json.Unmarshal(data, &head) == nil && head.ReportVersion != nil {
-			r, err := parseReport(data, p)
+			r, err := findings.ParseReport(data, p)
 			if err != nil {
 				return nil, err
 			}
@@ -117,21 +116,6 @@ func mergeFiles(paths []string) (func(io.Writer) error, error) {
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)
 	}, nil
-}
-
-// parseReport decodes a JSON report strictly: a field this build does not
-// know would be dropped from the merged report, so it is an error instead.
-func parseReport(data []byte, name string) (*findings.Report, error) {
-	var r findings.Report
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("report %s: %v (was it written by a newer gatewatch?)", name, err)
-	}
-	if r.ReportVersion != findings.ReportVersion {
-		return nil, fmt.Errorf("report %s: report_version %d is not supported (this build reads version %d)", name, r.ReportVersion, findings.ReportVersion)
-	}
-	return &r, nil
 }
 
 // mergeReports joins the reports of disjoint shards the way
