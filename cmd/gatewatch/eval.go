@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
@@ -24,14 +26,15 @@ one line naming the file and the problem (exit 2).`,
   gatewatch eval snapshot.json --policy ./my-rules --config gatewatch.yaml --fail-on high`,
 		Args: exactArgs(1, "SNAPSHOT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := flags.plan(); err != nil {
+			rep, err := flags.prepare(cmd.Context())
+			if err != nil {
 				return err
 			}
 			snap, err := snapshot.Load(args[0])
 			if err != nil {
 				return inputError(err)
 			}
-			return flags.evaluate(cmd.Context(), a, snap)
+			return rep.report(cmd.Context(), a, snap)
 		},
 	}
 	flags.register(cmd.Flags())
@@ -42,7 +45,7 @@ one line naming the file and the problem (exit 2).`,
 func exactArgs(n int, names string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return inputError(errorf("%s takes %s (got %d arguments)\nRun '%s --help' for usage", cmd.Name(), names, len(args), cmd.CommandPath()))
+			return inputError(fmt.Errorf("%s takes %s (got %d arguments)\nRun '%s --help' for usage", cmd.Name(), names, len(args), cmd.CommandPath()))
 		}
 		return nil
 	}

@@ -44,7 +44,7 @@ findings and the exit code a scheduler acts on.`,
   gatewatch merge report-1.json report-2.json --output report.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return inputError(errorf("merge takes FILE... (got no files)\nRun '%s --help' for usage", cmd.CommandPath()))
+				return inputError(fmt.Errorf("merge takes FILE... (got no files)\nRun '%s --help' for usage", cmd.CommandPath()))
 			}
 			return nil
 		},

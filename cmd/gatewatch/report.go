@@ -150,42 +150,57 @@ func (r *reportFlags) threshold() (sev findings.Severity, err error) {
 	return sev, nil
 }
 
-// evaluate runs the rules over snap, writes every requested output and
-// returns the exit status as an error (nil for exit 0).
-func (r *reportFlags) evaluate(ctx context.Context, a *app, snap *snapshot.Snapshot) error {
+// reporter is everything a report needs, prepared before any collection:
+// outputs paired, suppressions and baseline read, rules compiled. Bad
+// flags, files or rules then fail in a second, not after a long scan.
+type reporter struct {
+	flags  *reportFlags
+	outs   []output
+	sup    findings.Suppressions
+	base   *findings.Report
+	engine *policies.Engine
+}
+
+func (r *reportFlags) prepare(ctx context.Context) (*reporter, error) {
 	outs, err := r.plan()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sup, base, err := r.inputs()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	engine, err := r.engine(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	report, err := engine.Evaluate(ctx, snap)
+	return &reporter{flags: r, outs: outs, sup: sup, base: base, engine: engine}, nil
+}
+
+// report runs the rules over snap, writes every requested output and
+// returns the exit status as an error (nil for exit 0).
+func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) error {
+	report, err := p.engine.Evaluate(ctx, snap)
 	if err != nil {
 		return inputError(err)
 	}
 	report.Warn = func(msg string) { a.log.Warn(msg) }
 	now := time.Now
-	if r.now != nil {
-		now = r.now
+	if p.flags.now != nil {
+		now = p.flags.now
 	}
-	for _, w := range findings.Apply(report, sup, now()) {
+	for _, w := range findings.Apply(report, p.sup, now()) {
 		a.log.Warn(w)
 	}
-	if base != nil {
-		findings.ApplyBaseline(report, base)
+	if p.base != nil {
+		findings.ApplyBaseline(report, p.base)
 	}
-	for _, o := range outs {
+	for _, o := range p.outs {
 		if err := writeOutput(a.stdout, o, report); err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
 	}
-	return outcome(report, r)
+	return outcome(report, p.flags)
 }
 
 // outcome maps a report to the exit code a scheduler acts on. Suppressed

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -10,8 +9,6 @@ import (
 	"github.com/gatewatch/gatewatch"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
-
-func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
 
 func newScanCommand(a *app) *cobra.Command {
 	var (
@@ -52,11 +49,11 @@ unfinished account-region listed as Canceled.`,
   gatewatch scan --demo --format table --format json --output - --output findings.json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := flags.plan(); err != nil {
+			rep, err := flags.prepare(cmd.Context())
+			if err != nil {
 				return err
 			}
 			var snap *snapshot.Snapshot
-			var err error
 			if demo {
 				snap, err = snapshot.Parse(gatewatch.DemoSnapshot, "demo")
 			} else {
@@ -77,7 +74,7 @@ unfinished account-region listed as Canceled.`,
 					return &exitError{code: exitUsage, err: err}
 				}
 			}
-			return flags.evaluate(ctx, a, snap)
+			return rep.report(ctx, a, snap)
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "scan the bundled demo account instead of AWS (no credentials needed)")
