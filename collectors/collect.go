@@ -148,7 +148,7 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 		snap.Scope.Shard = opts.Shard.String()
 	}
 	for i, part := range parts {
-		merge(snap, part)
+		snap.Append(part)
 		snap.Scope.Accounts = append(snap.Scope.Accounts, refs[i].id)
 		snap.Scope.Regions = append(snap.Scope.Regions, scanned[i]...)
 	}
@@ -242,7 +242,7 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 	add := func(part *snapshot.Snapshot) {
 		mu.Lock()
 		defer mu.Unlock()
-		merge(out, part)
+		out.Append(part)
 	}
 	var wg sync.WaitGroup
 	if global {
@@ -341,7 +341,7 @@ func collectRegion(ctx context.Context, t target) *snapshot.Snapshot {
 			t.progress(s.name, true, len(part.Errors))
 			mu.Lock()
 			defer mu.Unlock()
-			merge(out, part)
+			out.Append(part)
 		})
 	}
 	wg.Wait()
@@ -350,7 +350,7 @@ func collectRegion(ctx context.Context, t target) *snapshot.Snapshot {
 	t.progress(serviceCloudWatch, false, 0)
 	part := collectMetrics(ctx, t, out)
 	t.progress(serviceCloudWatch, true, len(part.Errors))
-	merge(out, part)
+	out.Append(part)
 	return out
 }
 
@@ -368,7 +368,7 @@ func collectGlobal(ctx context.Context, t target) *snapshot.Snapshot {
 		t.progress(s.name, false, 0)
 		part := s.run(ctx, t)
 		t.progress(s.name, true, len(part.Errors))
-		merge(out, part)
+		out.Append(part)
 	}
 	return out
 }
@@ -446,23 +446,3 @@ func withDefaults(opts Options) Options {
 	return opts
 }
 
-// merge appends every list of src to dst.
-func merge(dst, src *snapshot.Snapshot) {
-	dst.Errors = append(dst.Errors, src.Errors...)
-	dst.Accounts = append(dst.Accounts, src.Accounts...)
-	dst.APIGatewayAccounts = append(dst.APIGatewayAccounts, src.APIGatewayAccounts...)
-	dst.RestAPIs = append(dst.RestAPIs, src.RestAPIs...)
-	dst.V2APIs = append(dst.V2APIs, src.V2APIs...)
-	dst.UsagePlans = append(dst.UsagePlans, src.UsagePlans...)
-	dst.VPCLinks = append(dst.VPCLinks, src.VPCLinks...)
-	dst.DomainNames = append(dst.DomainNames, src.DomainNames...)
-	dst.LoadBalancers = append(dst.LoadBalancers, src.LoadBalancers...)
-	dst.TargetGroups = append(dst.TargetGroups, src.TargetGroups...)
-	dst.SecurityGroups = append(dst.SecurityGroups, src.SecurityGroups...)
-	dst.WebACLs = append(dst.WebACLs, src.WebACLs...)
-	dst.LambdaFunctions = append(dst.LambdaFunctions, src.LambdaFunctions...)
-	dst.Distributions = append(dst.Distributions, src.Distributions...)
-	dst.ShieldProtections = append(dst.ShieldProtections, src.ShieldProtections...)
-	dst.Alarms = append(dst.Alarms, src.Alarms...)
-	dst.Metrics = append(dst.Metrics, src.Metrics...)
-}

@@ -40,7 +40,7 @@ func collectELBv2(ctx context.Context, t target) *snapshot.Snapshot {
 	for _, lb := range out.LoadBalancers {
 		groupIDs = append(groupIDs, lb.SecurityGroups...)
 	}
-	merge(out, securityGroups(ctx, ec2.NewFromConfig(t.config(serviceEC2)), t, groupIDs))
+	out.Append(securityGroups(ctx, ec2.NewFromConfig(t.config(serviceEC2)), t, groupIDs))
 	return out
 }
 

@@ -36,7 +36,7 @@ func collectReferencedFunctions(ctx context.Context, s *snapshot.Snapshot, accou
 		t.progress(serviceLambda, false, 0)
 		part := functions(ctx, lambda.NewFromConfig(t.config(serviceLambda)), t, byRegion[region])
 		t.progress(serviceLambda, true, len(part.Errors))
-		merge(out, part)
+		out.Append(part)
 	}
 	return out
 }

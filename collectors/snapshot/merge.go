@@ -70,7 +70,6 @@ func MergeNamed(names []string, parts []*Snapshot) (*Snapshot, error) {
 			out.TakenAt = p.TakenAt
 		}
 		out.Incomplete = out.Incomplete || p.Incomplete
-		out.Errors = append(out.Errors, p.Errors...)
 		for k, n := range p.Calls {
 			if out.Calls == nil {
 				out.Calls = make(map[string]int)
@@ -81,21 +80,7 @@ func MergeNamed(names []string, parts []*Snapshot) (*Snapshot, error) {
 			prev := accounts[a.ID]
 			accounts[a.ID] = Account{ID: a.ID, Name: cmp.Or(prev.Name, a.Name), ShieldAdvanced: prev.ShieldAdvanced || a.ShieldAdvanced}
 		}
-		out.APIGatewayAccounts = append(out.APIGatewayAccounts, p.APIGatewayAccounts...)
-		out.RestAPIs = append(out.RestAPIs, p.RestAPIs...)
-		out.V2APIs = append(out.V2APIs, p.V2APIs...)
-		out.UsagePlans = append(out.UsagePlans, p.UsagePlans...)
-		out.VPCLinks = append(out.VPCLinks, p.VPCLinks...)
-		out.DomainNames = append(out.DomainNames, p.DomainNames...)
-		out.LoadBalancers = append(out.LoadBalancers, p.LoadBalancers...)
-		out.TargetGroups = append(out.TargetGroups, p.TargetGroups...)
-		out.SecurityGroups = append(out.SecurityGroups, p.SecurityGroups...)
-		out.WebACLs = append(out.WebACLs, p.WebACLs...)
-		out.LambdaFunctions = append(out.LambdaFunctions, p.LambdaFunctions...)
-		out.Distributions = append(out.Distributions, p.Distributions...)
-		out.ShieldProtections = append(out.ShieldProtections, p.ShieldProtections...)
-		out.Alarms = append(out.Alarms, p.Alarms...)
-		out.Metrics = append(out.Metrics, p.Metrics...)
+		out.Append(p)
 	}
 	out.Accounts = slices.Collect(maps.Values(accounts))
 	out.LambdaFunctions = dedupeFunctions(out.LambdaFunctions)
@@ -117,6 +102,30 @@ func dedupeFunctions(fns []LambdaFunction) []LambdaFunction {
 		out = append(out, f)
 	}
 	return out
+}
+
+// Append adds every resource list, account, metric and collection error of
+// src to s, without checks or sorting: the one place that knows every list
+// of the model, for collectors assembling a snapshot from parts and for
+// Merge. Call Normalize when done.
+func (s *Snapshot) Append(src *Snapshot) {
+	s.Errors = append(s.Errors, src.Errors...)
+	s.Accounts = append(s.Accounts, src.Accounts...)
+	s.APIGatewayAccounts = append(s.APIGatewayAccounts, src.APIGatewayAccounts...)
+	s.RestAPIs = append(s.RestAPIs, src.RestAPIs...)
+	s.V2APIs = append(s.V2APIs, src.V2APIs...)
+	s.UsagePlans = append(s.UsagePlans, src.UsagePlans...)
+	s.VPCLinks = append(s.VPCLinks, src.VPCLinks...)
+	s.DomainNames = append(s.DomainNames, src.DomainNames...)
+	s.LoadBalancers = append(s.LoadBalancers, src.LoadBalancers...)
+	s.TargetGroups = append(s.TargetGroups, src.TargetGroups...)
+	s.SecurityGroups = append(s.SecurityGroups, src.SecurityGroups...)
+	s.WebACLs = append(s.WebACLs, src.WebACLs...)
+	s.LambdaFunctions = append(s.LambdaFunctions, src.LambdaFunctions...)
+	s.Distributions = append(s.Distributions, src.Distributions...)
+	s.ShieldProtections = append(s.ShieldProtections, src.ShieldProtections...)
+	s.Alarms = append(s.Alarms, src.Alarms...)
+	s.Metrics = append(s.Metrics, src.Metrics...)
 }
 
 // checkDisjoint refuses resources present in two parts, and per-region API
