@@ -445,4 +445,3 @@ func withDefaults(opts Options) Options {
 	}
 	return opts
 }
-
