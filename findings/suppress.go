@@ -223,50 +223,10 @@ func resourceTags(s *snapshot.Snapshot) map[string][]snapshot.Tags {
 	if s == nil {
 		return out
 	}
-	add := func(arn string, tagSets ...snapshot.Tags) {
-		out[arn] = append(out[arn], tagSets...)
-	}
-	for _, a := range s.RestAPIs {
-		add(a.ARN, a.Tags)
-		for _, st := range a.Stages {
-			add(st.ARN, st.Tags, a.Tags)
+	for _, r := range s.Resources() {
+		if len(r.Tags) > 0 {
+			out[r.ARN] = r.Tags
 		}
-	}
-	for _, a := range s.V2APIs {
-		add(a.ARN, a.Tags)
-		for _, st := range a.Stages {
-			add(st.ARN, st.Tags, a.Tags)
-		}
-	}
-	for _, lb := range s.LoadBalancers {
-		add(lb.ARN, lb.Tags)
-		for _, l := range lb.Listeners {
-			add(l.ARN, l.Tags, lb.Tags)
-			for _, rule := range l.Rules {
-				add(rule.ARN, rule.Tags, l.Tags, lb.Tags)
-			}
-		}
-	}
-	for _, p := range s.UsagePlans {
-		add(p.ARN, p.Tags)
-	}
-	for _, l := range s.VPCLinks {
-		add(l.ARN, l.Tags)
-	}
-	for _, d := range s.DomainNames {
-		add(d.ARN, d.Tags)
-	}
-	for _, tg := range s.TargetGroups {
-		add(tg.ARN, tg.Tags)
-	}
-	for _, w := range s.WebACLs {
-		add(w.ARN, w.Tags)
-	}
-	for _, f := range s.LambdaFunctions {
-		add(f.ARN, f.Tags)
-	}
-	for _, d := range s.Distributions {
-		add(d.ARN, d.Tags)
 	}
 	return out
 }

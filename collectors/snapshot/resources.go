@@ -29,60 +29,64 @@ type Resource struct {
 	Account string
 	Region  string
 	Name    string
+	// Tags are the resource's own tag set first, then its parents' (the
+	// API's for a stage; the listener's and load balancer's for a rule),
+	// for tags such as waivers that owners put on the whole entry point.
+	Tags []Tags
 }
 
 // Resources lists every resource with an ARN, nested stages, listeners and
 // listener rules included, in snapshot order.
 func (s *Snapshot) Resources() []Resource {
 	var out []Resource
-	add := func(arn, typ, account, region, name string) {
-		out = append(out, Resource{ARN: arn, Type: typ, Account: account, Region: region, Name: name})
+	add := func(arn, typ, account, region, name string, tags ...Tags) {
+		out = append(out, Resource{ARN: arn, Type: typ, Account: account, Region: region, Name: name, Tags: tags})
 	}
 	for _, a := range s.RestAPIs {
-		add(a.ARN, TypeRestAPI, a.Account, a.Region, a.Name)
+		add(a.ARN, TypeRestAPI, a.Account, a.Region, a.Name, a.Tags)
 		for _, st := range a.Stages {
-			add(st.ARN, TypeRestStage, a.Account, a.Region, a.Name+"/"+st.Name)
+			add(st.ARN, TypeRestStage, a.Account, a.Region, a.Name+"/"+st.Name, st.Tags, a.Tags)
 		}
 	}
 	for _, a := range s.V2APIs {
-		add(a.ARN, TypeV2API, a.Account, a.Region, a.Name)
+		add(a.ARN, TypeV2API, a.Account, a.Region, a.Name, a.Tags)
 		for _, st := range a.Stages {
-			add(st.ARN, TypeV2Stage, a.Account, a.Region, a.Name+"/"+st.Name)
+			add(st.ARN, TypeV2Stage, a.Account, a.Region, a.Name+"/"+st.Name, st.Tags, a.Tags)
 		}
 	}
 	for _, p := range s.UsagePlans {
-		add(p.ARN, TypeUsagePlan, p.Account, p.Region, p.Name)
+		add(p.ARN, TypeUsagePlan, p.Account, p.Region, p.Name, p.Tags)
 	}
 	for _, l := range s.VPCLinks {
-		add(l.ARN, TypeVPCLink, l.Account, l.Region, l.Name)
+		add(l.ARN, TypeVPCLink, l.Account, l.Region, l.Name, l.Tags)
 	}
 	for _, d := range s.DomainNames {
-		add(d.ARN, TypeDomainName, d.Account, d.Region, d.Name)
+		add(d.ARN, TypeDomainName, d.Account, d.Region, d.Name, d.Tags)
 	}
 	for _, lb := range s.LoadBalancers {
-		add(lb.ARN, TypeLoadBalancer, lb.Account, lb.Region, lb.Name)
+		add(lb.ARN, TypeLoadBalancer, lb.Account, lb.Region, lb.Name, lb.Tags)
 		for _, l := range lb.Listeners {
-			add(l.ARN, TypeListener, lb.Account, lb.Region, lb.Name+":"+l.Protocol)
+			add(l.ARN, TypeListener, lb.Account, lb.Region, lb.Name+":"+l.Protocol, l.Tags, lb.Tags)
 			for _, r := range l.Rules {
-				add(r.ARN, TypeListenerRule, lb.Account, lb.Region, lb.Name+" rule "+r.Priority)
+				add(r.ARN, TypeListenerRule, lb.Account, lb.Region, lb.Name+" rule "+r.Priority, r.Tags, l.Tags, lb.Tags)
 			}
 		}
 	}
 	for _, tg := range s.TargetGroups {
-		add(tg.ARN, TypeTargetGroup, tg.Account, tg.Region, tg.Name)
+		add(tg.ARN, TypeTargetGroup, tg.Account, tg.Region, tg.Name, tg.Tags)
 	}
 	for _, sg := range s.SecurityGroups {
 		add(sg.ARN, TypeSecurityGroup, sg.Account, sg.Region, sg.Name)
 	}
 	for _, w := range s.WebACLs {
-		add(w.ARN, TypeWebACL, w.Account, w.Region, w.Name)
+		add(w.ARN, TypeWebACL, w.Account, w.Region, w.Name, w.Tags)
 	}
 	for _, f := range s.LambdaFunctions {
-		add(f.ARN, TypeLambda, f.Account, f.Region, f.Name)
+		add(f.ARN, TypeLambda, f.Account, f.Region, f.Name, f.Tags)
 	}
 	for _, d := range s.Distributions {
 		// CloudFront is global; its control plane lives in us-east-1.
-		add(d.ARN, TypeDistribution, d.Account, "global", d.ID)
+		add(d.ARN, TypeDistribution, d.Account, "global", d.ID, d.Tags)
 	}
 	for _, p := range s.ShieldProtections {
 		add(p.ARN, TypeShield, p.Account, "global", p.Name)
