@@ -111,10 +111,13 @@ func apigatewayInventory(ctx context.Context, c apigatewayAPI, t target) *snapsh
 // embedded), stages, authorizers and validators. Failures of the nested
 // reads are recorded in out and leave that part of the API empty.
 func restAPI(ctx context.Context, c apigatewayAPI, t target, api types.RestApi, out *snapshot.Snapshot) snapshot.RestAPI {
-	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceAPIGateway, op, err)) }
 	id := aws.ToString(api.Id)
+	arn := t.apigatewayARN("/restapis/" + id)
+	fail := func(op string, err error) {
+		out.Errors = append(out.Errors, t.failureFor(serviceAPIGateway, op, err, arn))
+	}
 	a := snapshot.RestAPI{
-		ARN: t.apigatewayARN("/restapis/" + id), Account: t.account, Region: t.region,
+		ARN: arn, Account: t.account, Region: t.region,
 		ID: id, Name: aws.ToString(api.Name), APIKeySource: string(api.ApiKeySource),
 		DisableExecuteAPIEndpoint: api.DisableExecuteApiEndpoint, Tags: api.Tags,
 	}
@@ -129,7 +132,7 @@ func restAPI(ctx context.Context, c apigatewayAPI, t target, api types.RestApi, 
 		if ok {
 			a.Policy = policy
 		} else {
-			out.Errors = append(out.Errors, t.invalid(serviceAPIGateway, "GetRestApis", "InvalidPolicyDocument",
+			out.Errors = append(out.Errors, t.invalid(serviceAPIGateway, "GetRestApis", a.ARN, "InvalidPolicyDocument",
 				"rest api %s: resource policy is not valid JSON", id))
 		}
 	}
@@ -293,7 +296,7 @@ func restDomainName(ctx context.Context, c apigatewayAPI, t target, d types.Doma
 	for mappings.HasMorePages() {
 		page, err := mappings.NextPage(ctx)
 		if err != nil {
-			out.Errors = append(out.Errors, t.failure(serviceAPIGateway, "GetBasePathMappings", err))
+			out.Errors = append(out.Errors, t.failureFor(serviceAPIGateway, "GetBasePathMappings", err, dn.ARN))
 			break
 		}
 		for _, m := range page.Items {

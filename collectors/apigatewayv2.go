@@ -87,10 +87,13 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 }
 
 func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out *snapshot.Snapshot) snapshot.V2API {
-	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceAPIGatewayV2, op, err)) }
 	id := aws.ToString(api.ApiId)
+	arn := t.apigatewayARN("/apis/" + id)
+	fail := func(op string, err error) {
+		out.Errors = append(out.Errors, t.failureFor(serviceAPIGatewayV2, op, err, arn))
+	}
 	a := snapshot.V2API{
-		ARN: t.apigatewayARN("/apis/" + id), Account: t.account, Region: t.region,
+		ARN: arn, Account: t.account, Region: t.region,
 		ID: id, Name: aws.ToString(api.Name), ProtocolType: string(api.ProtocolType),
 		APIEndpoint: aws.ToString(api.ApiEndpoint), DisableExecuteAPIEndpoint: aws.ToBool(api.DisableExecuteApiEndpoint),
 		Tags: api.Tags,
@@ -234,7 +237,7 @@ func v2DomainName(ctx context.Context, c apigatewayv2API, t target, d types.Doma
 		return page.NextToken, nil
 	})
 	if err != nil {
-		out.Errors = append(out.Errors, t.failure(serviceAPIGatewayV2, "GetApiMappings", err))
+		out.Errors = append(out.Errors, t.failureFor(serviceAPIGatewayV2, "GetApiMappings", err, dn.ARN))
 	}
 	return dn
 }

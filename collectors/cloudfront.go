@@ -42,12 +42,12 @@ func distributions(ctx context.Context, c cloudfrontAPI, t target) *snapshot.Sna
 		for _, sum := range page.DistributionList.Items {
 			d := distribution(t, sum)
 			if cfg, err := c.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: sum.Id}); err != nil {
-				fail("GetDistributionConfig", err)
+				out.Errors = append(out.Errors, t.failureFor(serviceCloudFront, "GetDistributionConfig", err, d.ARN))
 			} else if cfg.DistributionConfig != nil && cfg.DistributionConfig.Logging != nil {
 				d.LoggingEnabled = aws.ToBool(cfg.DistributionConfig.Logging.Enabled)
 			}
 			if tags, err := c.ListTagsForResource(ctx, &cloudfront.ListTagsForResourceInput{Resource: sum.ARN}); err != nil {
-				fail("ListTagsForResource", err)
+				out.Errors = append(out.Errors, t.failureFor(serviceCloudFront, "ListTagsForResource", err, d.ARN))
 			} else if tags.Tags != nil {
 				d.Tags = snapshot.Tags{}
 				for _, tag := range tags.Tags.Items {

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
@@ -193,7 +194,7 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 	// one.
 	unreached := func() {
 		if c.opts.Shard.OwnsGlobal(ref.id) {
-			out.Errors = append(out.Errors, interrupted(ref.id, "global", "all"))
+			out.Errors = append(out.Errors, interrupted(ref.id, snapshot.GlobalRegion, "all"))
 		}
 		for _, r := range regions {
 			if c.opts.Shard.Owns(ref.id, r) {
@@ -205,6 +206,10 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 		!slices.ContainsFunc(regions, func(r string) bool { return c.opts.Shard.Owns(ref.id, r) }) {
 		return out, nil // another shard's account: no role to assume here
 	}
+	// However the account ends, its coverage is derived from what was
+	// recorded: every dataset of every scope it owns, complete unless an
+	// error there says otherwise.
+	defer func() { out.Coverage = c.coverage(ref.id, regions, out.Errors) }()
 	if err := c.accounts.Acquire(ctx, 1); err != nil {
 		unreached()
 		return out, nil
@@ -253,12 +258,13 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 			if len(targets) > 0 {
 				t = globalTarget(targets, c.opts)
 			}
-			add(c.unit(ctx, interrupted(acct.id, "global", "all"), func() *snapshot.Snapshot { return collectGlobal(ctx, t) }))
+			t.scope = snapshot.GlobalRegion
+			add(c.unit(ctx, []snapshot.CollectionError{interrupted(acct.id, snapshot.GlobalRegion, "all")}, func() *snapshot.Snapshot { return collectGlobal(ctx, t) }))
 		})
 	}
 	for _, t := range targets {
 		wg.Go(func() {
-			add(c.unit(ctx, interrupted(acct.id, t.region, "all"), func() *snapshot.Snapshot { return collectRegion(ctx, t) }))
+			add(c.unit(ctx, []snapshot.CollectionError{interrupted(acct.id, t.region, "all")}, func() *snapshot.Snapshot { return collectRegion(ctx, t) }))
 		})
 	}
 	wg.Wait()
@@ -269,7 +275,11 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 	for _, t := range targets {
 		byRegion[t.region] = t
 	}
-	add(c.unit(ctx, interrupted(acct.id, "global", serviceLambda), func() *snapshot.Snapshot {
+	lambdaMarkers := make([]snapshot.CollectionError, len(regions))
+	for i, r := range regions {
+		lambdaMarkers[i] = interrupted(acct.id, r, serviceLambda)
+	}
+	add(c.unit(ctx, lambdaMarkers, func() *snapshot.Snapshot {
 		return collectReferencedFunctions(ctx, out, acct.id, func(region string) target {
 			if t, ok := byRegion[region]; ok {
 				return t
@@ -287,18 +297,34 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 
 // unit runs one unit of work when a slot is free. A unit the scan was
 // interrupted in, or never started because of the interruption, adds
-// marker, so the snapshot says which account-regions are partial instead
+// markers, so the snapshot says which account-regions are partial instead
 // of only listing the calls that happened to be in flight.
-func (c *collection) unit(ctx context.Context, marker snapshot.CollectionError, run func() *snapshot.Snapshot) *snapshot.Snapshot {
+func (c *collection) unit(ctx context.Context, markers []snapshot.CollectionError, run func() *snapshot.Snapshot) *snapshot.Snapshot {
 	if err := c.sem.Acquire(ctx, 1); err != nil {
-		return &snapshot.Snapshot{Errors: []snapshot.CollectionError{marker}}
+		return &snapshot.Snapshot{Errors: markers}
 	}
 	defer c.sem.Release(1)
 	part := run()
 	if ctx.Err() != nil {
-		part.Errors = append(part.Errors, marker)
+		part.Errors = append(part.Errors, markers...)
 	}
 	return part
+}
+
+// coverage derives one account's coverage from its errors: every dataset
+// of each region this shard owns and, when it owns them, of the global
+// services.
+func (c *collection) coverage(account string, regions []string, errs []snapshot.CollectionError) []snapshot.Coverage {
+	var out []snapshot.Coverage
+	if c.opts.Shard.OwnsGlobal(account) {
+		out = append(out, snapshot.CoverageOf(account, snapshot.GlobalRegion, snapshot.ScopeDatasets(snapshot.GlobalRegion), errs)...)
+	}
+	for _, r := range regions {
+		if c.opts.Shard.Owns(account, r) {
+			out = append(out, snapshot.CoverageOf(account, r, snapshot.ScopeDatasets(r), errs)...)
+		}
+	}
+	return out
 }
 
 // interrupted is the error that marks a unit of work as partial.
@@ -346,6 +372,7 @@ func collectRegion(ctx context.Context, t target) *snapshot.Snapshot {
 	}
 	wg.Wait()
 	dedupeDomainNames(out)
+	webACLFallback(ctx, wafv2.NewFromConfig(t.config(serviceWAFv2)), t, out)
 	// Metrics are read for the stages and load balancers just collected.
 	t.progress(serviceCloudWatch, false, 0)
 	part := collectMetrics(ctx, t, out)

@@ -68,7 +68,7 @@ func collectWithConfig(key string) aws.Config {
 
 // inventory compares snapshots on what was collected, not on run metadata.
 var inventory = cmp.Options{
-	cmpopts.IgnoreFields(snapshot.Snapshot{}, "Tool", "TakenAt", "Calls"),
+	cmpopts.IgnoreFields(snapshot.Snapshot{}, "Tool", "TakenAt", "Calls", "Coverage"),
 	cmpopts.EquateEmpty(),
 	// Policies compare as JSON, whatever their whitespace; the filter keeps
 	// this comparer apart from EquateEmpty's.
@@ -167,10 +167,17 @@ func TestCollectFaults(t *testing.T) {
 			name:    "access denied on one service",
 			opts:    fakeaws.Options{Deny: []string{"wafv2"}},
 			regions: []string{"us-east-1"},
+			// Once for the CLOUDFRONT scope (recorded as global) and once for
+			// the region.
 			wantErrors: []snapshot.CollectionError{
+				{Account: account, Region: "global", Service: "wafv2", Operation: "ListWebACLs", Code: "AccessDeniedException"},
 				{Account: account, Region: "us-east-1", Service: "wafv2", Operation: "ListWebACLs", Code: "AccessDeniedException"},
 			},
 			check: func(t *testing.T, world, got *snapshot.Snapshot) {
+				wantCoverage(t, got, "us-east-1", "web_acls", snapshot.Failed)
+				wantCoverage(t, got, "global", "web_acls", snapshot.Failed)
+				wantCoverage(t, got, "us-east-1", "load_balancers", snapshot.Complete)
+				wantCoverage(t, got, "global", "cloudfront_distributions", snapshot.Complete)
 				if len(got.WebACLs) != 0 {
 					t.Errorf("web ACLs collected despite denial: %d", len(got.WebACLs))
 				}
@@ -184,10 +191,18 @@ func TestCollectFaults(t *testing.T) {
 			name:    "access denied on one nested operation",
 			opts:    fakeaws.Options{Deny: []string{"apigateway:GetResources"}},
 			regions: []string{"us-east-1"},
+			// One error per API, naming it: the dataset is partial.
 			wantErrors: []snapshot.CollectionError{
-				{Account: account, Region: "us-east-1", Service: "apigateway", Operation: "GetResources", Code: "AccessDeniedException"},
+				{Account: account, Region: "us-east-1", Service: "apigateway", Operation: "GetResources", Code: "AccessDeniedException",
+					Resources: []string{"arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5"}},
+				{Account: account, Region: "us-east-1", Service: "apigateway", Operation: "GetResources", Code: "AccessDeniedException",
+					Resources: []string{"arn:aws:apigateway:us-east-1::/restapis/z9y8x7w6v5"}},
 			},
 			check: func(t *testing.T, world, got *snapshot.Snapshot) {
+				if c := wantCoverage(t, got, "us-east-1", "rest_resources", snapshot.Partial); len(c.Resources) != 2 {
+					t.Errorf("partial rest_resources name %v, want both APIs", c.Resources)
+				}
+				wantCoverage(t, got, "us-east-1", "rest_stages", snapshot.Complete)
 				if len(got.RestAPIs) != 2 || len(got.RestAPIs[0].Stages) == 0 {
 					t.Errorf("REST APIs and stages should still be collected: %+v", got.RestAPIs)
 				}
@@ -221,6 +236,8 @@ func TestCollectFaults(t *testing.T) {
 				{Account: account, Region: "us-east-1", Service: "elasticloadbalancingv2", Operation: "DescribeLoadBalancers", Code: "Throttling"},
 			},
 			check: func(t *testing.T, world, got *snapshot.Snapshot) {
+				wantCoverage(t, got, "us-east-1", "load_balancers", snapshot.Failed)
+				wantCoverage(t, got, "us-east-1", "target_groups", snapshot.Complete)
 				if got.Calls["elasticloadbalancingv2:DescribeLoadBalancers"] != 5 {
 					t.Errorf("attempts = %d, want 5", got.Calls["elasticloadbalancingv2:DescribeLoadBalancers"])
 				}
@@ -245,6 +262,10 @@ func TestCollectFaults(t *testing.T) {
 					if !services[s] {
 						t.Errorf("no error recorded for %s in the disabled region", s)
 					}
+				}
+				for _, ds := range []string{"rest_apis", "load_balancers", "web_acl_associations", "alarms", "lambda_functions"} {
+					wantCoverage(t, got, "eu-west-1", ds, snapshot.Failed)
+					wantCoverage(t, got, "us-east-1", ds, snapshot.Complete)
 				}
 				for _, lb := range got.LoadBalancers {
 					if lb.Region != "us-east-1" {
@@ -381,6 +402,17 @@ func filter[T any](s []T, keep func(T) bool) []T {
 	return out
 }
 
+// wantCoverage checks the state of one dataset of the test account and
+// returns its record.
+func wantCoverage(t *testing.T, s *snapshot.Snapshot, region, dataset, state string) snapshot.Coverage {
+	t.Helper()
+	c, ok := s.IndexCoverage().Get("111122223333", region, dataset)
+	if !ok || c.State != state {
+		t.Errorf("coverage of %s in %s = %+v (recorded %v), want %s", dataset, region, c, ok, state)
+	}
+	return c
+}
+
 func TestCollectHungCallTimesOut(t *testing.T) {
 	t.Parallel()
 	world := restrict(loadWorld(t, "basic.json"), []string{"us-east-1"})
@@ -391,7 +423,7 @@ func TestCollectHungCallTimesOut(t *testing.T) {
 		o.MaxAttempts = 2
 	}, "us-east-1")
 
-	want := []snapshot.CollectionError{{Account: "111122223333", Region: "us-east-1", Service: "cloudfront",
+	want := []snapshot.CollectionError{{Account: "111122223333", Region: "global", Service: "cloudfront",
 		Operation: "ListDistributions", Code: "RequestTimeout"}}
 	if diff := cmp.Diff(want, got.Errors, cmpopts.IgnoreFields(snapshot.CollectionError{}, "Message")); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
@@ -422,8 +454,8 @@ func TestCollectCanceledIsIncomplete(t *testing.T) {
 	}
 	found := false
 	for _, e := range got.Errors {
-		found = found || e == snapshot.CollectionError{Account: "111122223333", Region: "us-east-1",
-			Service: "elasticloadbalancingv2", Operation: "DescribeLoadBalancers", Code: "Canceled", Message: e.Message}
+		found = found || cmp.Equal(e, snapshot.CollectionError{Account: "111122223333", Region: "us-east-1",
+			Service: "elasticloadbalancingv2", Operation: "DescribeLoadBalancers", Code: "Canceled", Message: e.Message})
 	}
 	if !found {
 		t.Errorf("no Canceled error for the interrupted call: %+v", got.Errors)
@@ -507,6 +539,11 @@ func TestIAMActionsCoverEveryCall(t *testing.T) {
 	for _, regions := range [][]string{{collectors.AllRegions}, {"us-east-1"}} {
 		maps.Copy(calls, collect(t, srv, "AKID", regions...).Calls)
 	}
+	// The web ACL association fallback runs only when the inverted
+	// look-up is refused.
+	refused := fakeaws.New(world, fakeaws.Options{Deny: []string{"wafv2:ListResourcesForWebACL"}})
+	defer refused.Close()
+	maps.Copy(calls, collect(t, refused, "AKID", "us-east-1").Calls)
 	declared := collectors.IAMActions()
 	if !slices.IsSorted(declared) {
 		t.Error("IAMActions is not sorted")

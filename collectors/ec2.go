@@ -31,13 +31,17 @@ func securityGroups(ctx context.Context, c ec2SecurityGroupsAPI, t target, ids [
 		for pages.HasMorePages() {
 			page, err := pages.NextPage(ctx)
 			if err != nil {
-				out.Errors = append(out.Errors, t.failure(serviceEC2, "DescribeSecurityGroups", err))
+				arns := make([]string, len(batch))
+				for i, id := range batch {
+					arns[i] = t.securityGroupARN(id)
+				}
+				out.Errors = append(out.Errors, t.failureFor(serviceEC2, "DescribeSecurityGroups", err, arns...))
 				break
 			}
 			for _, sg := range page.SecurityGroups {
 				id := aws.ToString(sg.GroupId)
 				group := snapshot.SecurityGroup{
-					ARN:     "arn:" + t.partition + ":ec2:" + t.region + ":" + t.account + ":security-group/" + id,
+					ARN:     t.securityGroupARN(id),
 					Account: t.account, Region: t.region, ID: id,
 					Name: aws.ToString(sg.GroupName), VPCID: aws.ToString(sg.VpcId),
 				}
@@ -65,4 +69,9 @@ func securityGroups(ctx context.Context, c ec2SecurityGroupsAPI, t target, ids [
 		}
 	}
 	return out
+}
+
+// securityGroupARN builds the ARN of a security group of the target.
+func (t target) securityGroupARN(id string) string {
+	return "arn:" + t.partition + ":ec2:" + t.region + ":" + t.account + ":security-group/" + id
 }

@@ -97,8 +97,8 @@ func elbv2Inventory(ctx context.Context, c elbv2API, t target) *snapshot.Snapsho
 }
 
 func loadBalancer(ctx context.Context, c elbv2API, t target, lb types.LoadBalancer, out *snapshot.Snapshot) snapshot.LoadBalancer {
-	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceELBv2, op, err)) }
 	arn := aws.ToString(lb.LoadBalancerArn)
+	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failureFor(serviceELBv2, op, err, arn)) }
 	l := snapshot.LoadBalancer{
 		ARN: arn, Account: t.account, Region: t.region, Name: aws.ToString(lb.LoadBalancerName),
 		Type: string(lb.Type), Scheme: string(lb.Scheme), DNSName: aws.ToString(lb.DNSName),
@@ -153,7 +153,7 @@ func listener(ctx context.Context, c elbv2API, t target, ls types.Listener, with
 	for rules.HasMorePages() {
 		page, err := rules.NextPage(ctx)
 		if err != nil {
-			out.Errors = append(out.Errors, t.failure(serviceELBv2, "DescribeRules", err))
+			out.Errors = append(out.Errors, t.failureFor(serviceELBv2, "DescribeRules", err, arn))
 			break
 		}
 		for _, r := range page.Rules {
@@ -227,8 +227,8 @@ func actions(in []types.Action) []snapshot.Action {
 }
 
 func targetGroup(ctx context.Context, c elbv2API, t target, tg types.TargetGroup, out *snapshot.Snapshot) snapshot.TargetGroup {
-	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceELBv2, op, err)) }
 	arn := aws.ToString(tg.TargetGroupArn)
+	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failureFor(serviceELBv2, op, err, arn)) }
 	g := snapshot.TargetGroup{
 		ARN: arn, Account: t.account, Region: t.region, Name: aws.ToString(tg.TargetGroupName),
 		TargetType: string(tg.TargetType), Protocol: string(tg.Protocol), ProtocolVersion: aws.ToString(tg.ProtocolVersion),
@@ -279,7 +279,7 @@ func elbTags(ctx context.Context, c elbv2API, t target, tagged map[string]*snaps
 	for batch := range slices.Chunk(slices.Sorted(maps.Keys(tagged)), elbTagBatch) {
 		resp, err := c.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: batch})
 		if err != nil {
-			out.Errors = append(out.Errors, t.failure(serviceELBv2, "DescribeTags", err))
+			out.Errors = append(out.Errors, t.failureFor(serviceELBv2, "DescribeTags", err, batch...))
 			continue
 		}
 		for _, d := range resp.TagDescriptions {

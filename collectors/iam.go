@@ -27,6 +27,7 @@ func IAMActions() []string {
 		"shield:ListProtections",
 		"sts:GetCallerIdentity",
 		"wafv2:GetWebACL",
+		"wafv2:GetWebACLForResource",
 		"wafv2:ListResourcesForWebACL",
 		"wafv2:ListTagsForResource",
 		"wafv2:ListWebACLs",

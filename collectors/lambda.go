@@ -54,7 +54,7 @@ func functions(ctx context.Context, c lambdaAPI, t target, arns []string) *snaps
 			continue
 		}
 		if err != nil {
-			out.Errors = append(out.Errors, t.failure(serviceLambda, "GetFunction", err))
+			out.Errors = append(out.Errors, t.failureFor(serviceLambda, "GetFunction", err, arn))
 			continue
 		}
 		cfg := got.Configuration

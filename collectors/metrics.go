@@ -106,7 +106,7 @@ func metricSummaries(ctx context.Context, c cloudwatch.GetMetricDataAPIClient, t
 		for pages.HasMorePages() {
 			page, err := pages.NextPage(ctx)
 			if err != nil {
-				out.Errors = append(out.Errors, t.failure(serviceCloudWatch, "GetMetricData", err))
+				out.Errors = append(out.Errors, t.failureFor(serviceCloudWatch, "GetMetricData", err, batchResources(batch)...))
 				failed = true
 				break
 			}
@@ -117,7 +117,7 @@ func metricSummaries(ctx context.Context, c cloudwatch.GetMetricDataAPIClient, t
 				}
 				if r.StatusCode == types.StatusCodeForbidden || r.StatusCode == types.StatusCodeInternalError {
 					unusable[i] = true
-					out.Errors = append(out.Errors, t.invalid(serviceCloudWatch, "GetMetricData", string(r.StatusCode),
+					out.Errors = append(out.Errors, t.invalid(serviceCloudWatch, "GetMetricData", batch[i].resource, string(r.StatusCode),
 						"%s %s of %s: %s", batch[i].namespace, batch[i].name, batch[i].resource, resultMessage(r)))
 				}
 				values[i] = append(values[i], r.Values...)
@@ -169,4 +169,15 @@ func cwDimensions(dims map[string]string) []types.Dimension {
 		out = append(out, types.Dimension{Name: aws.String(k), Value: aws.String(dims[k])})
 	}
 	return out
+}
+
+// batchResources lists, sorted and unique, the resources a batch of
+// queries measures.
+func batchResources(batch []metricQuery) []string {
+	out := make([]string, 0, len(batch))
+	for _, q := range batch {
+		out = append(out, q.resource)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

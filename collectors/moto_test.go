@@ -35,6 +35,7 @@ import (
 
 	"github.com/gatewatch/gatewatch/collectors"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/findings"
 	"github.com/gatewatch/gatewatch/policies"
 )
 
@@ -114,8 +115,6 @@ func TestCollectAgainstMoto(t *testing.T) {
 	}
 	// Errors moto is known to cause; anything else is a collector bug.
 	knownGaps := map[string]bool{
-		// ListResourcesForWebACL is not implemented by moto.
-		"wafv2:ListResourcesForWebACL": true,
 		// moto 5.2 routes /v2/apis/ID/authorizers but implements only the
 		// single-authorizer GET.
 		"apigatewayv2:GetAuthorizers": true,
@@ -248,6 +247,15 @@ func TestCollectAgainstMoto(t *testing.T) {
 	if got.Calls["sts:GetCallerIdentity"] != 1 || got.Calls["apigateway:GetResources"] != 1 || got.Calls["lambda:GetFunction"] != 1 {
 		t.Errorf("calls = %v", got.Calls)
 	}
+	// moto does not implement ListResourcesForWebACL: the associations
+	// come from GetWebACLForResource per load balancer instead, and are
+	// complete.
+	if got.Calls["wafv2:ListResourcesForWebACL"] == 0 || got.Calls["wafv2:GetWebACLForResource"] == 0 {
+		t.Errorf("calls = %v, want the inverted look-up tried and the per-resource fallback used", got.Calls)
+	}
+	if !slices.Contains(acl.AssociatedResources, seeded.lbARN) {
+		t.Errorf("web ACL associations = %v, want the ALB %s (from the fallback)", acl.AssociatedResources, seeded.lbARN)
+	}
 	motoPitfalls(t, got, seeded)
 }
 
@@ -270,16 +278,33 @@ func motoPitfalls(t *testing.T, got *snapshot.Snapshot, seeded motoSeed) {
 		t.Logf("finding: %s %s: %s", f.RuleID, f.Resource, f.Message)
 	}
 	stage := "arn:aws:apigateway:us-east-1::/restapis/" + seeded.restAPIID + "/stages/prod"
-	for _, want := range []string{
-		// The internet-facing ALB: moto cannot list what the web ACL
-		// protects, so as far as the snapshot knows it has none (and the
-		// gap is recorded beside it).
+	for _, quiet := range []string{
+		// The internet-facing ALB has a web ACL: the fallback saw the
+		// association that ListResourcesForWebACL could not list.
 		"GW104 " + seeded.lbARN,
-		// The public REST stage has no web ACL either.
-		"GW104 " + stage,
-		// The Lambda target has no reserved concurrency and no rate rule
-		// is known to sit on its ALB.
+		// The Lambda target is throttled by that ACL's rate-based rule.
 		"GW106 " + seeded.functionARN,
+	} {
+		if fired[quiet] {
+			t.Errorf("false finding %s", quiet)
+		}
+	}
+	// moto cannot answer this SDK's CloudWatch protocol, so nothing may be
+	// claimed about alarms or metrics: the rules that read them are not
+	// evaluated rather than reporting "no alarm".
+	for _, f := range report.Findings {
+		if f.RuleID == "GW112" || f.RuleID == "GW113" || f.RuleID == "GW114" {
+			t.Errorf("finding %s on %s rests on CloudWatch data moto could not serve", f.RuleID, f.Resource)
+		}
+	}
+	if !slices.ContainsFunc(report.NotEvaluated, func(e findings.NotEvaluated) bool {
+		return e.RuleID == "GW112" && e.Resource == stage && slices.Contains(e.Inputs, "alarms")
+	}) {
+		t.Errorf("GW112 on %s is not listed as not evaluated for want of alarms: %+v", stage, report.NotEvaluated)
+	}
+	for _, want := range []string{
+		// The public REST stage has no web ACL.
+		"GW104 " + stage,
 		// The HTTP API route has no authorization.
 		"GW205 arn:aws:apigateway:us-east-1::/apis/" + seeded.httpAPIID,
 		// ANY /{proxy+} is open to anyone: no authorizer, no API key.

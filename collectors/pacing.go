@@ -52,6 +52,10 @@ var (
 	// quota for reads; 5/s with a burst of 5 stays well clear of what
 	// consoles and Terraform providers do without being throttled.
 	quotaWAFv2 = quota{5, 5}
+	// GetWebACLForResource is only called when ListResourcesForWebACL is
+	// refused, once per load balancer; it gets a bucket of its own at the
+	// same conservative rate so the fallback never starves the ACL reads.
+	quotaWebACLForResource = quota{5, 5}
 	// Lambda GetFunction: 100 requests/s. Source: "Lambda quotas", "API
 	// requests" (GetFunction API requests).
 	quotaLambda = quota{100, 100}
@@ -81,24 +85,26 @@ var (
 // scan of many targets is never slower than the slowest one needs to be.
 type pacer struct {
 	apigw, getResources, elb, ec2, wafv2, lambda *rate.Limiter
+	webACLForResource                            *rate.Limiter
 	describeAlarms, getMetricData                *rate.Limiter
 	cloudfront, shield, sts, organizations       *rate.Limiter
 }
 
 func newPacer() *pacer {
 	return &pacer{
-		apigw:          quotaAPIGateway.limiter(),
-		getResources:   quotaGetResources.limiter(),
-		elb:            quotaELB.limiter(),
-		ec2:            quotaEC2.limiter(),
-		wafv2:          quotaWAFv2.limiter(),
-		lambda:         quotaLambda.limiter(),
-		describeAlarms: quotaDescribeAlarms.limiter(),
-		getMetricData:  quotaGetMetricData.limiter(),
-		cloudfront:     quotaCloudFront.limiter(),
-		shield:         quotaShield.limiter(),
-		sts:            quotaSTS.limiter(),
-		organizations:  quotaOrganizations.limiter(),
+		apigw:             quotaAPIGateway.limiter(),
+		getResources:      quotaGetResources.limiter(),
+		elb:               quotaELB.limiter(),
+		ec2:               quotaEC2.limiter(),
+		wafv2:             quotaWAFv2.limiter(),
+		webACLForResource: quotaWebACLForResource.limiter(),
+		lambda:            quotaLambda.limiter(),
+		describeAlarms:    quotaDescribeAlarms.limiter(),
+		getMetricData:     quotaGetMetricData.limiter(),
+		cloudfront:        quotaCloudFront.limiter(),
+		shield:            quotaShield.limiter(),
+		sts:               quotaSTS.limiter(),
+		organizations:     quotaOrganizations.limiter(),
 	}
 }
 
@@ -115,6 +121,9 @@ func (p *pacer) buckets(service, op string) []*rate.Limiter {
 	case serviceEC2:
 		return []*rate.Limiter{p.ec2}
 	case serviceWAFv2:
+		if op == "GetWebACLForResource" {
+			return []*rate.Limiter{p.webACLForResource}
+		}
 		return []*rate.Limiter{p.wafv2}
 	case serviceLambda:
 		return []*rate.Limiter{p.lambda}

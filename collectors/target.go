@@ -43,16 +43,20 @@ type target struct {
 	// partition (aws, aws-cn, aws-us-gov) is where ARNs are built for.
 	partition string
 	region    string
-	cfg       aws.Config
-	pace      *pacer
-	calls     *callCounter
-	opts      Options
+	// scope is where errors and coverage are recorded: the region, or
+	// snapshot.GlobalRegion for the account's global services, whose
+	// control plane answers in us-east-1.
+	scope string
+	cfg   aws.Config
+	pace  *pacer
+	calls *callCounter
+	opts  Options
 }
 
 func newTarget(acct account, region string, opts Options, calls *callCounter) target {
 	cfg := acct.cfg.Copy()
 	cfg.Region = region
-	return target{acct: acct, account: acct.id, partition: acct.partition, region: region, cfg: cfg,
+	return target{acct: acct, account: acct.id, partition: acct.partition, region: region, scope: region, cfg: cfg,
 		pace: newPacer(), calls: calls, opts: opts}
 }
 
@@ -95,7 +99,7 @@ func (t target) config(service string) aws.Config {
 // failure turns a failed call into a collection error. The operation comes
 // from the SDK's OperationError when there is one, else from op.
 func (t target) failure(service, op string, err error) snapshot.CollectionError {
-	ce := snapshot.CollectionError{Account: t.account, Region: t.region, Service: service, Operation: op}
+	ce := snapshot.CollectionError{Account: t.account, Region: t.scope, Service: service, Operation: op}
 	var opErr *smithy.OperationError
 	if errors.As(err, &opErr) {
 		ce.Operation = opErr.Operation()
@@ -121,10 +125,20 @@ func (t target) failure(service, op string, err error) snapshot.CollectionError 
 	return ce
 }
 
-// invalid records a response that arrived but could not be used.
-func (t target) invalid(service, op, code, format string, args ...any) snapshot.CollectionError {
-	return snapshot.CollectionError{Account: t.account, Region: t.region, Service: service, Operation: op,
-		Code: code, Message: fmt.Sprintf(format, args...)}
+// failureFor is failure for a per-resource call: the error names the
+// resources whose data it leaves unknown, so the dataset is partial rather
+// than failed.
+func (t target) failureFor(service, op string, err error, resources ...string) snapshot.CollectionError {
+	ce := t.failure(service, op, err)
+	ce.Resources = resources
+	return ce
+}
+
+// invalid records a response about resource that arrived but could not be
+// used.
+func (t target) invalid(service, op, resource, code, format string, args ...any) snapshot.CollectionError {
+	return snapshot.CollectionError{Account: t.account, Region: t.scope, Service: service, Operation: op,
+		Code: code, Message: fmt.Sprintf(format, args...), Resources: []string{resource}}
 }
 
 func (t target) progress(service string, done bool, errs int) {

@@ -2,6 +2,8 @@ package collectors
 
 import (
 	"context"
+	"errors"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
@@ -17,6 +19,7 @@ type wafv2API interface {
 	GetWebACL(context.Context, *wafv2.GetWebACLInput, ...func(*wafv2.Options)) (*wafv2.GetWebACLOutput, error)
 	ListResourcesForWebACL(context.Context, *wafv2.ListResourcesForWebACLInput, ...func(*wafv2.Options)) (*wafv2.ListResourcesForWebACLOutput, error)
 	ListTagsForResource(context.Context, *wafv2.ListTagsForResourceInput, ...func(*wafv2.Options)) (*wafv2.ListTagsForResourceOutput, error)
+	webACLForResourceAPI
 }
 
 // wafPageSize is the largest Limit WAFv2 list calls accept.
@@ -38,10 +41,11 @@ func collectCloudFrontWAF(ctx context.Context, t target) *snapshot.Snapshot {
 
 // webACLs reads the web ACLs of one scope with their rules, tags and, for
 // regional ACLs, the resources each protects: one inverted look-up per ACL
-// and resource type instead of one GetWebACLForResource per resource.
+// and resource type instead of one GetWebACLForResource per resource. An
+// ACL whose GetWebACL fails keeps its place (ARN and name from the list)
+// so its associations and tags are still read.
 func webACLs(ctx context.Context, c wafv2API, t target, scope types.Scope) *snapshot.Snapshot {
 	out := &snapshot.Snapshot{}
-	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceWAFv2, op, err)) }
 	var summaries []types.WebACLSummary
 	err := eachPage(func(token *string) (*string, error) {
 		page, err := c.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: scope, NextMarker: token, Limit: aws.Int32(wafPageSize)})
@@ -52,39 +56,38 @@ func webACLs(ctx context.Context, c wafv2API, t target, scope types.Scope) *snap
 		return page.NextMarker, nil
 	})
 	if err != nil {
-		fail("ListWebACLs", err)
+		out.Errors = append(out.Errors, t.failure(serviceWAFv2, "ListWebACLs", err))
 	}
 
 	for _, sum := range summaries {
-		got, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{Id: sum.Id, Name: sum.Name, Scope: scope})
-		if err != nil {
-			fail("GetWebACL", err)
-			continue
-		}
-		acl := got.WebACL
-		if acl == nil {
-			continue
-		}
-		arn := aws.ToString(acl.ARN)
+		arn := aws.ToString(sum.ARN)
+		fail := func(op string, err error) { out.Errors = append(out.Errors, t.failureFor(serviceWAFv2, op, err, arn)) }
 		w := snapshot.WebACL{
-			ARN: arn, Account: t.account, Region: t.region, ID: aws.ToString(acl.Id),
-			Name: aws.ToString(acl.Name), Scope: string(scope),
+			ARN: arn, Account: t.account, Region: t.region, ID: aws.ToString(sum.Id),
+			Name: aws.ToString(sum.Name), Scope: string(scope),
 		}
-		switch d := acl.DefaultAction; {
-		case d != nil && d.Block != nil:
-			w.DefaultAction = "BLOCK"
-		case d != nil && d.Allow != nil:
-			w.DefaultAction = "ALLOW"
-		}
-		for _, r := range acl.Rules {
-			w.Rules = append(w.Rules, wafRule(r))
+		if got, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{Id: sum.Id, Name: sum.Name, Scope: scope}); err != nil {
+			fail("GetWebACL", err)
+		} else if acl := got.WebACL; acl != nil {
+			switch d := acl.DefaultAction; {
+			case d != nil && d.Block != nil:
+				w.DefaultAction = "BLOCK"
+			case d != nil && d.Allow != nil:
+				w.DefaultAction = "ALLOW"
+			}
+			for _, r := range acl.Rules {
+				w.Rules = append(w.Rules, wafRule(r))
+			}
 		}
 
 		if scope == types.ScopeRegional {
 			for _, typ := range wafAssociatedTypes {
 				res, err := c.ListResourcesForWebACL(ctx, &wafv2.ListResourcesForWebACLInput{WebACLArn: aws.String(arn), ResourceType: typ})
 				if err != nil {
-					fail("ListResourcesForWebACL", err)
+					// Recorded without a resource: every protected resource
+					// of the region is unknown until webACLFallback asks them
+					// one by one.
+					out.Errors = append(out.Errors, t.failure(serviceWAFv2, "ListResourcesForWebACL", err))
 					continue
 				}
 				w.AssociatedResources = append(w.AssociatedResources, res.ResourceArns...)
@@ -112,6 +115,60 @@ func webACLs(ctx context.Context, c wafv2API, t target, scope types.Scope) *snap
 		out.WebACLs = append(out.WebACLs, w)
 	}
 	return out
+}
+
+// webACLForResourceAPI is the per-resource association look-up.
+type webACLForResourceAPI interface {
+	GetWebACLForResource(context.Context, *wafv2.GetWebACLForResourceInput, ...func(*wafv2.Options)) (*wafv2.GetWebACLForResourceOutput, error)
+}
+
+// webACLFallback recovers the web ACL associations of a region whose
+// inverted look-up (ListResourcesForWebACL) failed, denied by a narrow
+// policy or not implemented by an emulator: it asks GetWebACLForResource
+// for each application load balancer, paced at that call's own quota.
+// REST stages need no look-up, since GetStages names their web ACL. When
+// the fallback answers for every load balancer, the associations are
+// complete and the failed inverted calls are dropped from the errors;
+// otherwise the load balancers it could not ask leave the associations
+// partial, and the inverted calls stay recorded when nothing was
+// recovered.
+func webACLFallback(ctx context.Context, c webACLForResourceAPI, t target, s *snapshot.Snapshot) {
+	failed := func(e snapshot.CollectionError) bool {
+		return e.Service == serviceWAFv2 && e.Operation == "ListResourcesForWebACL"
+	}
+	inverted := slices.IndexFunc(s.Errors, failed) >= 0
+	if !inverted {
+		return
+	}
+	byARN := map[string]*snapshot.WebACL{}
+	for i := range s.WebACLs {
+		byARN[s.WebACLs[i].ARN] = &s.WebACLs[i]
+	}
+	var errs []snapshot.CollectionError
+	asked := 0
+	for _, lb := range s.LoadBalancers {
+		if lb.Type != "application" {
+			continue
+		}
+		got, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(lb.ARN)})
+		var gone *types.WAFNonexistentItemException
+		switch {
+		case errors.As(err, &gone):
+			// The load balancer was deleted since it was listed.
+		case err != nil:
+			errs = append(errs, t.failureFor(serviceWAFv2, "GetWebACLForResource", err, lb.ARN))
+			continue
+		case got.WebACL != nil:
+			if acl, ok := byARN[aws.ToString(got.WebACL.ARN)]; ok {
+				acl.AssociatedResources = append(acl.AssociatedResources, lb.ARN)
+			}
+		}
+		asked++
+	}
+	if asked > 0 || len(errs) == 0 {
+		s.Errors = slices.DeleteFunc(s.Errors, failed)
+	}
+	s.Errors = append(s.Errors, errs...)
 }
 
 // wafRule summarises a rule: its action, the kind of its top-level

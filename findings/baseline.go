@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
 
 // Baseline states of a finding.
@@ -85,10 +88,12 @@ func parseReport(data []byte, what string, strict bool) (*Report, error) {
 // against prev, lists prev's findings that no longer occur in r.Fixed, and
 // finalizes r.
 //
-// A previous finding is only declared fixed when r could have seen it: its
-// account and region are in r's scope and collection there had no errors.
-// Otherwise a shard, a narrower scan or an access-denied region would read
-// as a wave of fixes; the gap itself is already in r.Errors.
+// A previous finding is only declared fixed when r judged it: its account
+// and region are in r's scope and its rule's inputs for its resource were
+// read completely there (which includes the listing that would show the
+// resource deleted). Otherwise it is carried in r.NotEvaluated, never
+// fixed: a shard, a narrower scan or an access-denied service would
+// otherwise read as a wave of fixes.
 func ApplyBaseline(r *Report, prev *Report) {
 	seen := make(map[string]bool, len(prev.Findings))
 	for _, f := range prev.Findings {
@@ -105,10 +110,33 @@ func ApplyBaseline(r *Report, prev *Report) {
 			f.Baseline = BaselineNew
 		}
 	}
+	j := r.judge
+	if j == nil {
+		j = newJudge(r.Snapshot)
+	}
+	rules := make(map[string]Rule, len(r.Rules))
+	for _, rule := range r.Rules {
+		rules[rule.ID] = rule
+	}
+	listed := make(map[string]bool, len(r.NotEvaluated))
+	for _, e := range r.NotEvaluated {
+		listed[e.RuleID+"\x00"+e.Resource] = true
+	}
 	inScope := scopeFilter(r)
 	r.Fixed = nil
 	for _, f := range prev.Findings {
 		if current[fingerprintOf(f)] || !inScope(f) {
+			continue
+		}
+		rule, ok := rules[f.RuleID]
+		if ok && !rule.Enabled {
+			continue // turned off: this run says nothing about it
+		}
+		if m := j.missing(rule.Needs(f.ResourceType), f.Account, f.Region); len(m.datasets) > 0 {
+			if !listed[f.RuleID+"\x00"+f.Resource] {
+				r.NotEvaluated = append(r.NotEvaluated, m.entry(f.RuleID, f.Account, f.Region, f.Resource, f.ResourceType))
+				listed[f.RuleID+"\x00"+f.Resource] = true
+			}
 			continue
 		}
 		f.Baseline = ""
@@ -124,33 +152,17 @@ func fingerprintOf(f Finding) string {
 	return Fingerprint(f.RuleID, f.Resource)
 }
 
-// scopeFilter reports whether r covered a finding's account and region
-// without collection errors there.
+// scopeFilter reports whether r's scope includes a finding's account and
+// region: a narrower scan or another shard's account-regions say nothing
+// about it.
 func scopeFilter(r *Report) func(Finding) bool {
-	set := func(xs []string) map[string]bool {
-		m := make(map[string]bool, len(xs))
-		for _, x := range xs {
-			m[x] = true
-		}
-		return m
-	}
-	accounts, regions := set(r.Scope.Accounts), set(r.Scope.Regions)
-	gaps := make(map[string]bool)
-	for _, e := range r.Errors {
-		gaps[e.Account+"/"+e.Region] = true
-		if e.Region == "" || e.Region == "global" {
-			gaps[e.Account+"/*"] = true
-		}
-	}
+	accounts, regions := r.Scope.Accounts, r.Scope.Regions
 	return func(f Finding) bool {
-		if len(accounts) > 0 && !accounts[f.Account] {
+		if len(accounts) > 0 && !slices.Contains(accounts, f.Account) {
 			return false
 		}
-		// Global resources (CloudFront) are collected from us-east-1
-		// whatever regions were asked for.
-		if len(regions) > 0 && !regions[f.Region] && f.Region != "global" {
-			return false
-		}
-		return !gaps[f.Account+"/"+f.Region] && !gaps[f.Account+"/*"]
+		// Global resources (CloudFront) are collected whatever regions
+		// were asked for.
+		return len(regions) == 0 || slices.Contains(regions, f.Region) || f.Region == snapshot.GlobalRegion
 	}
 }

@@ -79,6 +79,9 @@ type Finding struct {
 	Suppression *Suppression `json:"suppression,omitempty"`
 	// Baseline is "new" or "unchanged" when a baseline was given.
 	Baseline string `json:"baseline,omitempty"`
+	// Inputs, when the rule's result named them, narrow the datasets this
+	// finding rests on. Not part of the report.
+	Inputs []string `json:"-"`
 }
 
 // Suppression says why a finding is not acted on.

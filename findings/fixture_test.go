@@ -139,6 +139,7 @@ func testSnapshot() *snapshot.Snapshot {
 		WebACLs: []snapshot.WebACL{{ARN: webACLARN, Account: acctA, Region: "us-east-1", Name: "edge", Scope: "CLOUDFRONT", DefaultAction: "ALLOW"}},
 		Errors:  testErrors(),
 	}
+	s.Upgrade() // coverage from the scope and the errors
 	s.Normalize()
 	return s
 }
@@ -232,7 +233,11 @@ func testReport() *Report {
 			finding("GW201", edgeALBARN, snapshot.TypeLoadBalancer, acctA, "eu-west-1",
 				"ALB edge-alb keeps invalid header fields.", map[string]any{"routing.http.drop_invalid_header_fields.enabled": "false"}),
 		},
-		Errors:   testErrors(),
+		Errors: testErrors(),
+		NotEvaluated: []NotEvaluated{{
+			RuleID: "GW104", Account: acctB, Region: "us-east-1", ResourceType: snapshot.TypeLoadBalancer,
+			Inputs: []string{"web_acls"}, Permissions: []string{"wafv2:GetWebACL", "wafv2:ListWebACLs"}, Errors: testErrors()[:1], Gap: true,
+		}},
 		Rules:    testRules(),
 		Snapshot: testSnapshot(),
 	}

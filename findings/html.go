@@ -78,6 +78,7 @@ type htmlPage struct {
 	Scope      []string
 	Report     *Report
 	Picture    *htmlPicture
+	Gaps       []gapGroup
 	Rows       []htmlRow
 	Severities []string
 	Rules      []string
@@ -87,6 +88,7 @@ type htmlPage struct {
 
 func writeHTML(w io.Writer, r *Report) error {
 	page := htmlPage{
+		Gaps:       gapGroups(r),
 		Summary:    summaryLine(r),
 		Incomplete: r.Incomplete,
 		Report:     r,
@@ -274,6 +276,7 @@ func cspHash(s string) string {
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"plain": plain,
+	"join":  strings.Join,
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -294,6 +297,17 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 <table>
 <thead><tr><th>Account</th><th>Region</th><th>Service</th><th>Operation</th><th>Code</th><th>Message</th></tr></thead>
 <tbody>{{range .}}<tr><td>{{plain .Account}}</td><td>{{plain .Region}}</td><td>{{plain .Service}}</td><td>{{plain .Operation}}</td><td>{{plain .Code}}</td><td>{{plain .Message}}</td></tr>
+{{end}}</tbody>
+</table>
+</section>
+{{end}}
+{{with .Gaps}}
+<section class="gaps" id="not-evaluated">
+<h2>Could not evaluate</h2>
+<p>These rules lacked an input in these account-regions, so they neither fired nor passed there.</p>
+<table>
+<thead><tr><th>Account</th><th>Region</th><th>Rules</th><th>Resources</th><th>Missing inputs</th><th>To fix</th></tr></thead>
+<tbody>{{range .}}<tr><td>{{plain .Account}}</td><td>{{plain .Region}}</td><td>{{join .Rules ", "}}</td><td>{{.Resources}}</td><td>{{join .Inputs ", "}}</td><td>{{plain .Advice}}</td></tr>
 {{end}}</tbody>
 </table>
 </section>

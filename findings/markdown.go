@@ -46,6 +46,16 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		}
 		p("\n")
 	}
+	if groups := gapGroups(r); len(groups) > 0 {
+		p("## Could not evaluate\n\nThese rules lacked an input in these account-regions, so they neither fired nor passed there. " +
+			"The JSON report lists every rule and resource (`not_evaluated`).\n\n")
+		p("| Account | Region | Rules | Resources | Missing inputs | To fix |\n| --- | --- | --- | ---: | --- | --- |\n")
+		for _, g := range groups {
+			p("| %s | %s | %s | %d | %s | %s |\n", mdEscape(g.Account), mdEscape(g.Region), mdEscape(strings.Join(g.Rules, ", ")),
+				g.Resources, mdEscape(strings.Join(g.Inputs, ", ")), mdEscape(g.Advice()))
+		}
+		p("\n")
+	}
 
 	p("## Summary\n\n| Severity | Findings |\n| --- | ---: |\n")
 	for _, sev := range Severities {

@@ -26,14 +26,23 @@ type Report struct {
 	Summary    Summary                    `json:"summary"`
 	Findings   []Finding                  `json:"findings"`
 	Errors     []snapshot.CollectionError `json:"errors"`
+	// NotEvaluated lists what the rules could not judge because an input
+	// was not read: never a finding, never fixed, never new.
+	NotEvaluated []NotEvaluated `json:"not_evaluated"`
 	// Fixed lists findings of the baseline that no longer occur.
 	Fixed []Finding `json:"fixed,omitempty"`
+	// ByRule counts each rule's outcomes: failed, passed, not evaluated,
+	// not applicable. Kept out of Summary's struct order for readability
+	// of the JSON: see Summary.ByRule.
+	ByRule map[string]RuleOutcome `json:"-"`
 
 	// Rules is the catalogue that produced the findings, for writers that
 	// describe rules (SARIF, docs). Not part of the JSON report.
 	Rules []Rule `json:"-"`
 	// Snapshot is the evaluated inventory, for writers that draw topology.
 	Snapshot *snapshot.Snapshot `json:"-"`
+	// judge answers coverage questions for the baseline; set by Judge.
+	judge *coverageJudge
 	// Warn, when set, receives non-fatal problems met while writing, such
 	// as SARIF output cut to fit GitHub's ingestion limits. Writers never
 	// change the report, so warnings go here rather than into it.
@@ -47,8 +56,13 @@ type Summary struct {
 	BySeverity map[Severity]int `json:"by_severity"`
 	Suppressed int              `json:"suppressed"`
 	Errors     int              `json:"errors"`
-	New        int              `json:"new,omitempty"`
-	Fixed      int              `json:"fixed,omitempty"`
+	// NotEvaluated counts the entries of the report's not_evaluated list.
+	NotEvaluated int `json:"not_evaluated"`
+	New          int `json:"new,omitempty"`
+	Fixed        int `json:"fixed,omitempty"`
+	// ByRule counts, for each rule ID, its failed, passed, not evaluated
+	// and not applicable outcomes.
+	ByRule map[string]RuleOutcome `json:"by_rule"`
 }
 
 // Rule is the metadata of one rule, as its METADATA block declares it.
@@ -71,6 +85,12 @@ type Rule struct {
 	Package string `json:"package"`
 	// Enabled is false when configuration turned the rule off.
 	Enabled bool `json:"enabled"`
+	// Inputs are the datasets the rule reads (METADATA custom.inputs);
+	// nil means every dataset, for rules that declare none.
+	Inputs []string `json:"inputs"`
+	// InputsByType narrows Inputs for some resource types, when the rule
+	// declares its inputs per type.
+	InputsByType map[string][]string `json:"inputs_by_type,omitempty"`
 	// Details is optional longer text: why it matters, how to fix, with
 	// examples. Markdown.
 	Details string `json:"details,omitempty"`
@@ -93,6 +113,7 @@ func (r *Report) Finalize() {
 	}
 	SortFindings(r.Findings)
 	SortFindings(r.Fixed)
+	r.NotEvaluated = sortNotEvaluated(r.NotEvaluated)
 	s := Summary{BySeverity: make(map[Severity]int, len(Severities))}
 	for _, sev := range Severities {
 		s.BySeverity[sev] = 0
@@ -110,8 +131,13 @@ func (r *Report) Finalize() {
 	}
 	s.Errors = len(r.Errors)
 	s.Fixed = len(r.Fixed)
+	s.NotEvaluated = len(r.NotEvaluated)
+	s.ByRule = r.ByRule
+	if s.ByRule == nil {
+		s.ByRule = map[string]RuleOutcome{}
+	}
 	r.Summary = s
-	if len(r.Errors) > 0 {
+	if len(r.Errors) > 0 || slices.ContainsFunc(r.NotEvaluated, func(e NotEvaluated) bool { return e.Gap }) {
 		r.Incomplete = true
 	}
 }

@@ -250,6 +250,16 @@ func renderSARIF(r *Report, rules []Rule, findings []Finding, notes []string) ([
 			Descriptor: &sarifDescriptRef{ID: "collection-error"},
 		})
 	}
+	// What the rules could not judge is no result (GitHub turns every
+	// result into an alert) but a warning on the analysis.
+	for _, g := range gapGroups(r) {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level: "warning",
+			Message: sarifText{Text: fmt.Sprintf("not evaluated: %s in account %s region %s (%d resources named): missing %s; %s",
+				strings.Join(g.Rules, ", "), g.Account, g.Region, g.Resources, strings.Join(g.Inputs, ", "), plain(g.Advice()))},
+			Descriptor: &sarifDescriptRef{ID: "not-evaluated"},
+		})
+	}
 	for _, note := range notes {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level: "warning", Message: sarifText{Text: "output cut: " + note}, Descriptor: &sarifDescriptRef{ID: "output-cut"},

@@ -73,8 +73,14 @@ func TestSARIF(t *testing.T) {
 	if s := byRule["GW107"].Suppressions; len(s) != 1 || s[0].Kind != "external" || !strings.Contains(s[0].Justification, "throttled by the edge WAF") {
 		t.Errorf("suppressed GW107: suppressions %+v", s)
 	}
-	if n := len(run.Invocations[0].ToolExecutionNotifications); n != 2 || run.Invocations[0].ToolExecutionNotifications[0].Level != "error" {
-		t.Errorf("%d notifications, successful %v; want the 2 collection errors as errors", n, run.Invocations[0].ExecutionSuccessful)
+	notes := run.Invocations[0].ToolExecutionNotifications
+	if len(notes) != 3 || notes[0].Level != "error" || notes[1].Level != "error" {
+		t.Fatalf("%d notifications, successful %v; want the 2 collection errors as errors and the not-evaluated rule as a warning", len(notes), run.Invocations[0].ExecutionSuccessful)
+	}
+	// What was not evaluated is said on the analysis, never as a result.
+	if n := notes[2]; n.Level != "warning" || !strings.Contains(n.Message.Text, "not evaluated: GW104 in account 222222222222 region us-east-1") ||
+		!strings.Contains(n.Message.Text, "grant wafv2:GetWebACL, wafv2:ListWebACLs") {
+		t.Errorf("not-evaluated notification = %+v", n)
 	}
 }
 

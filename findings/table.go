@@ -18,7 +18,7 @@ const tableMessageWidth = 160
 func writeTable(w io.Writer, r *Report) error {
 	fmt.Fprintln(w, summaryLine(r))
 	if r.Incomplete {
-		fmt.Fprintf(w, "INCOMPLETE: coverage has gaps (%d collection errors); absent findings prove nothing there\n", len(r.Errors))
+		fmt.Fprintf(w, "INCOMPLETE: coverage has gaps (%d collection errors); what could not be evaluated is listed below, never reported as passed\n", len(r.Errors))
 	}
 
 	active, suppressed := splitActive(r.Findings)
@@ -53,6 +53,17 @@ func writeTable(w io.Writer, r *Report) error {
 		fmt.Fprintf(w, "\nFixed since the baseline (%d):\n", len(r.Fixed))
 		for _, f := range r.Fixed {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", plain(f.RuleID), strings.ToUpper(string(f.Severity)), plain(f.Resource))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if groups := gapGroups(r); len(groups) > 0 {
+		fmt.Fprintf(w, "\nCould not evaluate (%d rule and resource checks): these rules lacked an input, so they neither fired nor passed there\n", len(r.NotEvaluated))
+		fmt.Fprintln(tw, "  ACCOUNT\tREGION\tRULES\tRESOURCES\tMISSING INPUTS\tTO FIX")
+		for _, g := range groups {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\n", plain(g.Account), plain(g.Region), truncate(strings.Join(g.Rules, " "), 60),
+				g.Resources, strings.Join(g.Inputs, ", "), plain(g.Advice()))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -121,6 +132,9 @@ func summaryLine(r *Report) string {
 		line += " (" + strings.Join(parts, ", ") + ")"
 	}
 	line += fmt.Sprintf(", %d suppressed, %d collection %s", s.Suppressed, s.Errors, plural(s.Errors, "error", "errors"))
+	if s.NotEvaluated > 0 {
+		line += fmt.Sprintf(", %d not evaluated", s.NotEvaluated)
+	}
 	if s.New > 0 || s.Fixed > 0 {
 		line += fmt.Sprintf(", %d new, %d fixed since the baseline", s.New, s.Fixed)
 	}

@@ -166,6 +166,7 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findin
 		seen[key] = true
 		report.Findings = append(report.Findings, f)
 	}
+	report.Judge()
 	report.Finalize()
 	return report, nil
 }
@@ -221,6 +222,21 @@ func toFinding(rule findings.Rule, raw any, index map[string]snapshot.Resource) 
 	}
 	if s, ok := obj["region"].(string); ok && s != "" {
 		f.Region = s
+	}
+	// A result may narrow the datasets it rests on to a subset of the
+	// rule's declaration.
+	if raw, ok := obj["inputs"]; ok {
+		items, ok := raw.([]any)
+		if !ok {
+			return fail("deny produced \"inputs\" that is not a list of dataset names")
+		}
+		for _, it := range items {
+			name, _ := it.(string)
+			if rule.Inputs != nil && !slices.Contains(rule.Inputs, name) {
+				return fail(fmt.Sprintf("deny result names input %v, which the rule's METADATA custom.inputs does not declare", it))
+			}
+			f.Inputs = append(f.Inputs, name)
+		}
 	}
 	return f, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/findings"
 )
 
@@ -203,7 +204,56 @@ func ruleMetadata(file string, m *ast.Module, source string) (*findings.Rule, er
 	if r.Controls, err = list("controls"); err != nil {
 		return nil, err
 	}
+	if r.Inputs, r.InputsByType, err = ruleInputs(where, custom["inputs"], r.ResourceTypes); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// ruleInputs reads METADATA custom.inputs: the datasets the rule reads, as
+// a list for every resource type, or as a map from resource type to list
+// when the rule reads different data for each (the load balancers of one
+// deny body, the stages of another). A rule without inputs is taken to read
+// every dataset, so a gap anywhere in its scope withholds its findings.
+func ruleInputs(where string, raw any, types []string) ([]string, map[string][]string, error) {
+	if raw == nil {
+		return nil, nil, nil
+	}
+	names := func(v any, key string) ([]string, error) {
+		items, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: METADATA %s must be a list of dataset names", where, key)
+		}
+		out := make([]string, 0, len(items))
+		for _, it := range items {
+			s, _ := it.(string)
+			if _, ok := snapshot.DatasetByName(s); !ok {
+				return nil, fmt.Errorf("%s: METADATA %s: unknown dataset %v (want one of %s)", where, key, it, strings.Join(snapshot.DatasetNames(), ", "))
+			}
+			out = append(out, s)
+		}
+		slices.Sort(out)
+		return slices.Compact(out), nil
+	}
+	if m, ok := raw.(map[string]any); ok {
+		byType := make(map[string][]string, len(m))
+		var all []string
+		for typ, v := range m {
+			if !slices.Contains(types, typ) {
+				return nil, nil, fmt.Errorf("%s: METADATA custom.inputs: %s is not one of the rule's resource_types", where, typ)
+			}
+			ds, err := names(v, "custom.inputs."+typ)
+			if err != nil {
+				return nil, nil, err
+			}
+			byType[typ] = ds
+			all = append(all, ds...)
+		}
+		slices.Sort(all)
+		return slices.Compact(all), byType, nil
+	}
+	all, err := names(raw, "custom.inputs")
+	return all, nil, err
 }
 
 // regoError flattens OPA parse and compile errors to "file:line: message"

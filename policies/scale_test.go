@@ -31,22 +31,9 @@ func orgSnapshot(tb testing.TB, n int) *snapshot.Snapshot {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		org.Accounts = append(org.Accounts, c.Accounts...)
-		org.APIGatewayAccounts = append(org.APIGatewayAccounts, c.APIGatewayAccounts...)
-		org.RestAPIs = append(org.RestAPIs, c.RestAPIs...)
-		org.V2APIs = append(org.V2APIs, c.V2APIs...)
-		org.UsagePlans = append(org.UsagePlans, c.UsagePlans...)
-		org.VPCLinks = append(org.VPCLinks, c.VPCLinks...)
-		org.DomainNames = append(org.DomainNames, c.DomainNames...)
-		org.LoadBalancers = append(org.LoadBalancers, c.LoadBalancers...)
-		org.TargetGroups = append(org.TargetGroups, c.TargetGroups...)
-		org.SecurityGroups = append(org.SecurityGroups, c.SecurityGroups...)
-		org.WebACLs = append(org.WebACLs, c.WebACLs...)
-		org.LambdaFunctions = append(org.LambdaFunctions, c.LambdaFunctions...)
-		org.Distributions = append(org.Distributions, c.Distributions...)
-		org.ShieldProtections = append(org.ShieldProtections, c.ShieldProtections...)
-		org.Alarms = append(org.Alarms, c.Alarms...)
-		org.Metrics = append(org.Metrics, c.Metrics...)
+		org.Append(c)
+		org.Scope.Accounts = append(org.Scope.Accounts, c.Scope.Accounts...)
+		org.Scope.Regions = append(org.Scope.Regions, c.Scope.Regions...)
 	}
 	org.Normalize()
 	return org

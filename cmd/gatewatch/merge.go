@@ -145,7 +145,20 @@ func mergeReports(names []string, reports []*findings.Report) (*findings.Report,
 		out.Findings = append(out.Findings, r.Findings...)
 		out.Fixed = append(out.Fixed, r.Fixed...)
 		out.Errors = append(out.Errors, r.Errors...)
+		out.NotEvaluated = append(out.NotEvaluated, r.NotEvaluated...)
 		out.Incomplete = out.Incomplete || r.Incomplete
+		// Shards judge disjoint account-regions, so outcomes add up.
+		for id, o := range r.Summary.ByRule {
+			if out.ByRule == nil {
+				out.ByRule = map[string]findings.RuleOutcome{}
+			}
+			sum := out.ByRule[id]
+			sum.Failed += o.Failed
+			sum.Passed += o.Passed
+			sum.NotEvaluated += o.NotEvaluated
+			sum.NotApplicable += o.NotApplicable
+			out.ByRule[id] = sum
+		}
 	}
 	out.Errors = snapshot.SortErrors(out.Errors)
 	out.Finalize()

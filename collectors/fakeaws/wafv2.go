@@ -3,6 +3,7 @@ package fakeaws
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
@@ -21,8 +22,8 @@ var statementKeys = map[string]string{
 
 func serveWAFv2(s *Server, c *call, w http.ResponseWriter) *fault {
 	var in struct {
-		Scope, Name, Id, NextMarker, WebACLArn, ResourceARN, ResourceType string
-		Limit                                                             int
+		Scope, Name, Id, NextMarker, WebACLArn, ResourceARN, ResourceArn, ResourceType string
+		Limit                                                                          int
 	}
 	if err := json.Unmarshal(c.body, &in); err != nil {
 		return &fault{400, "WAFInvalidParameterException", err.Error()}
@@ -72,6 +73,15 @@ func serveWAFv2(s *Server, c *call, w http.ResponseWriter) *fault {
 			}
 		}
 		return writeJSON(w, amzJSON11, map[string]any{"ResourceArns": arns})
+	case "GetWebACLForResource":
+		// The answer names the regional ACL associated with the resource,
+		// or carries no WebACL when none is.
+		for _, a := range acls {
+			if a.Scope == "REGIONAL" && slices.Contains(a.AssociatedResources, in.ResourceArn) {
+				return writeJSON(w, amzJSON11, map[string]any{"WebACL": webACLJSON(a)})
+			}
+		}
+		return writeJSON(w, amzJSON11, map[string]any{})
 	case "ListTagsForResource":
 		a, f := find(func(a snapshot.WebACL) bool { return a.ARN == in.ResourceARN })
 		if f != nil {

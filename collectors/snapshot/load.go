@@ -57,8 +57,8 @@ func Parse(data []byte, name string) (*Snapshot, error) {
 	if err := json.Unmarshal(*head.SchemaVersion, &version); err != nil {
 		return nil, fail("schema_version must be an integer, got %s", *head.SchemaVersion)
 	}
-	if version != SchemaVersion {
-		return nil, fail("schema_version %d is not supported (this build reads version %d)", version, SchemaVersion)
+	if version < minSchemaVersion || version > SchemaVersion {
+		return nil, fail("schema_version %d is not supported (this build reads versions %d to %d)", version, minSchemaVersion, SchemaVersion)
 	}
 
 	var s Snapshot
@@ -70,6 +70,7 @@ func Parse(data []byte, name string) (*Snapshot, error) {
 	if dec.More() {
 		return nil, fail("unexpected data after the snapshot object")
 	}
+	s.Upgrade()
 	if err := s.Validate(); err != nil {
 		return nil, fail("%v", err)
 	}
@@ -120,6 +121,17 @@ func position(data []byte, offset int64) string {
 	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
+// Upgrade brings a snapshot of an older layout, or one written without
+// coverage records, to this build's: its coverage is derived from its
+// scope and recorded errors (complete except where an error says
+// otherwise).
+func (s *Snapshot) Upgrade() {
+	if len(s.Coverage) == 0 {
+		s.deriveCoverage()
+	}
+	s.SchemaVersion = SchemaVersion
+}
+
 // Validate checks the invariants the rules rely on: every resource has an
 // ARN and knows its account, and no ARN appears twice.
 func (s *Snapshot) Validate() error {
@@ -128,6 +140,14 @@ func (s *Snapshot) Validate() error {
 	}
 	seen := make(map[string]string)
 	var problems []string
+	for _, c := range s.Coverage {
+		if _, ok := DatasetByName(c.Dataset); !ok && len(problems) < 3 {
+			problems = append(problems, fmt.Sprintf("coverage names unknown dataset %q", c.Dataset))
+		}
+		if stateRank[c.State] == 0 && c.State != Complete && len(problems) < 3 {
+			problems = append(problems, fmt.Sprintf("coverage of %s in %s/%s has unknown state %q (want complete, failed, partial or not_collected)", c.Dataset, c.Account, c.Region, c.State))
+		}
+	}
 	for _, r := range s.Resources() {
 		where := r.Type
 		if r.Name != "" {

@@ -110,6 +110,7 @@ func dedupeFunctions(fns []LambdaFunction) []LambdaFunction {
 // Merge. Call Normalize when done.
 func (s *Snapshot) Append(src *Snapshot) {
 	s.Errors = append(s.Errors, src.Errors...)
+	s.Coverage = append(s.Coverage, src.Coverage...)
 	s.Accounts = append(s.Accounts, src.Accounts...)
 	s.APIGatewayAccounts = append(s.APIGatewayAccounts, src.APIGatewayAccounts...)
 	s.RestAPIs = append(s.RestAPIs, src.RestAPIs...)

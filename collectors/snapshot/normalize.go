@@ -14,6 +14,7 @@ func (s *Snapshot) Normalize() {
 	s.Scope.Accounts = sortedStrings(s.Scope.Accounts)
 	s.Scope.Regions = sortedStrings(s.Scope.Regions)
 	s.Errors = SortErrors(s.Errors)
+	s.Coverage = SortCoverage(s.Coverage)
 
 	s.Accounts = sortBy(s.Accounts, func(a Account) string { return a.ID })
 	s.APIGatewayAccounts = sortBy(s.APIGatewayAccounts, func(a APIGatewayAccount) string { return a.Account + "/" + a.Region })
@@ -97,9 +98,13 @@ func SortErrors(errs []CollectionError) []CollectionError {
 	slices.SortFunc(errs, func(a, b CollectionError) int {
 		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
 			cmp.Compare(a.Service, b.Service), cmp.Compare(a.Operation, b.Operation),
-			cmp.Compare(a.Code, b.Code), cmp.Compare(a.Message, b.Message))
+			cmp.Compare(a.Code, b.Code), cmp.Compare(a.Message, b.Message),
+			slices.Compare(a.Resources, b.Resources))
 	})
-	return slices.Compact(errs)
+	return slices.CompactFunc(errs, func(a, b CollectionError) bool {
+		return a.Account == b.Account && a.Region == b.Region && a.Service == b.Service && a.Operation == b.Operation &&
+			a.Code == b.Code && a.Message == b.Message && slices.Equal(a.Resources, b.Resources)
+	})
 }
 
 func normalizeRestAPI(a *RestAPI) {

@@ -22,6 +22,24 @@ const (
 	TypeAlarm         = "AWS::CloudWatch::Alarm"
 )
 
+// listings maps each resource type to the dataset that lists it: where
+// that listing failed, resources of the type may exist unseen.
+var listings = map[string]string{
+	TypeRestAPI: "rest_apis", TypeRestStage: "rest_stages", TypeUsagePlan: "usage_plans", TypeVPCLink: "vpc_links",
+	TypeDomainName: "domain_names", TypeV2API: "v2_apis", TypeV2Stage: "v2_stages", TypeLoadBalancer: "load_balancers",
+	TypeListener: "listeners", TypeListenerRule: "listener_rules", TypeTargetGroup: "target_groups",
+	TypeSecurityGroup: "security_groups", TypeWebACL: "web_acls", TypeLambda: "lambda_functions",
+	TypeDistribution: "cloudfront_distributions", TypeShield: "shield_protections", TypeAlarm: "alarms",
+}
+
+// ListingOf returns the dataset that lists resources of typ ("" for a type
+// gatewatch does not collect).
+func ListingOf(typ string) string { return listings[typ] }
+
+// TypeIsGlobal reports whether resources of typ are recorded under
+// GlobalRegion (CloudFront distributions, Shield protections).
+func TypeIsGlobal(typ string) bool { return typ == TypeDistribution || typ == TypeShield }
+
 // Resource identifies one resource of the snapshot, nested ones included.
 type Resource struct {
 	ARN     string
@@ -86,10 +104,10 @@ func (s *Snapshot) Resources() []Resource {
 	}
 	for _, d := range s.Distributions {
 		// CloudFront is global; its control plane lives in us-east-1.
-		add(d.ARN, TypeDistribution, d.Account, "global", d.ID, d.Tags)
+		add(d.ARN, TypeDistribution, d.Account, GlobalRegion, d.ID, d.Tags)
 	}
 	for _, p := range s.ShieldProtections {
-		add(p.ARN, TypeShield, p.Account, "global", p.Name)
+		add(p.ARN, TypeShield, p.Account, GlobalRegion, p.Name)
 	}
 	for _, a := range s.Alarms {
 		add(a.ARN, TypeAlarm, a.Account, a.Region, a.Name)

@@ -40,6 +40,12 @@ func shardOf(org *snapshot.Snapshot, sh collectors.Shard) *snapshot.Snapshot {
 	out.ShieldProtections = filter(org.ShieldProtections, func(p snapshot.ShieldProtection) bool { return sh.OwnsGlobal(p.Account) })
 	out.Alarms = filter(org.Alarms, func(a snapshot.Alarm) bool { return regional(a.Account, a.Region) })
 	out.Metrics = filter(org.Metrics, func(m snapshot.MetricSummary) bool { return regional(m.Account, m.Region) })
+	out.Coverage = filter(org.Coverage, func(c snapshot.Coverage) bool {
+		if c.Region == snapshot.GlobalRegion {
+			return sh.OwnsGlobal(c.Account)
+		}
+		return regional(c.Account, c.Region)
+	})
 	out.Normalize()
 	return out
 }

@@ -11,8 +11,13 @@ package snapshot
 import "time"
 
 // SchemaVersion is the version of the JSON layout written by this build.
-// Loading refuses any other version rather than guessing at its meaning.
-const SchemaVersion = 1
+// Version 2 added coverage records; a version 1 snapshot is read with its
+// coverage derived from its scope and errors. Loading refuses any other
+// version rather than guessing at its meaning.
+const SchemaVersion = 2
+
+// minSchemaVersion is the oldest layout this build still reads.
+const minSchemaVersion = 1
 
 // Snapshot is one collection run over a set of accounts and regions.
 type Snapshot struct {
@@ -26,6 +31,9 @@ type Snapshot struct {
 	// Errors lists every call that failed for good. A snapshot with errors
 	// is a partial picture and every report says so.
 	Errors []CollectionError `json:"errors"`
+	// Coverage says, for every account, region and dataset the run read,
+	// whether it was read completely: what lets a report claim an absence.
+	Coverage []Coverage `json:"coverage"`
 	// Calls counts the AWS API calls made, keyed "service:Operation".
 	Calls map[string]int `json:"calls,omitempty"`
 
@@ -75,6 +83,10 @@ type CollectionError struct {
 	// "Canceled" or "RequestTimeout".
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Resources are the resources a failed per-resource call was for
+	// (the load balancer whose attributes, the batch whose tags); empty for
+	// a failed listing, which leaves the whole dataset unknown.
+	Resources []string `json:"resources,omitempty"`
 }
 
 // Account describes one AWS account in scope.

@@ -99,6 +99,8 @@ func build(seed int64, spec Spec) *gen {
 		}
 		g.global(acct)
 	}
+	// A synthetic organisation was read completely.
+	g.s.Upgrade()
 	g.s.Normalize()
 	return g
 }

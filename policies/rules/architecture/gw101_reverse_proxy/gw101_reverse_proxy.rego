@@ -8,6 +8,7 @@
 #   integration timeout (29 s by default, 30 s at most for HTTP APIs), while
 #   an internal ALB or service-to-service routing would do the job.
 # custom:
+#   inputs: [listeners, load_balancers, rest_apis, rest_authorizers, rest_resources, usage_plans, v2_apis, v2_authorizers, v2_integrations, v2_routes, vpc_links]
 #   id: GW101
 #   severity: medium
 #   resource_types:

@@ -8,6 +8,7 @@
 #   for requests that API Gateway will cut off with a 504, while the backend
 #   keeps working (and billing) on a request nobody waits for.
 # custom:
+#   inputs: [lambda_functions, listeners, load_balancer_attributes, load_balancers, rest_apis, rest_resources, target_group_attributes, target_groups, target_health, v2_apis, v2_integrations, v2_routes, vpc_links]
 #   id: GW102
 #   severity: medium
 #   resource_types:

@@ -8,6 +8,7 @@
 #   are checked on their own tags (the load balancer's owner is usually a
 #   platform team, not the route's); API stages may inherit the API's tags.
 # custom:
+#   inputs: [elb_tags, listener_rules, listeners, load_balancers, rest_apis, rest_stages, v2_apis, v2_stages]
 #   id: GW103
 #   severity: low
 #   resource_types:

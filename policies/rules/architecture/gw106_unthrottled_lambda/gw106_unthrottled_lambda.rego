@@ -8,6 +8,7 @@
 #   it exhausts the account's concurrency and throttles every other function
 #   in the region, and the bill follows.
 # custom:
+#   inputs: [cloudfront_distributions, lambda_functions, listener_rules, load_balancers, rest_apis, rest_stages, target_groups, target_health, web_acl_associations, web_acls]
 #   id: GW106
 #   severity: medium
 #   resource_types:

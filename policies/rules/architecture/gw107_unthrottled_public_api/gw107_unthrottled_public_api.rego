@@ -8,6 +8,7 @@
 #   (10,000 requests/s by default) shared with every other API in the
 #   region, so one noisy partner or one scraper can starve all of them.
 # custom:
+#   inputs: [apigateway_accounts, rest_apis, rest_stages, usage_plans, v2_apis, v2_stages]
 #   id: GW107
 #   severity: medium
 #   resource_types:

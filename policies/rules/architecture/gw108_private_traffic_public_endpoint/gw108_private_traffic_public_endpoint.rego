@@ -9,6 +9,7 @@
 #   traffic the policy then has to refuse, and one policy or security group
 #   edit away the service is open to the internet.
 # custom:
+#   inputs: [cloudfront_distributions, load_balancers, rest_apis, security_groups]
 #   id: GW108
 #   severity: medium
 #   resource_types:

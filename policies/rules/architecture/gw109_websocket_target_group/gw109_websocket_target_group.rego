@@ -7,6 +7,7 @@
 #   or the target group's deregistration delay is too short for open
 #   connections to drain during deploys, so every deploy drops them.
 # custom:
+#   inputs: [elb_tags, listener_rules, listeners, load_balancer_attributes, load_balancers, target_group_attributes, target_groups]
 #   id: GW109
 #   severity: medium
 #   resource_types:

@@ -8,6 +8,7 @@
 #   client, absorb request floods, and carry the web ACL and Shield
 #   Advanced protection for the whole path.
 # custom:
+#   inputs: [cloudfront_distributions, domain_mappings, domain_names, listener_rules, listeners, load_balancers, rest_apis, rest_resources, rest_stages, security_groups, v2_apis, v2_routes, v2_stages]
 #   id: GW110
 #   severity: low
 #   resource_types:

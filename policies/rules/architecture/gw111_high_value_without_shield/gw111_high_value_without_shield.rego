@@ -10,6 +10,7 @@
 #   charges caused by an attack, and no automatic application-layer
 #   mitigation.
 # custom:
+#   inputs: [cloudfront_distributions, distribution_tags, domain_mappings, domain_names, elb_tags, load_balancers, rest_apis, rest_stages, security_groups, shield_protections, shield_subscription, v2_apis, v2_stages]
 #   id: GW111
 #   severity: medium
 #   resource_types:

@@ -8,6 +8,7 @@
 #   outage or an abuse is noticed by customers first and cannot be
 #   investigated afterwards.
 # custom:
+#   inputs: [alarms, load_balancer_attributes, load_balancers, rest_apis, rest_stages, v2_apis, v2_stages]
 #   id: GW112
 #   severity: low
 #   resource_types:

@@ -8,6 +8,7 @@
 #   would cost next to nothing. Estimated from CloudWatch request counts and
 #   the price table in the configuration.
 # custom:
+#   inputs: [load_balancers, metrics, rest_apis, rest_stages, v2_apis, v2_stages]
 #   id: GW113
 #   severity: low
 #   resource_types:

@@ -6,6 +6,7 @@
 #   the backend's address can call it directly and skip the API's
 #   authorizers, keys, throttles and web ACL.
 # custom:
+#   inputs: [rest_apis, rest_resources, rest_stages]
 #   id: GW202
 #   severity: medium
 #   resource_types:

@@ -5,6 +5,7 @@
 #   followed from API Gateway into the Lambda functions and services behind
 #   it, and latency or errors cannot be attributed to a hop.
 # custom:
+#   inputs: [rest_apis, rest_stages]
 #   id: GW203
 #   severity: low
 #   resource_types:

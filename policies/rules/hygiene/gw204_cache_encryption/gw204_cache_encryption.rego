@@ -5,6 +5,7 @@
 #   the cache. Cached responses hold whatever the backend returned (personal
 #   data, tokens, prices) in plain form on the cache cluster.
 # custom:
+#   inputs: [rest_apis, rest_stages]
 #   id: GW204
 #   severity: medium
 #   resource_types:

@@ -6,6 +6,7 @@
 #   Authorization on a v2 API is set per route, so one route added without
 #   it opens that path to the internet.
 # custom:
+#   inputs: [v2_apis, v2_routes]
 #   id: GW205
 #   severity: medium
 #   resource_types:
@@ -31,7 +32,7 @@
 #     lists the routes.
 #
 #     **Evidence.** `protocol_type`, `routes` (route keys without
-#     authorization), `authorizers` (how many the API defines).
+#     authorization).
 #
 #     **Fix.**
 #     ```sh
@@ -67,6 +68,6 @@ deny contains result if {
 	result := {
 		"resource": api.arn,
 		"message": sprintf("%s API %s has routes with no authorization: %s", [api.protocol_type, api.name, concat(", ", open)]),
-		"evidence": {"protocol_type": api.protocol_type, "routes": open, "authorizers": count(object.get(api, "authorizers", []))},
+		"evidence": {"protocol_type": api.protocol_type, "routes": open},
 	}
 }

@@ -5,6 +5,7 @@
 #   no record of who called which route, from where, with what result:
 #   nothing to investigate abuse, bill partners or answer an auditor with.
 # custom:
+#   inputs: [v2_apis, v2_stages]
 #   id: GW206
 #   severity: medium
 #   resource_types:

@@ -5,6 +5,7 @@
 #   requests instead of redirecting every one of them to HTTPS. Clients that
 #   start on http:// then send credentials, cookies and data in clear text.
 # custom:
+#   inputs: [listener_rules, listeners, load_balancers]
 #   id: GW207
 #   severity: medium
 #   resource_types:

@@ -6,6 +6,7 @@
 #   for request smuggling and for exploiting header parsing differences
 #   between the load balancer and the application.
 # custom:
+#   inputs: [load_balancer_attributes, load_balancers]
 #   id: GW208
 #   severity: medium
 #   resource_types:

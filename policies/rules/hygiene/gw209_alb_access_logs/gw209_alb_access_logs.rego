@@ -5,6 +5,7 @@
 #   request's client, path, status, target and timings are then lost, and
 #   abuse, errors and latency cannot be investigated after the fact.
 # custom:
+#   inputs: [load_balancer_attributes, load_balancers]
 #   id: GW209
 #   severity: medium
 #   resource_types:

@@ -6,6 +6,7 @@
 #   rule with it; recreating it gives a new name that clients, CloudFront
 #   origins and API Gateway integrations do not know.
 # custom:
+#   inputs: [load_balancer_attributes, load_balancers]
 #   id: GW210
 #   severity: low
 #   resource_types:

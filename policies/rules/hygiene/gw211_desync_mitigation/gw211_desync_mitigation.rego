@@ -6,6 +6,7 @@
 #   Transfer-Encoding, malformed framing) to the targets. Those are the
 #   requests HTTP request smuggling is made of.
 # custom:
+#   inputs: [load_balancer_attributes, load_balancers]
 #   id: GW211
 #   severity: medium
 #   resource_types:

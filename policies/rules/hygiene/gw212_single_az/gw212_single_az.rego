@@ -4,6 +4,7 @@
 #   A load balancer is enabled in fewer than two Availability Zones, so an
 #   AZ outage takes the entry point down even if its targets run elsewhere.
 # custom:
+#   inputs: [load_balancers]
 #   id: GW212
 #   severity: medium
 #   resource_types:

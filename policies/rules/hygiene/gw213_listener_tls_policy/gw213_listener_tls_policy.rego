@@ -7,6 +7,7 @@
 #   CLI or infrastructure as code), which still offers TLS 1.0 and 1.1 and
 #   weak CBC ciphers.
 # custom:
+#   inputs: [listeners, load_balancers]
 #   id: GW213
 #   severity: medium
 #   resource_types:

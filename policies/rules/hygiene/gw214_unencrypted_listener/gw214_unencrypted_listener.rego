@@ -7,6 +7,7 @@
 #   HTTP listener that only redirects to HTTPS (ELB.1's recommended setup):
 #   suppress those if you accept the redirect.
 # custom:
+#   inputs: [listener_rules, listeners, load_balancers]
 #   id: GW214
 #   severity: medium
 #   resource_types:

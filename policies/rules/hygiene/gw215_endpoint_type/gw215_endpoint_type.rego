@@ -7,6 +7,7 @@
 #   AWS manages: you cannot attach your own cache behaviours, web ACL or
 #   Shield Advanced protection to it, nor see its logs.
 # custom:
+#   inputs: [rest_apis]
 #   id: GW215
 #   severity: low
 #   resource_types:

@@ -6,6 +6,7 @@
 #   owner and team). Untagged entry points have nobody to ask before a
 #   change, nobody paged when they are attacked, and nobody to bill.
 # custom:
+#   inputs: [cloudfront_distributions, distribution_tags, elb_tags, load_balancers, rest_apis, v2_apis]
 #   id: GW216
 #   severity: low
 #   resource_types:

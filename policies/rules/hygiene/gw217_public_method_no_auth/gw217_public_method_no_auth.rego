@@ -5,6 +5,7 @@
 #   Cognito, Lambda) nor an API key: anyone on the internet who finds the
 #   URL can call them, and nothing identifies who did.
 # custom:
+#   inputs: [rest_apis, rest_authorizers, rest_resources]
 #   id: GW217
 #   severity: high
 #   resource_types:

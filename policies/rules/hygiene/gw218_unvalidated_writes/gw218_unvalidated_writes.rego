@@ -6,6 +6,7 @@
 #   and oversized-by-design payloads reach the backend (and are billed to
 #   it), when API Gateway could reject them with a 400 for free.
 # custom:
+#   inputs: [rest_apis, rest_request_validators, rest_resources]
 #   id: GW218
 #   severity: low
 #   resource_types:

@@ -6,6 +6,7 @@
 #   deprecated, fail PCI DSS, and let an attacker on the path force weak
 #   ciphers on clients that support better.
 # custom:
+#   inputs: [domain_names]
 #   id: GW219
 #   severity: high
 #   resource_types:

@@ -7,6 +7,7 @@
 #   its TLS security policy, the CloudFront distribution and web ACL in
 #   front of the domain, and the base-path routing clients were told about.
 # custom:
+#   inputs: [domain_mappings, domain_names, rest_apis]
 #   id: GW220
 #   severity: medium
 #   resource_types:

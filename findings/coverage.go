@@ -1,0 +1,326 @@
+package findings
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+// NotEvaluated says a rule could not be judged, for one resource (Resource
+// is exactly the ARN its finding would carry) or for a whole account and
+// region (Resource empty), because an input it reads was not read there.
+type NotEvaluated struct {
+	RuleID       string `json:"rule_id"`
+	Account      string `json:"account"`
+	Region       string `json:"region"`
+	Resource     string `json:"resource"`
+	ResourceType string `json:"resource_type,omitempty"`
+	// Inputs are the datasets that were missing.
+	Inputs []string `json:"inputs"`
+	// Permissions are the IAM actions whose calls read those inputs: what
+	// to grant when the calls were denied.
+	Permissions []string `json:"permissions"`
+	// Errors are the failed calls behind the missing inputs, one per
+	// operation, region and code; report.errors has every one.
+	Errors []snapshot.CollectionError `json:"errors"`
+	// Gap is false when every missing input was not collected by design
+	// (a Terraform plan has no metrics): that limits the report without
+	// being a fault of the run.
+	Gap bool `json:"gap"`
+}
+
+// RuleOutcome counts what one rule concluded. Failed, Passed and
+// NotEvaluated count resources of the rule's types (NotEvaluated also
+// counts each whole account-region the rule could not look into);
+// NotApplicable counts the account-regions it judged that hold none of
+// its resource types.
+type RuleOutcome struct {
+	Failed        int `json:"failed"`
+	Passed        int `json:"passed"`
+	NotEvaluated  int `json:"not_evaluated"`
+	NotApplicable int `json:"not_applicable"`
+}
+
+// missing is what one rule lacks for one resource type in one scope.
+type missing struct {
+	datasets []string
+	gap      bool
+	errors   []snapshot.CollectionError
+}
+
+// coverageJudge answers coverage questions about one report's snapshot.
+type coverageJudge struct {
+	cov    *snapshot.CoverageIndex
+	errors []snapshot.CollectionError
+}
+
+func newJudge(snap *snapshot.Snapshot) *coverageJudge {
+	if snap == nil {
+		snap = &snapshot.Snapshot{}
+	}
+	return &coverageJudge{cov: snap.IndexCoverage(), errors: snap.Errors}
+}
+
+// Needs lists the datasets a rule reads to judge a resource of type typ:
+// its declaration for that type, or for every type, or every dataset when
+// it declares none (user rules written before inputs existed), with the
+// datasets they sit inside (listener rules need the listeners, which need
+// the load balancers).
+func (r Rule) Needs(typ string) []string {
+	names, ok := r.InputsByType[typ]
+	if !ok {
+		names = r.Inputs
+	}
+	if names == nil {
+		return snapshot.DatasetNames()
+	}
+	return snapshot.WithParents(names)
+}
+
+// missing reports which of the datasets are not complete for a judgement
+// about a resource in account and region.
+func (j *coverageJudge) missing(datasets []string, account, region string) missing {
+	var m missing
+	for _, name := range datasets {
+		d, ok := snapshot.DatasetByName(name)
+		if !ok {
+			continue
+		}
+		bad := false
+		for _, c := range j.cov.Needed(account, region, d) {
+			if c.State == snapshot.Complete {
+				continue
+			}
+			bad = true
+			if c.State != snapshot.NotCollected {
+				m.gap = true
+			}
+			m.errors = append(m.errors, j.errorsFor(c)...)
+		}
+		if bad {
+			m.datasets = append(m.datasets, name)
+		}
+	}
+	m.errors = distinctErrors(m.errors)
+	return m
+}
+
+// errorsFor lists the recorded errors that left a coverage entry
+// incomplete.
+func (j *coverageJudge) errorsFor(c snapshot.Coverage) []snapshot.CollectionError {
+	var out []snapshot.CollectionError
+	for _, e := range j.errors {
+		if e.Account == c.Account && e.Affects(c.Dataset) && (e.Region == c.Region || e.Service == "sts" || e.Service == "ec2" && e.Operation == "DescribeRegions") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// distinctErrors keeps one error per region, operation and code, without
+// the resources it named: a not-evaluated entry says which call failed,
+// report.errors says for what.
+func distinctErrors(errs []snapshot.CollectionError) []snapshot.CollectionError {
+	out := make([]snapshot.CollectionError, 0, len(errs))
+	for _, e := range errs {
+		e.Resources = nil
+		out = append(out, e)
+	}
+	out = snapshot.SortErrors(out)
+	return slices.CompactFunc(out, func(a, b snapshot.CollectionError) bool {
+		return a.Account == b.Account && a.Region == b.Region && a.Service == b.Service && a.Operation == b.Operation && a.Code == b.Code
+	})
+}
+
+func (m missing) entry(ruleID, account, region, resource, typ string) NotEvaluated {
+	perms := []string{}
+	for _, name := range m.datasets {
+		d, _ := snapshot.DatasetByName(name)
+		for _, a := range strings.Split(d.Action, ", ") {
+			perms = append(perms, a)
+		}
+	}
+	slices.Sort(perms)
+	return NotEvaluated{RuleID: ruleID, Account: account, Region: region, Resource: resource, ResourceType: typ,
+		Inputs: slices.Clone(m.datasets), Permissions: slices.Compact(perms), Errors: m.errors, Gap: m.gap}
+}
+
+// Judge separates what the rules could claim from what they could not: a
+// finding whose rule lacks an input for its resource's account and region
+// becomes a not-evaluated entry instead, every account-region where a rule
+// could not look is listed, and each rule's outcomes are counted. The
+// engine calls it once, on the raw findings of an evaluation.
+func (r *Report) Judge() {
+	j := newJudge(r.Snapshot)
+	r.judge = j
+	rules := map[string]Rule{}
+	for _, rule := range r.Rules {
+		rules[rule.ID] = rule
+	}
+	kept := r.Findings[:0]
+	for _, f := range r.Findings {
+		rule := rules[f.RuleID]
+		needs := rule.Needs(f.ResourceType)
+		if len(f.Inputs) > 0 {
+			needs = snapshot.WithParents(f.Inputs)
+		}
+		if m := j.missing(needs, f.Account, f.Region); len(m.datasets) > 0 {
+			r.NotEvaluated = append(r.NotEvaluated, m.entry(f.RuleID, f.Account, f.Region, f.Resource, f.ResourceType))
+			continue
+		}
+		kept = append(kept, f)
+	}
+	r.Findings = kept
+
+	// Resources by rule type and scope, for the outcome counts.
+	type scopeKey struct{ typ, account, region string }
+	resources := map[scopeKey][]string{}
+	if r.Snapshot != nil {
+		for _, res := range r.Snapshot.Resources() {
+			k := scopeKey{res.Type, res.Account, res.Region}
+			resources[k] = append(resources[k], res.ARN)
+		}
+	}
+	failed := map[string]map[string]bool{}
+	for _, f := range r.Findings {
+		if failed[f.RuleID] == nil {
+			failed[f.RuleID] = map[string]bool{}
+		}
+		failed[f.RuleID][f.Resource] = true
+	}
+	r.ByRule = map[string]RuleOutcome{}
+	for _, rule := range r.Rules {
+		if !rule.Enabled {
+			continue
+		}
+		var o RuleOutcome
+		judged := map[string]bool{}
+		for _, scope := range j.cov.Scopes() {
+			account, region := scope[0], scope[1]
+			found := false
+			for _, typ := range rule.ResourceTypes {
+				// A type lives in one kind of scope: CloudFront and Shield
+				// under GlobalRegion, everything else in regions.
+				if snapshot.TypeIsGlobal(typ) != (region == snapshot.GlobalRegion) {
+					continue
+				}
+				arns := resources[scopeKey{typ, account, region}]
+				m := j.missing(rule.Needs(typ), account, region)
+				if len(m.datasets) > 0 {
+					// Listed when there is something it could not judge: a
+					// resource of the type, or a listing that failed.
+					listing := j.missing(snapshot.WithParents([]string{snapshot.ListingOf(typ)}), account, region)
+					if len(arns) > 0 || len(listing.datasets) > 0 {
+						r.NotEvaluated = append(r.NotEvaluated, m.entry(rule.ID, account, region, "", typ))
+						o.NotEvaluated += max(len(arns), 1)
+					}
+					continue
+				}
+				for _, arn := range arns {
+					found = true
+					judged[arn] = true
+					if failed[rule.ID][arn] {
+						o.Failed++
+					} else {
+						o.Passed++
+					}
+				}
+			}
+			if !found && len(rule.ResourceTypes) > 0 && !hasGapEntry(r.NotEvaluated, rule.ID, account, region) {
+				o.NotApplicable++
+			}
+		}
+		// Findings on resources outside the rule's declared types still
+		// count as failed.
+		for arn := range failed[rule.ID] {
+			if !judged[arn] {
+				o.Failed++
+			}
+		}
+		r.ByRule[rule.ID] = o
+	}
+}
+
+func hasGapEntry(entries []NotEvaluated, ruleID, account, region string) bool {
+	return slices.ContainsFunc(entries, func(e NotEvaluated) bool {
+		return e.RuleID == ruleID && e.Account == account && e.Region == region && e.Resource == ""
+	})
+}
+
+// sortNotEvaluated orders entries by rule, account, region and resource,
+// whole scopes first, and drops repeats.
+func sortNotEvaluated(es []NotEvaluated) []NotEvaluated {
+	if es == nil {
+		return []NotEvaluated{}
+	}
+	slices.SortFunc(es, func(a, b NotEvaluated) int {
+		return cmp.Or(cmp.Compare(a.RuleID, b.RuleID), cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region),
+			cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.ResourceType, b.ResourceType))
+	})
+	return slices.CompactFunc(es, func(a, b NotEvaluated) bool {
+		return a.RuleID == b.RuleID && a.Account == b.Account && a.Region == b.Region && a.Resource == b.Resource && a.ResourceType == b.ResourceType
+	})
+}
+
+// gapGroup is what people read of the not-evaluated entries: per account,
+// region and missing inputs, which rules could not look, at how many
+// resources, and what to grant.
+type gapGroup struct {
+	Account, Region string
+	Inputs          []string
+	Permissions     []string
+	Rules           []string
+	// Resources counts the resources named; a whole account-region counts
+	// once more per rule.
+	Resources int
+	Codes     []string
+	Gap       bool
+}
+
+// gapGroups groups r.NotEvaluated for the human formats, in report order.
+func gapGroups(r *Report) []gapGroup {
+	var out []gapGroup
+	index := map[string]int{}
+	for _, e := range r.NotEvaluated {
+		key := e.Account + "\x00" + e.Region + "\x00" + strings.Join(e.Inputs, ",")
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, gapGroup{Account: e.Account, Region: e.Region, Inputs: e.Inputs, Permissions: e.Permissions})
+		}
+		g := &out[i]
+		if !slices.Contains(g.Rules, e.RuleID) {
+			g.Rules = append(g.Rules, e.RuleID)
+		}
+		if e.Resource != "" {
+			g.Resources++
+		}
+		for _, err := range e.Errors {
+			if !slices.Contains(g.Codes, err.Code) {
+				g.Codes = append(g.Codes, err.Code)
+			}
+		}
+		g.Gap = g.Gap || e.Gap
+	}
+	return out
+}
+
+// Advice says what to do about a group: grant the permissions when the
+// calls were refused, else retry, else (not collected by design) nothing.
+func (g gapGroup) Advice() string {
+	if !g.Gap {
+		return "not collected by design"
+	}
+	for _, c := range g.Codes {
+		if strings.Contains(c, "AccessDenied") || strings.Contains(c, "Unauthorized") || strings.Contains(c, "Forbidden") {
+			return "grant " + strings.Join(g.Permissions, ", ")
+		}
+	}
+	if len(g.Codes) == 0 {
+		return "grant " + strings.Join(g.Permissions, ", ") + " or scan the account again"
+	}
+	return strings.Join(g.Codes, ", ") + ": scan again (needs " + strings.Join(g.Permissions, ", ") + ")"
+}
