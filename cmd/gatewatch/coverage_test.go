@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -132,4 +134,86 @@ func notEvaluated(r *findings.Report, f findings.Finding) bool {
 	return slices.ContainsFunc(r.NotEvaluated, func(e findings.NotEvaluated) bool {
 		return e.RuleID == f.RuleID && e.Account == f.Account && e.Region == f.Region && (e.Resource == f.Resource || e.Resource == "")
 	})
+}
+
+// TestBaselineCountsOnlyWhatWasJudged: last night's scan was complete;
+// tonight one listener rule got its owner tag while WAF is denied in the
+// same region. The tagged rule is fixed (its data was read completely);
+// what rests on WAF is carried as not evaluated, neither fixed nor new, and
+// --fail-on-new does not fail on it: the gap alone gives exit 3.
+func TestBaselineCountsOnlyWhatWasJudged(t *testing.T) {
+	fakeCredentials(t)
+	dir := t.TempDir()
+	baseline := filepath.Join(dir, "last-night.json")
+	url := demoWorld(t, fakeaws.Options{})
+	if code, _, stderr := runCLI(t, "scan", "--endpoint-url", url, "--regions", "eu-west-1", "-f", "json", "-o", baseline); code != exitOK {
+		t.Fatalf("last night: exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(baseline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := decodeReport(t, string(data))
+	var untagged string
+	for _, f := range last.Findings {
+		if f.RuleID == "GW103" && f.ResourceType == snapshot.TypeListenerRule {
+			untagged = f.Resource
+			break
+		}
+	}
+	if untagged == "" {
+		t.Fatal("the demo has no GW103 finding on a listener rule")
+	}
+
+	world, err := snapshot.Parse(gatewatch.DemoSnapshot, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range world.LoadBalancers {
+		for j := range world.LoadBalancers[i].Listeners {
+			for k, r := range world.LoadBalancers[i].Listeners[j].Rules {
+				if r.ARN == untagged {
+					world.LoadBalancers[i].Listeners[j].Rules[k].Tags = snapshot.Tags{"owner": "team-orders", "team": "orders"}
+				}
+			}
+		}
+	}
+	srv := fakeaws.New(world, fakeaws.Options{Deny: []string{"wafv2"}})
+	defer srv.Close()
+	code, stdout, stderr := runCLI(t, "scan", "--endpoint-url", srv.URL, "--regions", "eu-west-1", "-f", "json",
+		"--baseline", baseline, "--fail-on-new", "--fail-on", "low")
+	if code != exitIncomplete {
+		t.Errorf("a gap and no new finding: exit %d, want %d: %s", code, exitIncomplete, stderr)
+	}
+	tonight := decodeReport(t, stdout)
+	if len(tonight.Fixed) != 1 || tonight.Fixed[0].RuleID != "GW103" || tonight.Fixed[0].Resource != untagged {
+		t.Errorf("fixed = %+v, want only GW103 on %s", tonight.Fixed, untagged)
+	}
+	for _, f := range tonight.Findings {
+		if f.Baseline != findings.BaselineUnchanged {
+			t.Errorf("%s on %s is %q, want unchanged", f.RuleID, f.Resource, f.Baseline)
+		}
+	}
+	// Last night's findings that read WAF data are carried, by resource.
+	carried := 0
+	for _, f := range last.Findings {
+		if f.RuleID != "GW104" && f.RuleID != "GW106" {
+			continue
+		}
+		carried++
+		if findingOn(tonight, f.RuleID, f.Resource) != nil {
+			t.Errorf("%s on %s reported although WAF was denied", f.RuleID, f.Resource)
+		}
+		if !slices.ContainsFunc(tonight.NotEvaluated, func(e findings.NotEvaluated) bool {
+			return e.RuleID == f.RuleID && e.Resource == f.Resource && e.Gap && len(e.Errors) > 0 && e.Errors[0].Service == "wafv2"
+		}) {
+			t.Errorf("%s on %s is not carried as not evaluated", f.RuleID, f.Resource)
+		}
+	}
+	if carried == 0 {
+		t.Fatal("last night had no GW104 or GW106 finding: the test proves nothing")
+	}
+	if tonight.Summary.NotEvaluated != len(tonight.NotEvaluated) || tonight.Summary.ByRule["GW104"].NotEvaluated == 0 {
+		t.Errorf("summary: not_evaluated %d of %d entries, GW104 %+v", tonight.Summary.NotEvaluated, len(tonight.NotEvaluated), tonight.Summary.ByRule["GW104"])
+	}
 }
