@@ -209,11 +209,20 @@ func (c *Config) validate() error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		if sev := c.Rules[id].Severity; sev != "" {
-			if _, err := findings.ParseSeverity(string(sev)); err != nil {
-				return fmt.Errorf("key rules.%s.severity: %w", id, err)
-			}
+		set := c.Rules[id]
+		if set.Severity == "" {
+			continue
 		}
+		// Store the canonical form: "Critical" is a valid spelling, but
+		// only "critical" ranks, so an unnormalised value would pass here
+		// and then sink below every --fail-on threshold (and read as a
+		// SARIF note).
+		sev, err := findings.ParseSeverity(string(set.Severity))
+		if err != nil {
+			return fmt.Errorf("key rules.%s.severity: %w", id, err)
+		}
+		set.Severity = sev
+		c.Rules[id] = set
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gatewatch/gatewatch/findings"
 )
 
 // TestLoadConfigErrors holds configuration errors to naming the key at
@@ -61,5 +63,25 @@ func TestLoadConfigOverridesDefaults(t *testing.T) {
 	}
 	if cfg.Pricing.ALBLCUHourly != def.Pricing.ALBLCUHourly {
 		t.Errorf("pricing.alb_lcu_hourly = %v, want the default %v", cfg.Pricing.ALBLCUHourly, def.Pricing.ALBLCUHourly)
+	}
+}
+
+// TestLoadConfigNormalisesSeverity: any spelling LoadConfig accepts is
+// stored in the one form severities rank by.
+func TestLoadConfigNormalisesSeverity(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "gatewatch.yaml")
+	if err := os.WriteFile(path, []byte("rules:\n  GW104:\n    severity: ' Critical'\n  GW101:\n    severity: LOW\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Rules["GW104"].Severity; got != findings.Critical {
+		t.Errorf("rules.GW104.severity = %q, want %q", got, findings.Critical)
+	}
+	if got := cfg.Rules["GW101"].Severity; got != findings.Low {
+		t.Errorf("rules.GW101.severity = %q, want %q", got, findings.Low)
 	}
 }
