@@ -97,17 +97,17 @@ deny contains result if {
 	count(methods) > 0
 	not sprintf("%s/%s/%s", [api.account, api.region, api.id]) in lib.apis_in_usage_plans
 	targets := {m.target | some m in methods}
-	result := {
-		"resource": api.arn,
-		"message": sprintf("REST API %s passes %s straight through to %s with no authorizer, API key or usage plan", [api.name, concat(", ", sort(object.keys(methods))), concat(", ", sort(targets))]),
-		"evidence": {
+	result := lib.result(
+		api.arn,
+		sprintf("REST API %s passes %s straight through to %s with no authorizer, API key or usage plan", [api.name, concat(", ", sort(object.keys(methods))), concat(", ", sort(targets))]),
+		{
 			"api_type": "REST",
 			"passthrough_methods": methods,
 			"greedy_paths": sort([r.path | some r in api.resources; contains(r.path, "+}")]),
 			"authorizers": count(api.authorizers),
 			"usage_plans": 0,
 		},
-	}
+	)
 }
 
 v2_passthrough_integrations(api) := {i.id: i |
@@ -130,13 +130,13 @@ deny contains result if {
 	}
 	count(routes) > 0
 	targets := {t | some t in routes}
-	result := {
-		"resource": api.arn,
-		"message": sprintf("HTTP API %s passes %s straight through to %s with no authorizer", [api.name, concat(", ", sort(object.keys(routes))), concat(", ", sort(targets))]),
-		"evidence": {
+	result := lib.result(
+		api.arn,
+		sprintf("HTTP API %s passes %s straight through to %s with no authorizer", [api.name, concat(", ", sort(object.keys(routes))), concat(", ", sort(targets))]),
+		{
 			"api_type": "HTTP",
 			"passthrough_routes": routes,
 			"authorizers": count(api.authorizers),
 		},
-	}
+	)
 }

@@ -65,16 +65,16 @@ deny contains result if {
 	not rule.is_default
 	missing := lib.missing_tags(rule.tags)
 	count(missing) > 0
-	result := {
-		"resource": rule.arn,
-		"message": sprintf("listener rule %s on %s:%d of %s has no %s tag", [rule.priority, listener.protocol, listener.port, lb.name, concat(" or ", sort(missing))]),
-		"evidence": {
+	result := lib.result(
+		rule.arn,
+		sprintf("listener rule %s on %s:%d of %s has no %s tag", [rule.priority, listener.protocol, listener.port, lb.name, concat(" or ", sort(missing))]),
+		{
 			"missing_tags": sort(missing),
 			"load_balancer": lb.name,
 			"listener_port": listener.port,
 			"conditions": rule.conditions,
 		},
-	}
+	)
 }
 
 deny contains result if {
@@ -92,14 +92,14 @@ deny contains result if {
 stage_result(api, stage, kind) := result if {
 	missing := lib.missing_tags(object.union(api.tags, stage.tags))
 	count(missing) > 0
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of %s %s has no %s tag, on the stage or the API", [stage.name, kind, api.name, concat(" or ", sort(missing))]),
-		"evidence": {
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of %s %s has no %s tag, on the stage or the API", [stage.name, kind, api.name, concat(" or ", sort(missing))]),
+		{
 			"missing_tags": sort(missing),
 			"api": api.name,
 			"stage_tags": object.keys(stage.tags),
 			"api_tags": object.keys(api.tags),
 		},
-	}
+	)
 }

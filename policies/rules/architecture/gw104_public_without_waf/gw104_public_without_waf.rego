@@ -65,11 +65,11 @@ deny contains result if {
 	not lib.has_web_acl(lb.arn)
 	domains := {lb.dns_name}
 	not lib.fronted_by_waf_distribution(domains)
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("internet-facing ALB %s has no web ACL and no CloudFront distribution with one in front of it", [lb.name]),
-		"evidence": evidence(domains),
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("internet-facing ALB %s has no web ACL and no CloudFront distribution with one in front of it", [lb.name]),
+		evidence(domains),
+	)
 }
 
 deny contains result if {
@@ -79,11 +79,11 @@ deny contains result if {
 	not lib.has_web_acl(stage.arn)
 	domains := lib.api_domains(api)
 	not lib.fronted_by_waf_distribution(domains)
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of public REST API %s (%s) has no web ACL and no CloudFront distribution with one in front of it", [stage.name, api.name, concat(", ", api.endpoint_types)]),
-		"evidence": object.union(evidence(domains), {"endpoint_types": api.endpoint_types}),
-	}
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of public REST API %s (%s) has no web ACL and no CloudFront distribution with one in front of it", [stage.name, api.name, concat(", ", api.endpoint_types)]),
+		object.union(evidence(domains), {"endpoint_types": api.endpoint_types}),
+	)
 }
 
 deny contains result if {
@@ -92,11 +92,11 @@ deny contains result if {
 	domains := lib.reachable_v2_domains(api)
 	count(domains) > 0
 	not lib.fronted_by_waf_distribution(domains)
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of %s API %s is public and no CloudFront distribution with a web ACL fronts it (%s APIs cannot carry a web ACL themselves)", [stage.name, api.protocol_type, api.name, api.protocol_type]),
-		"evidence": object.union(evidence(domains), {"protocol_type": api.protocol_type}),
-	}
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of %s API %s is public and no CloudFront distribution with a web ACL fronts it (%s APIs cannot carry a web ACL themselves)", [stage.name, api.protocol_type, api.name, api.protocol_type]),
+		object.union(evidence(domains), {"protocol_type": api.protocol_type}),
+	)
 }
 
 evidence(domains) := {

@@ -51,26 +51,15 @@ package gatewatch.rules.gw105_waf_layers_no_owner
 import data.gatewatch.lib
 import rego.v1
 
-# Resources behind one origin of a distribution that carry web ACLs.
-origin_layers(origin) := ({{"resource": lb.arn, "kind": "alb", "web_acl": acl} |
+# Resources behind one origin of a distribution that carry web ACLs: the
+# ALB it names, or the API stages it reaches (its origin path selects the
+# stage or base path mapping, see lib.origin_stage_arns).
+origin_layers(origin) := {{"resource": lb.arn, "kind": "alb", "web_acl": acl} |
 	lb := lib.load_balancers_by_dns[lower(origin.domain_name)]
 	some acl in object.get(lib.web_acls_for, lb.arn, set())
-} | {{"resource": stage.arn, "kind": "api-stage", "web_acl": acl} |
-	api := lib.rest_apis_by_execute_domain[lower(origin.domain_name)]
-	some stage in api.stages
-	stage_selected(origin, stage)
-	some acl in object.get(lib.web_acls_for, stage.arn, set())
-}) | {{"resource": arn, "kind": "api-stage", "web_acl": acl} |
-	some arn in object.get(lib.rest_stages_by_custom_domain, lower(origin.domain_name), set())
+} | {{"resource": arn, "kind": "api-stage", "web_acl": acl} |
+	some arn in lib.origin_stage_arns(origin)
 	some acl in object.get(lib.web_acls_for, arn, set())
-}
-
-# An execute-api origin reaches the stage named by its origin path's first
-# segment, or every stage when the path is empty.
-stage_selected(origin, stage) if {
-	trim(object.get(origin, "origin_path", ""), "/") == ""
-} else if {
-	split(trim(origin.origin_path, "/"), "/")[0] == stage.name
 }
 
 # The ownership tags of a web ACL: the required tag keys it carries.
@@ -95,14 +84,14 @@ deny contains result if {
 	owners := {owner(l.web_acl) | some l in layers}
 	missing := {acl_name(l.web_acl) | some l in layers; count(owner(l.web_acl)) == 0}
 	any_problem(owners, missing)
-	result := {
-		"resource": d.arn,
-		"message": sprintf("distribution %s filters requests with web ACL %s and again with %s behind it, and no single owner holds them (%s)", [d.id, acl_name(d.web_acl_id), concat(", ", sort({acl_name(l.web_acl) | some l in inner})), problem(owners, missing)]),
-		"evidence": {
+	result := lib.result(
+		d.arn,
+		sprintf("distribution %s filters requests with web ACL %s and again with %s behind it, and no single owner holds them (%s)", [d.id, acl_name(d.web_acl_id), concat(", ", sort({acl_name(l.web_acl) | some l in inner})), problem(owners, missing)]),
+		{
 			"layers": sort([object.union(l, {"web_acl_name": acl_name(l.web_acl), "owner_tags": owner(l.web_acl)}) | some l in layers]),
 			"missing_owner": sort(missing),
 		},
-	}
+	)
 }
 
 any_problem(_, missing) if count(missing) > 0

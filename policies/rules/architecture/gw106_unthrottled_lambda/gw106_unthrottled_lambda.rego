@@ -57,16 +57,16 @@ deny contains result if {
 	albs := [lib.load_balancers_by_arn[arn] | some arn in tg.load_balancer_arns]
 	rate_rules := {r | some lb in albs; some r in rate_based_rules(lb)}
 	count(rate_rules) == 0
-	result := {
-		"resource": fn.arn,
-		"message": sprintf("Lambda %s serves target group %s behind %s with no reserved concurrency and no rate-based WAF rule", [fn.name, tg.name, concat(", ", sort([lb.name | some lb in albs]))]),
-		"evidence": {
+	result := lib.result(
+		fn.arn,
+		sprintf("Lambda %s serves target group %s behind %s with no reserved concurrency and no rate-based WAF rule", [fn.name, tg.name, concat(", ", sort([lb.name | some lb in albs]))]),
+		{
 			"target_group": tg.arn,
 			"load_balancers": sort([lb.arn | some lb in albs]),
 			"reserved_concurrency": null,
 			"rate_based_rules": [],
 		},
-	}
+	)
 }
 
 # Rate-based rules of the web ACLs on the ALB itself or on a CloudFront

@@ -84,16 +84,16 @@ deny contains result if {
 	not any_plan_throttled(plans)
 	settings := object.get(stage, "method_settings", {})
 	not throttled(object.get(settings, "*/*", {}))
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of public REST API %s has no usage plan throttle and no stage throttling; only the account-wide limit applies", [stage.name, api.name]),
-		"evidence": {
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of public REST API %s has no usage plan throttle and no stage throttling; only the account-wide limit applies", [stage.name, api.name]),
+		{
 			"usage_plans": sort([p.name | some p in plans]),
 			"stage_throttle": null,
 			"methods_throttled": sort([k | some k, s in settings; k != "*/*"; throttled(s)]),
 			"account_throttle": account_throttle(api),
 		},
-	}
+	)
 }
 
 any_plan_throttled(plans) if {
@@ -107,14 +107,14 @@ deny contains result if {
 	some stage in api.stages
 	not throttled(object.get(stage, "default_route_settings", {}))
 	routes := object.get(stage, "route_settings", {})
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of HTTP API %s sets no default route throttling; only the account-wide limit applies", [stage.name, api.name]),
-		"evidence": {
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of HTTP API %s sets no default route throttling; only the account-wide limit applies", [stage.name, api.name]),
+		{
 			"usage_plans": [],
 			"stage_throttle": null,
 			"methods_throttled": sort([k | some k, s in routes; throttled(s)]),
 			"account_throttle": account_throttle(api),
 		},
-	}
+	)
 }

@@ -95,16 +95,16 @@ deny contains result if {
 	gets := read_heavy([sprintf("%s %s", [m.http_method, r.path]) | some r in api.resources; some m in r.methods])
 	domains := lib.api_domains(api)
 	unfronted(domains)
-	result := {
-		"resource": api.arn,
-		"message": sprintf("public REST API %s mostly serves reads (%s) with no CloudFront distribution in front", [api.name, concat(", ", gets)]),
-		"evidence": {
+	result := lib.result(
+		api.arn,
+		sprintf("public REST API %s mostly serves reads (%s) with no CloudFront distribution in front", [api.name, concat(", ", gets)]),
+		{
 			"get_routes": gets,
 			"reachable_as": sort(domains),
 			"endpoint_types": api.endpoint_types,
 			"stage_cache_enabled": sort([s.name | some s in api.stages; s.cache_cluster_enabled]),
 		},
-	}
+	)
 }
 
 deny contains result if {
@@ -114,11 +114,11 @@ deny contains result if {
 	domains := lib.reachable_v2_domains(api)
 	count(domains) > 0
 	unfronted(domains)
-	result := {
-		"resource": api.arn,
-		"message": sprintf("HTTP API %s mostly serves reads (%s) with no CloudFront distribution in front", [api.name, concat(", ", gets)]),
-		"evidence": {"get_routes": gets, "reachable_as": sort(domains)},
-	}
+	result := lib.result(
+		api.arn,
+		sprintf("HTTP API %s mostly serves reads (%s) with no CloudFront distribution in front", [api.name, concat(", ", gets)]),
+		{"get_routes": gets, "reachable_as": sort(domains)},
+	)
 }
 
 deny contains result if {
@@ -127,11 +127,11 @@ deny contains result if {
 	some l in lb.listeners
 	forwards(l)
 	unfronted({lb.dns_name})
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("internet-facing ALB %s serves requests with no CloudFront distribution in front", [lb.name]),
-		"evidence": {"reachable_as": [lb.dns_name], "listeners": sort([sprintf("%s:%d", [x.protocol, x.port]) | some x in lb.listeners])},
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("internet-facing ALB %s serves requests with no CloudFront distribution in front", [lb.name]),
+		{"reachable_as": [lb.dns_name], "listeners": sort([sprintf("%s:%d", [x.protocol, x.port]) | some x in lb.listeners])},
+	)
 }
 
 forwards(listener) if {

@@ -81,11 +81,11 @@ deny contains result if {
 	high_value(lb.tags)
 	dists := lib.fronting_distributions({lb.dns_name})
 	not protected({lb.arn} | {d.arn | some d in dists})
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("high-value ALB %s has no Shield Advanced protection, on itself or on a CloudFront distribution in front", [lb.name]),
-		"evidence": evidence(lb.account, dists),
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("high-value ALB %s has no Shield Advanced protection, on itself or on a CloudFront distribution in front", [lb.name]),
+		evidence(lb.account, dists),
+	)
 }
 
 api_high_value(api) if high_value(api.tags)
@@ -101,11 +101,11 @@ deny contains result if {
 	api_high_value(api)
 	dists := lib.fronting_distributions(lib.api_domains(api))
 	not protected({d.arn | some d in dists})
-	result := {
-		"resource": api.arn,
-		"message": sprintf("high-value REST API %s (%s) has no Shield Advanced protection: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it", [api.name, concat("/", api.endpoint_types)]),
-		"evidence": evidence(api.account, dists),
-	}
+	result := lib.result(
+		api.arn,
+		sprintf("high-value REST API %s (%s) has no Shield Advanced protection: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it", [api.name, concat("/", api.endpoint_types)]),
+		evidence(api.account, dists),
+	)
 }
 
 deny contains result if {
@@ -115,11 +115,11 @@ deny contains result if {
 	count(domains) > 0
 	dists := lib.fronting_distributions(domains)
 	not protected({d.arn | some d in dists})
-	result := {
-		"resource": api.arn,
-		"message": sprintf("high-value %s API %s has no Shield Advanced protection: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it", [api.protocol_type, api.name]),
-		"evidence": evidence(api.account, dists),
-	}
+	result := lib.result(
+		api.arn,
+		sprintf("high-value %s API %s has no Shield Advanced protection: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it", [api.protocol_type, api.name]),
+		evidence(api.account, dists),
+	)
 }
 
 deny contains result if {
@@ -127,9 +127,9 @@ deny contains result if {
 	d.enabled
 	high_value(d.tags)
 	not d.arn in lib.shield_protected
-	result := {
-		"resource": d.arn,
-		"message": sprintf("high-value CloudFront distribution %s has no Shield Advanced protection", [d.id]),
-		"evidence": evidence(d.account, {d}),
-	}
+	result := lib.result(
+		d.arn,
+		sprintf("high-value CloudFront distribution %s has no Shield Advanced protection", [d.id]),
+		evidence(d.account, {d}),
+	)
 }

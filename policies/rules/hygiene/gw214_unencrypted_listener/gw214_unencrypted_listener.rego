@@ -49,6 +49,7 @@
 #     ```
 package gatewatch.rules.gw214_unencrypted_listener
 
+import data.gatewatch.lib
 import rego.v1
 
 encrypted := {"application": "HTTPS", "network": "TLS"}
@@ -66,9 +67,9 @@ deny contains result if {
 	want := encrypted[lb.type]
 	some l in lb.listeners
 	l.protocol != want
-	result := {
-		"resource": l.arn,
-		"message": sprintf("listener %s:%d of %s load balancer %s is not encrypted (%s expected)", [l.protocol, l.port, lb.type, lb.name, want]),
-		"evidence": {"protocol": l.protocol, "port": l.port, "redirects_to_https": redirects_to_https(l)},
-	}
+	result := lib.result(
+		l.arn,
+		sprintf("listener %s:%d of %s load balancer %s is not encrypted (%s expected)", [l.protocol, l.port, lb.type, lb.name, want]),
+		{"protocol": l.protocol, "port": l.port, "redirects_to_https": redirects_to_https(l)},
+	)
 }

@@ -88,9 +88,9 @@ deny contains result if {
 	some [api, stage, kind] in lib.api_stages
 	found := suspicious(object.get(stage, "variables", {}))
 	count(found) > 0
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of %s %s has stage variables that look like secrets: %s", [stage.name, kind, api.name, concat(", ", sort(object.keys(found)))]),
-		"evidence": {"variables": found},
-	}
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of %s %s has stage variables that look like secrets: %s", [stage.name, kind, api.name, concat(", ", sort(object.keys(found)))]),
+		{"variables": found},
+	)
 }
