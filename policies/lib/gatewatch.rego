@@ -92,12 +92,6 @@ custom_domains_for_api := {api_id: names |
 	}
 }
 
-# API IDs (account/region/id) covered by at least one usage plan.
-apis_in_usage_plans contains sprintf("%s/%s/%s", [p.account, p.region, s.api_id]) if {
-	some p in input.usage_plans
-	some s in p.api_stages
-}
-
 # API key "account/region/id" -> REST API, for joins by API ID (usage
 # plans, custom domain mappings and VPC links name APIs by ID only).
 rest_apis_by_key := {api_key(api): api | some api in input.rest_apis}
