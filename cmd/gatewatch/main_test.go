@@ -247,3 +247,23 @@ func TestSeverityOverrideAnyCase(t *testing.T) {
 		t.Errorf("rules GW104 with the override: exit %d, want severity critical in:\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestOldRequiredTagsConfigWarns: a configuration written when
+// required_tags also decided GW103 still runs, and stderr says what
+// changed and how to silence it.
+func TestOldRequiredTagsConfigWarns(t *testing.T) {
+	t.Parallel()
+	cfg := filepath.Join(t.TempDir(), "gatewatch.yaml")
+	if err := os.WriteFile(cfg, []byte("required_tags: [owner, cost-center]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "scan", "--demo", "--config", cfg, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d, want %d: %s", code, exitOK, stderr)
+	}
+	for _, want := range []string{"level=WARN", "required_tags no longer decides GW103 alone", "Set owner_tags"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr = %q, want it to contain %q", stderr, want)
+		}
+	}
+}

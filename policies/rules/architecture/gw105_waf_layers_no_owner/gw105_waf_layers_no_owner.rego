@@ -15,7 +15,7 @@
 #   controls: []
 #   remediation: |
 #     Give the path one owner: tag every web ACL on it with the same
-#     ownership tags (required_tags in the configuration), or drop the inner
+#     ownership tags (owner_tags in the configuration), or drop the inner
 #     ACL and lock the origin to CloudFront instead (a custom origin header
 #     checked by the ALB, or the CloudFront managed prefix list in the ALB's
 #     security group).
@@ -26,9 +26,9 @@
 #
 #     **What triggers it.** An enabled CloudFront distribution with a web
 #     ACL whose origin is an ALB (by DNS name) or a REST API stage (by its
-#     execute-api host name, narrowed by the origin path, or a custom
-#     domain) that has a regional web ACL of its own, where the ACLs'
-#     ownership tags (the `required_tags` keys, default `owner` and `team`)
+#     execute-api host name or a custom domain, narrowed by the origin path
+#     to the stage or base path mapping it selects) that has a regional web
+#     ACL of its own, where the ACLs' ownership tags (the `owner_tags` keys, default `owner` and `team`)
 #     are missing on some ACL or differ between them.
 #
 #     **Evidence.** `layers`: each ACL on the path with the resource it
@@ -62,10 +62,10 @@ origin_layers(origin) := {{"resource": lb.arn, "kind": "alb", "web_acl": acl} |
 	some acl in object.get(lib.web_acls_for, arn, set())
 }
 
-# The ownership tags of a web ACL: the required tag keys it carries.
+# The ownership tags of a web ACL: the owner_tags keys it carries.
 owner(acl_arn) := {lower(k): v |
 	acl := lib.web_acls_by_arn[acl_arn]
-	some k in lib.config.required_tags
+	some k in lib.config.owner_tags
 	v := lib.tag_value(acl.tags, k)
 	trim_space(v) != ""
 }

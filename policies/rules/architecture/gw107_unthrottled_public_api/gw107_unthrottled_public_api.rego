@@ -174,12 +174,16 @@ rest_configured(methods, settings, plans, open) := array.concat(
 
 plan_words(plans, open) := ["no usage plan"] if {
 	count(plans) == 0
-} else := [sprintf("usage plan %s throttles only requests with an API key, and %s require none", [concat(", ", sort([p.name | some p in throttling])), names(keyless)])] if {
+} else := [sprintf("usage plan %s throttles only requests with an API key, %s", [concat(", ", sort([p.name | some p in throttling])), keyless_words(open, keyless)])] if {
 	throttling := {p | some p in plans; some m in open; plan_limits(p, m)}
 	count(throttling) > 0
 	keyless := {m | some m in open; not m.keyed}
 	count(keyless) > 0
 } else := [sprintf("usage plan %s sets no throttle for them", [concat(", ", sort([p.name | some p in plans]))])]
+
+keyless_words(open, keyless) := "which none of them requires" if {
+	count(keyless) == count(open)
+} else := sprintf("which %s do not require", [names(keyless)])
 
 own_words(settings, methods) := [sprintf("method throttles cover %s only", [names(covered)])] if {
 	covered := {m | some m in methods; own_throttle(settings, m)}

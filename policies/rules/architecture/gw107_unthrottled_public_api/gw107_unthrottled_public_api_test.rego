@@ -57,7 +57,7 @@ test_fires_on_keyless_method_under_throttled_plan if {
 	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], {}, {}, keyed)], "usage_plans": [plan(plan_throttle)]}
 	results == {{
 		"resource": stage_arn,
-		"message": "stage prod of public REST API partner leaves GET /items unthrottled: no stage-wide */* throttle; usage plan gold throttles only requests with an API key, and GET /items require none; only the account-wide limit applies",
+		"message": "stage prod of public REST API partner leaves GET /items unthrottled: no stage-wide */* throttle; usage plan gold throttles only requests with an API key, which none of them requires; only the account-wide limit applies",
 		"evidence": {
 			"unthrottled_methods": ["GET /items"],
 			"keyless_methods": ["GET /items"],
