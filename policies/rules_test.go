@@ -81,6 +81,10 @@ func TestRegoFormatted(t *testing.T) {
 	}
 }
 
+// wholeResultSet finds a Rego test comparing a rule's whole deny set with a
+// set literal of results.
+var wholeResultSet = regexp.MustCompile(`(results|rule\.deny\b[^\n]*) == \{\s*\{\s*"`)
+
 // controlRef is how rules name the hygiene controls they map to.
 var controlRef = regexp.MustCompile(`^[A-Za-z]+:[A-Za-z0-9][A-Za-z0-9._:/-]*$`)
 
@@ -139,6 +143,9 @@ func TestCatalogue(t *testing.T) {
 			}
 			if !strings.Contains(src, "test_fires") || !strings.Contains(src, "test_quiet") {
 				t.Errorf("%s: tests must include test_fires_* and test_quiet_* cases", m.file)
+			}
+			if !wholeResultSet.MatchString(src) {
+				t.Errorf("%s: no test asserts a whole result set (results == {{\"resource\": ..., \"message\": ..., \"evidence\": ...}}); counts and single fields let a wrong message or evidence through", m.file)
 			}
 		})
 	}

@@ -13,6 +13,20 @@ metrics := [p99("Latency", 182), p99("IntegrationLatency", 97)]
 
 test_fires_over_stage_slo if {
 	results := rule.deny with input as {"rest_apis": [api({}, {"gatewatch:latency-slo-ms": "50"})], "metrics": metrics}
+	results == {
+		{
+			"evidence": {
+				"integration_latency_p99_ms": 97,
+				"latency_p99_ms": 182,
+				"overhead_p99_ms": 85,
+				"slo_ms": 50,
+				"slo_source": "tag gatewatch:latency-slo-ms on the stage",
+				"window_seconds": 604800,
+			},
+			"message": "stage prod of REST API ledger adds 85 ms at p99 on top of its backend, over the 50 ms budget (tag gatewatch:latency-slo-ms on the stage)",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod",
+		},
+	}
 	some r in results
 	r.resource == stage_arn
 	r.evidence.overhead_p99_ms == 85

@@ -12,6 +12,17 @@ role := [{"account": "111122223333", "region": "eu-west-1", "cloudwatch_role_arn
 
 test_fires_without_logging_level if {
 	results := rule.deny with input as {"rest_apis": [rest_api({})], "apigateway_accounts": role}
+	results == {
+		{
+			"evidence": {
+				"cloudwatch_role_arn": "arn:aws:iam::111122223333:role/apigw-logs",
+				"logging_level": "OFF",
+				"methods_off": [],
+			},
+			"message": "stage prod of REST API partner: execution logging level is OFF, not ERROR or INFO",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod",
+		},
+	}
 	some r in results
 	r.evidence.logging_level == "OFF"
 }

@@ -11,6 +11,16 @@ api(cert) := {
 
 test_fires_without_client_certificate if {
 	results := rule.deny with input as {"rest_apis": [api("")]}
+	results == {
+		{
+			"evidence": {
+				"client_certificate_id": "",
+				"http_integrations": 1,
+			},
+			"message": "stage prod of REST API partner has no client certificate, so its backends cannot tell API Gateway's calls from anyone else's",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod",
+		},
+	}
 	some r in results
 	r.resource == "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod"
 	r.evidence.http_integrations == 1

@@ -10,6 +10,18 @@ api(settings) := {"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "
 
 test_fires_on_unencrypted_stage_cache if {
 	results := rule.deny with input as {"rest_apis": [api({"*/*": {"caching_enabled": true, "cache_data_encrypted": false}})]}
+	results == {
+		{
+			"evidence": {
+				"cache_cluster_enabled": true,
+				"unencrypted_methods": [
+					"*/*",
+				],
+			},
+			"message": "stage prod of REST API catalog caches */* without encrypting the cache",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod",
+		},
+	}
 	some r in results
 	r.evidence.unencrypted_methods == ["*/*"]
 }

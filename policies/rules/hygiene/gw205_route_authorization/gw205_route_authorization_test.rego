@@ -8,6 +8,19 @@ api(protocol, routes) := {"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "name
 test_fires_on_http_route_without_authorization if {
 	routes := [{"route_key": "GET /feed", "authorization_type": "NONE"}, {"route_key": "POST /feed", "authorization_type": "JWT"}]
 	results := rule.deny with input as {"v2_apis": [api("HTTP", routes)]}
+	results == {
+		{
+			"evidence": {
+				"authorizers": 0,
+				"protocol_type": "HTTP",
+				"routes": [
+					"GET /feed",
+				],
+			},
+			"message": "HTTP API mobile has routes with no authorization: GET /feed",
+			"resource": "arn:aws:apigateway:eu-west-1::/apis/h1",
+		},
+	}
 	some r in results
 	r.evidence.routes == ["GET /feed"]
 }

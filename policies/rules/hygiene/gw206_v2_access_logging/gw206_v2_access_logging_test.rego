@@ -7,6 +7,16 @@ api(dest) := {"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "name": "mobile",
 
 test_fires_without_access_logs if {
 	results := rule.deny with input as {"v2_apis": [api("")]}
+	results == {
+		{
+			"evidence": {
+				"access_log_destination": "",
+				"protocol_type": "HTTP",
+			},
+			"message": "stage $default of HTTP API mobile has no access logging",
+			"resource": "arn:aws:apigateway:eu-west-1::/apis/h1/stages/$default",
+		},
+	}
 	some r in results
 	r.resource == "arn:aws:apigateway:eu-west-1::/apis/h1/stages/$default"
 }

@@ -11,6 +11,19 @@ http_listener(action, rules) := {"arn": "l", "protocol": "HTTP", "port": 80, "de
 
 test_fires_on_forwarding_http_listener if {
 	results := rule.deny with input as {"load_balancers": [alb(http_listener({"type": "forward"}, []))]}
+	results == {
+		{
+			"evidence": {
+				"listeners": {
+					"HTTP:80": [
+						"default action forward",
+					],
+				},
+			},
+			"message": "ALB web serves plain HTTP on HTTP:80 instead of redirecting to HTTPS",
+			"resource": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1",
+		},
+	}
 	some r in results
 	r.evidence.listeners == {"HTTP:80": ["default action forward"]}
 }

@@ -7,6 +7,16 @@ lb(type, attributes) := {"arn": "arn:aws:elasticloadbalancing:eu-west-1:11112222
 
 test_fires_on_network_load_balancer_without_protection if {
 	results := rule.deny with input as {"load_balancers": [lb("network", {"deletion_protection.enabled": "false"})]}
+	results == {
+		{
+			"evidence": {
+				"deletion_protection.enabled": "false",
+				"type": "network",
+			},
+			"message": "network load balancer link has no deletion protection",
+			"resource": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/link/1",
+		},
+	}
 	some r in results
 	r.evidence.type == "network"
 }

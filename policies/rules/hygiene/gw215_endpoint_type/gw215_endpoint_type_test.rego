@@ -7,6 +7,21 @@ api(types) := {"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "par
 
 test_fires_on_edge_endpoint_by_default if {
 	results := rule.deny with input as {"rest_apis": [api(["EDGE"])]}
+	results == {
+		{
+			"evidence": {
+				"allowed_endpoint_types": [
+					"PRIVATE",
+					"REGIONAL",
+				],
+				"endpoint_types": [
+					"EDGE",
+				],
+			},
+			"message": "REST API partner has endpoint type EDGE, which is not allowed (PRIVATE, REGIONAL)",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1",
+		},
+	}
 	some r in results
 	r.evidence.allowed_endpoint_types == ["PRIVATE", "REGIONAL"]
 }

@@ -9,6 +9,22 @@ open_get := {"http_method": "GET", "authorization_type": "NONE", "api_key_requir
 
 test_fires_on_open_method if {
 	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], [open_get])]}
+	results == {
+		{
+			"evidence": {
+				"authorizers": 0,
+				"endpoint_types": [
+					"REGIONAL",
+				],
+				"has_resource_policy": false,
+				"methods": [
+					"GET /orders",
+				],
+			},
+			"message": "public REST API partner lets anyone call GET /orders: no authorizer and no API key",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1",
+		},
+	}
 	some r in results
 	r.evidence.methods == ["GET /orders"]
 	r.evidence.has_resource_policy == false

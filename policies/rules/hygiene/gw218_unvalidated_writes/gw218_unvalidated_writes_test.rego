@@ -16,6 +16,17 @@ params_only := {"id": "v2", "name": "params", "validate_body": false, "validate_
 
 test_fires_on_post_without_validator if {
 	results := rule.deny with input as {"rest_apis": [api(post, [])]}
+	results == {
+		{
+			"evidence": {
+				"methods": {
+					"POST /orders": null,
+				},
+			},
+			"message": "REST API orders does not validate request bodies of POST /orders",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1",
+		},
+	}
 	some r in results
 	r.evidence.methods == {"POST /orders": null}
 }

@@ -9,6 +9,21 @@ domain(mtls) := {"name": "API.example.com", "mutual_tls": mtls, "mappings": [{"a
 
 test_fires_when_default_endpoint_enabled_behind_custom_domain if {
 	results := rule.deny with input as {"rest_apis": [api(false)], "v2_apis": [], "domain_names": [domain(true)]}
+	results == {
+		{
+			"evidence": {
+				"custom_domains": [
+					"api.example.com",
+				],
+				"execute_api_endpoint": "a1.execute-api.eu-west-1.amazonaws.com",
+				"mutual_tls_domains": [
+					"api.example.com",
+				],
+			},
+			"message": "API partner is published as api.example.com but its default execute-api endpoint still answers",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1",
+		},
+	}
 	some r in results
 	r.evidence.custom_domains == ["api.example.com"]
 	r.evidence.mutual_tls_domains == ["api.example.com"]
