@@ -27,6 +27,19 @@ alb(name, extra) := object.union(
 	extra,
 )
 
+nlb_arn(name) := sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/net/%s/1", [region, account, name])
+
+# An internal network load balancer with no listeners or attributes.
+nlb(name, extra) := object.union(
+	{
+		"arn": nlb_arn(name), "account": account, "region": region, "name": name,
+		"type": "network", "scheme": "internal",
+		"dns_name": sprintf("%s-1.elb.%s.amazonaws.com", [name, region]),
+		"listeners": [], "attributes": {}, "tags": {},
+	},
+	extra,
+)
+
 listener_arn(lb_name, port) := sprintf("arn:aws:elasticloadbalancing:%s:%s:listener/app/%s/1/%d", [region, account, lb_name, port])
 
 # A listener of the ALB lb_name with no actions and no rules.

@@ -1,11 +1,12 @@
 package gatewatch.rules.gw114_latency_slo_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw114_latency_slo as rule
 import rego.v1
 
 stage_arn := "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod"
 
-api(api_tags, stage_tags) := {"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "ledger", "tags": api_tags, "stages": [{"arn": stage_arn, "name": "prod", "tags": stage_tags}]}
+api(api_tags, stage_tags) := fx.rest_api("a1", {"name": "ledger", "tags": api_tags, "stages": [fx.rest_stage("a1", "prod", {"tags": stage_tags})]})
 
 p99(name, value) := {"resource": stage_arn, "namespace": "AWS/ApiGateway", "name": name, "statistic": "p99", "period_seconds": 604800, "value": value}
 

@@ -1,9 +1,10 @@
 package gatewatch.rules.gw203_xray_tracing_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw203_xray_tracing as rule
 import rego.v1
 
-api(stage) := {"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "partner", "stages": [stage]}
+api(stage) := fx.rest_api("a1", {"name": "partner", "stages": [stage]})
 
 stage_arn := "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod"
 

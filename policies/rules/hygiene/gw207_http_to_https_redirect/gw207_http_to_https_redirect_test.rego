@@ -1,11 +1,12 @@
 package gatewatch.rules.gw207_http_to_https_redirect_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw207_http_to_https_redirect as rule
 import rego.v1
 
 redirect(protocol) := {"type": "redirect", "redirect": {"protocol": protocol, "port": "443", "status_code": "HTTP_301"}}
 
-alb(listener) := {"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1", "name": "web", "type": "application", "listeners": [listener]}
+alb(listener) := fx.alb("web", {"listeners": [listener]})
 
 http_listener(action, rules) := {"arn": "l", "protocol": "HTTP", "port": 80, "default_actions": [action], "rules": rules}
 

@@ -1,9 +1,10 @@
 package gatewatch.rules.gw216_entry_point_tags_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw216_entry_point_tags as rule
 import rego.v1
 
-lb(tags) := {"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1", "name": "web", "type": "application", "tags": tags}
+lb(tags) := fx.alb("web", {"tags": tags})
 
 test_fires_on_untagged_load_balancer if {
 	results := rule.deny with input as {"load_balancers": [lb({"Name": "web"})]}

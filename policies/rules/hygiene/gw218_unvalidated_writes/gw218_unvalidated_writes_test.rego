@@ -1,12 +1,10 @@
 package gatewatch.rules.gw218_unvalidated_writes_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw218_unvalidated_writes as rule
 import rego.v1
 
-api(method, validators) := {
-	"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "orders", "request_validators": validators,
-	"resources": [{"path": "/orders", "methods": [method]}],
-}
+api(method, validators) := fx.rest_api("a1", {"name": "orders", "request_validators": validators, "resources": [fx.rest_resource("/orders", [method])]})
 
 post := {"http_method": "POST", "integration": {"type": "AWS_PROXY"}}
 

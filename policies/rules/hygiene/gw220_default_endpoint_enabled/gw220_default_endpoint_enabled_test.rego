@@ -1,9 +1,10 @@
 package gatewatch.rules.gw220_default_endpoint_enabled_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw220_default_endpoint_enabled as rule
 import rego.v1
 
-api(disabled) := {"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "id": "a1", "region": "eu-west-1", "name": "partner", "disable_execute_api_endpoint": disabled}
+api(disabled) := fx.rest_api("a1", {"name": "partner", "disable_execute_api_endpoint": disabled})
 
 domain(mtls) := {"name": "API.example.com", "mutual_tls": mtls, "mappings": [{"api_id": "a1", "stage": "prod", "base_path": "v1"}]}
 

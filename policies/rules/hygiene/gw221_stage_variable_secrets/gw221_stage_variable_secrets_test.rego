@@ -1,9 +1,10 @@
 package gatewatch.rules.gw221_stage_variable_secrets_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw221_stage_variable_secrets as rule
 import rego.v1
 
-api(variables) := {"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "partner", "stages": [{"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod", "name": "prod", "variables": variables}]}
+api(variables) := fx.rest_api("a1", {"name": "partner", "stages": [fx.rest_stage("a1", "prod", {"variables": variables})]})
 
 key_id := "AKIAIOSFODNN7EXAMPLE"
 
