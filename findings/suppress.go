@@ -233,20 +233,26 @@ func resourceTags(s *snapshot.Snapshot) map[string][]snapshot.Tags {
 
 // globMatch matches s against an ARN pattern where "*" is any run of
 // characters (slashes and colons included, unlike path.Match, because ARN
-// resource parts nest with both) and "?" is any one character.
+// resource parts nest with both) and "?" is any one character. A "*" in the
+// pattern is always a wildcard, so it also matches a literal "*" in s, as
+// in the wildcard custom domain ".../domainnames/*.example.com".
 func globMatch(pattern, s string) bool {
-	// Iterative matching with single-star backtracking: linear in
-	// practice, and no pattern is ever malformed.
+	// Greedy matching that backtracks to the last star only: a later star
+	// can always absorb what an earlier one would have, so O(len(p)*len(s))
+	// at worst, never exponential, and no pattern is ever malformed. The
+	// star is tested before the literal comparison: testing the literal
+	// first consumed a "*" in s as if it were a plain character and never
+	// retried it as a wildcard.
 	p, str := []rune(pattern), []rune(s)
 	pi, si, star, mark := 0, 0, -1, 0
 	for si < len(str) {
 		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
-			pi++
-			si++
 		case pi < len(p) && p[pi] == '*':
 			star, mark = pi, si
 			pi++
+		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
+			pi++
+			si++
 		case star >= 0:
 			pi = star + 1
 			mark++

@@ -161,10 +161,36 @@ func TestGlobMatch(t *testing.T) {
 		{"a*b*c", "axxbyy", false},
 		{"[", "[", true}, // no character classes: never malformed
 		{"", "", true},
+		// A star matches a literal star too: wildcard custom domains.
+		{"arn:aws:apigateway:eu-west-1::/domainnames/*", "arn:aws:apigateway:eu-west-1::/domainnames/*.example.com", true},
+		{"arn:aws:apigateway:*::/domainnames/*.example.com", "arn:aws:apigateway:eu-west-1::/domainnames/*.example.com", true},
+		{"arn:aws:apigateway:*::/domainnames/*.example.com", "arn:aws:apigateway:eu-west-1::/domainnames/api.example.org", false},
+		{"*/*", "a/*", true},
+		{"*x", "**x", true},
+		{"*?", "*", true},
+		{"a*", "*a", false},
+		// Backtracking to the last star only stays fast on adversarial input.
+		{strings.Repeat("*a", 30) + "b", strings.Repeat("a", 5000), false},
 	}
 	for _, tt := range tests {
 		if got := globMatch(tt.pattern, tt.s); got != tt.want {
 			t.Errorf("globMatch(%q, %q) = %v, want %v", tt.pattern, tt.s, got, tt.want)
 		}
+	}
+}
+
+// TestApplyWildcardDomain is the case that slipped through: an entry for
+// every custom domain of a region must waive the wildcard domain too.
+func TestApplyWildcardDomain(t *testing.T) {
+	t.Parallel()
+	const domain = "arn:aws:apigateway:eu-west-1::/domainnames/*.example.com"
+	r := &Report{Findings: []Finding{{RuleID: "GW219", Severity: Medium, Resource: domain, Message: "m", Fingerprint: Fingerprint("GW219", domain)}}}
+	s, err := ParseSuppressions([]byte("suppressions:\n- {rule: GW219, resource: \"arn:aws:apigateway:eu-west-1::/domainnames/*\", reason: legacy TLS until RISK-7}\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	Apply(r, s, now)
+	if got := r.Findings[0].Suppression; got == nil || got.Reason != "legacy TLS until RISK-7" {
+		t.Errorf("suppression of %s = %+v, want the file entry", domain, got)
 	}
 }

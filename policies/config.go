@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,8 +23,14 @@ const DefaultConfigFile = ".gatewatch.yaml"
 // Config is the data rules read as data.gatewatch.config, plus which rules
 // run and at what severity. Rules never hard-code a threshold or a tag key.
 type Config struct {
-	// RequiredTags are the tag keys that say who owns a route (GW103).
-	// Keys match case-insensitively and need a non-empty value.
+	// OwnerTags are the tag keys that say who owns a route (GW103): a
+	// listener rule or API stage is owned when it carries any one of them,
+	// itself or inherited from its listener, load balancer or API. Keys
+	// match case-insensitively and need a non-empty value.
+	OwnerTags []string `json:"owner_tags"`
+	// RequiredTags are the tag keys every entry point must carry, all of
+	// them (GW216). Keys match case-insensitively and need a non-empty
+	// value.
 	RequiredTags []string `json:"required_tags"`
 	// HighValueTag marks entry points that deserve Shield Advanced (GW111):
 	// a resource carrying this key with value "true" is high-value.
@@ -39,6 +46,11 @@ type Config struct {
 	// AllowedEndpointTypes are the REST API endpoint types the organisation
 	// accepts (GW215, AWS Config api-gw-endpoint-type-check).
 	AllowedEndpointTypes []string `json:"allowed_endpoint_types"`
+	// StrictELB18 reports HTTP listeners whose every action redirects to
+	// HTTPS (GW214), as Security Hub ELB.18 does. By default they pass:
+	// the redirect is the fix GW207 asks for, and no request is served in
+	// plain text.
+	StrictELB18 bool `json:"strict_elb18"`
 	// RecommendedSSLPolicies are the ELB security policies HTTPS and TLS
 	// listeners may use (GW213, Security Hub ELB.17).
 	RecommendedSSLPolicies []string `json:"recommended_ssl_policies"`
@@ -99,6 +111,7 @@ type RuleSettings struct {
 // DefaultConfig is what rules see when no configuration file is given.
 func DefaultConfig() Config {
 	return Config{
+		OwnerTags:     []string{"owner", "team"},
 		RequiredTags:  []string{"owner", "team"},
 		HighValueTag:  "gatewatch:high-value",
 		WebSocketTag:  "gatewatch:websocket",
@@ -149,28 +162,33 @@ func DefaultConfig() Config {
 }
 
 // LoadConfig reads a YAML or JSON configuration file over the defaults.
-// Unknown keys and wrong types are errors that name the key.
-func LoadConfig(path string) (Config, error) {
-	cfg := DefaultConfig()
+// Unknown keys and wrong types are errors that name the key. Warnings say
+// what a file written for an earlier gatewatch now means.
+func LoadConfig(path string) (cfg Config, warnings []string, err error) {
+	cfg = DefaultConfig()
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, errors.Unwrap(err))
+		return cfg, nil, fmt.Errorf("config %s: %w", path, errors.Unwrap(err))
 	}
-	if err := parseConfig(data, &cfg); err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+	warnings, err = parseConfig(data, &cfg)
+	if err != nil {
+		return cfg, nil, fmt.Errorf("config %s: %w", path, err)
 	}
-	return cfg, nil
+	for i, w := range warnings {
+		warnings[i] = fmt.Sprintf("config %s: %s", path, w)
+	}
+	return cfg, warnings, nil
 }
 
 var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
 
-func parseConfig(data []byte, cfg *Config) error {
+func parseConfig(data []byte, cfg *Config) ([]string, error) {
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
-		return fmt.Errorf("not valid YAML: %s", strings.TrimPrefix(err.Error(), "error converting YAML to JSON: "))
+		return nil, fmt.Errorf("not valid YAML: %s", strings.TrimPrefix(err.Error(), "error converting YAML to JSON: "))
 	}
 	if bytes.Equal(bytes.TrimSpace(js), []byte("null")) {
-		return nil // an empty file keeps the defaults
+		return nil, nil // an empty file keeps the defaults
 	}
 	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.DisallowUnknownFields()
@@ -178,19 +196,51 @@ func parseConfig(data []byte, cfg *Config) error {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &typeErr):
-			return fmt.Errorf("key %s: expected %s, got %s", typeErr.Field, typeErr.Type, typeErr.Value)
+			return nil, fmt.Errorf("key %s: expected %s, got %s", typeErr.Field, typeErr.Type, typeErr.Value)
 		case unknownField.MatchString(err.Error()):
-			return fmt.Errorf("unknown key %q", unknownField.FindStringSubmatch(err.Error())[1])
+			return nil, fmt.Errorf("unknown key %q", unknownField.FindStringSubmatch(err.Error())[1])
 		}
-		return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "json: "))
 	}
-	return cfg.validate()
+	var keys map[string]json.RawMessage
+	_ = json.Unmarshal(js, &keys) // decoded above, so an object
+	warnings := migrateOwnerTags(keys, cfg)
+	return warnings, cfg.validate()
+}
+
+// migrateOwnerTags keeps a file written before owner_tags existed meaning
+// what its author chose. required_tags used to decide GW103 as well as
+// GW216, all keys required; GW103 now asks for any one of owner_tags. A
+// file that sets required_tags and not owner_tags gets those keys as its
+// ownership keys (any one of them now owns a route), and a warning that
+// says so.
+func migrateOwnerTags(keys map[string]json.RawMessage, cfg *Config) []string {
+	_, owner := keys["owner_tags"]
+	_, required := keys["required_tags"]
+	if owner || !required {
+		return nil
+	}
+	cfg.OwnerTags = slices.Clone(cfg.RequiredTags)
+	return []string{fmt.Sprintf("required_tags no longer decides GW103 alone: GW103 now treats a route as owned when it carries any one of owner_tags, "+
+		"which this file does not set, so GW103 uses required_tags %v as owner_tags (any one of them owns a route); "+
+		"GW216 still requires all of them. Set owner_tags to choose the ownership keys and silence this warning",
+		cfg.RequiredTags)}
 }
 
 func (c *Config) validate() error {
 	for _, k := range c.RequiredTags {
 		if strings.TrimSpace(k) == "" {
 			return errors.New("key required_tags: tag keys must not be empty")
+		}
+	}
+	if len(c.OwnerTags) == 0 {
+		// An empty list would leave every route unowned; a rule is turned
+		// off under rules, where that reads as what it is.
+		return errors.New("key owner_tags: list at least one tag key (to stop GW103, set rules.GW103.enabled: false)")
+	}
+	for _, k := range c.OwnerTags {
+		if strings.TrimSpace(k) == "" {
+			return errors.New("key owner_tags: tag keys must not be empty")
 		}
 	}
 	for _, t := range c.AllowedEndpointTypes {
@@ -209,11 +259,20 @@ func (c *Config) validate() error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		if sev := c.Rules[id].Severity; sev != "" {
-			if _, err := findings.ParseSeverity(string(sev)); err != nil {
-				return fmt.Errorf("key rules.%s.severity: %w", id, err)
-			}
+		set := c.Rules[id]
+		if set.Severity == "" {
+			continue
 		}
+		// Store the canonical form: "Critical" is a valid spelling, but
+		// only "critical" ranks, so an unnormalised value would pass here
+		// and then sink below every --fail-on threshold (and read as a
+		// SARIF note).
+		sev, err := findings.ParseSeverity(string(set.Severity))
+		if err != nil {
+			return fmt.Errorf("key rules.%s.severity: %w", id, err)
+		}
+		set.Severity = sev
+		c.Rules[id] = set
 	}
 	return nil
 }

@@ -3,8 +3,11 @@ package policies
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gatewatch/gatewatch/findings"
 )
 
 // TestLoadConfigErrors holds configuration errors to naming the key at
@@ -20,15 +23,14 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"wrong type in pricing", "pricing:\n  alb_hourly: [1]\n", "key pricing.alb_hourly: expected float64"},
 		{"bad endpoint type", "allowed_endpoint_types: [PUBLIC]\n", "key allowed_endpoint_types"},
 		{"bad severity", "rules:\n  GW101:\n    severity: urgent\n", "key rules.GW101.severity"},
+		{"no owner tags", "owner_tags: []\n", "key owner_tags: list at least one tag key (to stop GW103, set rules.GW103.enabled: false)"},
+		{"blank owner tag", "owner_tags: [owner, ' ']\n", "key owner_tags: tag keys must not be empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "gatewatch.yaml")
-			if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			_, err := LoadConfig(path)
+			path := writeConfig(t, tt.yaml)
+			_, _, err := LoadConfig(path)
 			if err == nil {
 				t.Fatalf("LoadConfig(%q) = nil error, want one containing %q", tt.yaml, tt.want)
 			}
@@ -43,12 +45,8 @@ func TestLoadConfigErrors(t *testing.T) {
 // defaults it does not mention and replaces lists it does.
 func TestLoadConfigOverridesDefaults(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "gatewatch.yaml")
-	data := "allowed_endpoint_types: [EDGE]\npricing:\n  alb_hourly: 0.03\n"
-	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := LoadConfig(path)
+	path := writeConfig(t, "allowed_endpoint_types: [EDGE]\npricing:\n  alb_hourly: 0.03\n")
+	cfg, _, err := LoadConfig(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,4 +60,70 @@ func TestLoadConfigOverridesDefaults(t *testing.T) {
 	if cfg.Pricing.ALBLCUHourly != def.Pricing.ALBLCUHourly {
 		t.Errorf("pricing.alb_lcu_hourly = %v, want the default %v", cfg.Pricing.ALBLCUHourly, def.Pricing.ALBLCUHourly)
 	}
+}
+
+// TestLoadConfigNormalisesSeverity: any spelling LoadConfig accepts is
+// stored in the one form severities rank by.
+func TestLoadConfigNormalisesSeverity(t *testing.T) {
+	t.Parallel()
+	path := writeConfig(t, "rules:\n  GW104:\n    severity: ' Critical'\n  GW101:\n    severity: LOW\n")
+	cfg, _, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Rules["GW104"].Severity; got != findings.Critical {
+		t.Errorf("rules.GW104.severity = %q, want %q", got, findings.Critical)
+	}
+	if got := cfg.Rules["GW101"].Severity; got != findings.Low {
+		t.Errorf("rules.GW101.severity = %q, want %q", got, findings.Low)
+	}
+}
+
+// TestLoadConfigOwnerTagsMigration: a file written when required_tags also
+// decided GW103 keeps its keys as the ownership keys, now any-of, and is
+// told so; a file that sets owner_tags, or neither, is not warned.
+func TestLoadConfigOwnerTagsMigration(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, yaml      string
+		owner, required []string
+		warn            string
+	}{
+		{"required_tags only", "required_tags: [cost-center, owner]\n", []string{"cost-center", "owner"}, []string{"cost-center", "owner"},
+			"required_tags no longer decides GW103 alone: GW103 now treats a route as owned when it carries any one of owner_tags, which this file does not set, so GW103 uses required_tags [cost-center owner] as owner_tags (any one of them owns a route); GW216 still requires all of them. Set owner_tags to choose the ownership keys and silence this warning"},
+		{"both", "required_tags: [cost-center]\nowner_tags: [owner]\n", []string{"owner"}, []string{"cost-center"}, ""},
+		{"owner_tags only", "owner_tags: [squad]\n", []string{"squad"}, []string{"owner", "team"}, ""},
+		{"neither", "high_value_tag: crown-jewel\n", []string{"owner", "team"}, []string{"owner", "team"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := writeConfig(t, tt.yaml)
+			cfg, warnings, err := LoadConfig(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(cfg.OwnerTags, tt.owner) || !slices.Equal(cfg.RequiredTags, tt.required) {
+				t.Errorf("owner_tags %v, required_tags %v; want %v, %v", cfg.OwnerTags, cfg.RequiredTags, tt.owner, tt.required)
+			}
+			var want []string
+			if tt.warn != "" {
+				want = []string{"config " + path + ": " + tt.warn}
+			}
+			if !slices.Equal(warnings, want) {
+				t.Errorf("warnings = %q, want %q", warnings, want)
+			}
+		})
+	}
+}
+
+// writeConfig writes a configuration file for one test and returns its
+// path.
+func writeConfig(t *testing.T, yaml string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "gatewatch.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

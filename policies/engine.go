@@ -85,7 +85,12 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 				r.Enabled = *set.Enabled
 			}
 			if set.Severity != "" {
-				r.Severity = set.Severity
+				// LoadConfig normalises; a Config built in code may not.
+				sev, err := findings.ParseSeverity(string(set.Severity))
+				if err != nil {
+					return nil, fmt.Errorf("config: rules.%s.severity: %w", r.ID, err)
+				}
+				r.Severity = sev
 			}
 		}
 		e.rules = append(e.rules, r)

@@ -81,6 +81,10 @@ func TestRegoFormatted(t *testing.T) {
 	}
 }
 
+// wholeResultSet finds a Rego test comparing a rule's whole deny set with a
+// set literal of results.
+var wholeResultSet = regexp.MustCompile(`(results|rule\.deny\b[^\n]*) == \{\s*\{\s*"`)
+
 // controlRef is how rules name the hygiene controls they map to.
 var controlRef = regexp.MustCompile(`^[A-Za-z]+:[A-Za-z0-9][A-Za-z0-9._:/-]*$`)
 
@@ -140,9 +144,61 @@ func TestCatalogue(t *testing.T) {
 			if !strings.Contains(src, "test_fires") || !strings.Contains(src, "test_quiet") {
 				t.Errorf("%s: tests must include test_fires_* and test_quiet_* cases", m.file)
 			}
+			if !wholeResultSet.MatchString(src) {
+				t.Errorf("%s: no test asserts a whole result set (results == {{\"resource\": ..., \"message\": ..., \"evidence\": ...}}); counts and single fields let a wrong message or evidence through", m.file)
+			}
 		})
 	}
 	if rules == 0 {
 		t.Fatal("no built-in rules found")
+	}
+}
+
+// TestRuleKit holds the pack to its authoring kit: every rule builds its
+// results with lib.result instead of an object literal of its own, and the
+// shared fixture package (policies/lib/fixtures_test.rego) is loaded for
+// the Rego tests only: never as a rule, never into the engine.
+func TestRuleKit(t *testing.T) {
+	withTests, err := builtinModules(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures := false
+	for _, m := range withTests {
+		if m.ast.Package.Path.String() == "data.gatewatch.fixtures" {
+			fixtures = true
+			if m.rule != nil {
+				t.Errorf("%s: the fixture package was read as a rule", m.file)
+			}
+		}
+		if m.rule == nil {
+			continue
+		}
+		src, err := fs.ReadFile(builtin, strings.TrimPrefix(m.file, "policies/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(src), "lib.result(") || strings.Contains(string(src), `"message":`) {
+			t.Errorf("%s: build results with lib.result(resource, message, evidence), not an object literal", m.file)
+		}
+	}
+	if !fixtures {
+		t.Error("package gatewatch.fixtures is not loaded with the Rego tests")
+	}
+	runtime, err := builtinModules(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range runtime {
+		if strings.HasSuffix(m.file, "_test.rego") || m.ast.Package.Path.String() == "data.gatewatch.fixtures" {
+			t.Errorf("%s: test code is compiled into the engine", m.file)
+		}
+		src, err := fs.ReadFile(builtin, strings.TrimPrefix(m.file, "policies/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(src), "gatewatch.fixtures") {
+			t.Errorf("%s: a rule or library module reads the test fixtures", m.file)
+		}
 	}
 }

@@ -137,8 +137,8 @@ func notEvaluated(r *findings.Report, f findings.Finding) bool {
 }
 
 // TestBaselineCountsOnlyWhatWasJudged: last night's scan was complete;
-// tonight one listener rule got its owner tag while WAF is denied in the
-// same region. The tagged rule is fixed (its data was read completely);
+// tonight one API stage got its owner tag while WAF is denied in the same
+// region. The tagged rule is fixed (its data was read completely);
 // what rests on WAF is carried as not evaluated, neither fixed nor new, and
 // --fail-on-new does not fail on it: the gap alone gives exit 3.
 func TestBaselineCountsOnlyWhatWasJudged(t *testing.T) {
@@ -156,25 +156,28 @@ func TestBaselineCountsOnlyWhatWasJudged(t *testing.T) {
 	last := decodeReport(t, string(data))
 	var untagged string
 	for _, f := range last.Findings {
-		if f.RuleID == "GW103" && f.ResourceType == snapshot.TypeListenerRule {
+		if f.RuleID == "GW103" && f.ResourceType == snapshot.TypeRestStage {
 			untagged = f.Resource
 			break
 		}
 	}
 	if untagged == "" {
-		t.Fatal("the demo has no GW103 finding on a listener rule")
+		t.Fatal("the demo has no GW103 finding on a REST stage")
 	}
 
 	world, err := snapshot.Parse(gatewatch.DemoSnapshot, "demo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range world.LoadBalancers {
-		for j := range world.LoadBalancers[i].Listeners {
-			for k, r := range world.LoadBalancers[i].Listeners[j].Rules {
-				if r.ARN == untagged {
-					world.LoadBalancers[i].Listeners[j].Rules[k].Tags = snapshot.Tags{"owner": "team-orders", "team": "orders"}
+	for i := range world.RestAPIs {
+		for j, st := range world.RestAPIs[i].Stages {
+			if st.ARN == untagged {
+				tags := maps.Clone(st.Tags)
+				if tags == nil {
+					tags = snapshot.Tags{}
 				}
+				tags["owner"] = "team-orders"
+				world.RestAPIs[i].Stages[j].Tags = tags
 			}
 		}
 	}

@@ -22,8 +22,7 @@ var demoExpected = map[string][]string{
 		"arn:aws:apigateway:eu-west-1::/restapis/x9fj2la0qe", // internal-proxy-api
 	},
 	"GW103": {
-		"arn:aws:apigateway:eu-west-1::/restapis/x9fj2la0qe/stages/prod",                                                                          // internal-proxy-api/prod
-		"arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/web-public-alb/50dc6c495c0c9188/2d3a9b8c7e6f5a41/c3e5a7b9d1f24680", // rule 30
+		"arn:aws:apigateway:eu-west-1::/restapis/x9fj2la0qe/stages/prod", // internal-proxy-api/prod; rule 30 inherits web-public-alb's owner
 	},
 	"GW104": {
 		"arn:aws:apigateway:eu-west-1::/apis/9w1bq7ztd3/stages/$default",                                         // HTTP APIs cannot carry a web ACL

@@ -26,7 +26,7 @@ one line naming the file and the problem (exit 2).`,
   gatewatch eval snapshot.json --policy ./my-rules --config gatewatch.yaml --fail-on high`,
 		Args: exactArgs(1, "SNAPSHOT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := flags.prepare(cmd.Context())
+			rep, err := flags.prepare(cmd.Context(), a.log)
 			if err != nil {
 				return err
 			}

@@ -200,3 +200,70 @@ func TestHelpTeaches(t *testing.T) {
 		}
 	}
 }
+
+// TestSeverityOverrideAnyCase holds a configured severity to the gate: a
+// rule raised to "Critical" (capitalised, as people write it) must trip
+// --fail-on critical and read as an error in SARIF, not sink below every
+// threshold as an unranked value.
+func TestSeverityOverrideAnyCase(t *testing.T) {
+	t.Parallel()
+	cfg := filepath.Join(t.TempDir(), "gatewatch.yaml")
+	if err := os.WriteFile(cfg, []byte("rules:\n  GW104:\n    severity: Critical\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "scan", "--demo", "--config", cfg, "--fail-on", "critical", "--format", "sarif")
+	if code != exitFindings {
+		t.Fatalf("--fail-on critical with GW104 raised to Critical: exit %d, want %d (stderr %s)", code, exitFindings, stderr)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID string `json:"ruleId"`
+				Level  string `json:"level"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &log); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, run := range log.Runs {
+		for _, r := range run.Results {
+			if r.RuleID != "GW104" {
+				continue
+			}
+			seen++
+			if r.Level != "error" {
+				t.Errorf("SARIF level of GW104 = %q, want error", r.Level)
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no GW104 result in the SARIF log of the demo")
+	}
+
+	code, stdout, stderr = runCLI(t, "rules", "GW104", "--config", cfg, "--format", "json")
+	if code != exitOK || !strings.Contains(stdout, `"severity": "critical"`) {
+		t.Errorf("rules GW104 with the override: exit %d, want severity critical in:\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestOldRequiredTagsConfigWarns: a configuration written when
+// required_tags also decided GW103 still runs, and stderr says what
+// changed and how to silence it.
+func TestOldRequiredTagsConfigWarns(t *testing.T) {
+	t.Parallel()
+	cfg := filepath.Join(t.TempDir(), "gatewatch.yaml")
+	if err := os.WriteFile(cfg, []byte("required_tags: [owner, cost-center]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "scan", "--demo", "--config", cfg, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d, want %d: %s", code, exitOK, stderr)
+	}
+	for _, want := range []string{"level=WARN", "required_tags no longer decides GW103 alone", "Set owner_tags"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr = %q, want it to contain %q", stderr, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,7 +31,8 @@ func (p *policyFlags) register(fs *pflag.FlagSet) {
 }
 
 // engine loads the configuration and compiles the rules, once per process.
-func (p *policyFlags) engine(ctx context.Context) (*policies.Engine, error) {
+// Configuration warnings go to log.
+func (p *policyFlags) engine(ctx context.Context, log *slog.Logger) (*policies.Engine, error) {
 	cfg := policies.DefaultConfig()
 	path := p.configPath
 	if path == "" {
@@ -39,9 +41,15 @@ func (p *policyFlags) engine(ctx context.Context) (*policies.Engine, error) {
 		}
 	}
 	if path != "" {
-		var err error
-		if cfg, err = policies.LoadConfig(path); err != nil {
+		var (
+			warnings []string
+			err      error
+		)
+		if cfg, warnings, err = policies.LoadConfig(path); err != nil {
 			return nil, inputError(err)
+		}
+		for _, w := range warnings {
+			log.Warn(w)
 		}
 	}
 	e, err := policies.New(ctx, policies.Options{PolicyDirs: p.policyDirs, Config: cfg})
@@ -161,7 +169,7 @@ type reporter struct {
 	engine *policies.Engine
 }
 
-func (r *reportFlags) prepare(ctx context.Context) (*reporter, error) {
+func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger) (*reporter, error) {
 	outs, err := r.plan()
 	if err != nil {
 		return nil, err
@@ -170,7 +178,7 @@ func (r *reportFlags) prepare(ctx context.Context) (*reporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine, err := r.engine(ctx)
+	engine, err := r.engine(ctx, log)
 	if err != nil {
 		return nil, err
 	}

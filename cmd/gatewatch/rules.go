@@ -37,7 +37,7 @@ matters, what it checks, and how to fix what it finds.
 			if format != "table" && format != "json" && format != "markdown" {
 				return inputError(fmt.Errorf("--format %q: want table, json or markdown", format))
 			}
-			engine, err := flags.engine(cmd.Context())
+			engine, err := flags.engine(cmd.Context(), a.log)
 			if err != nil {
 				return err
 			}

@@ -49,7 +49,7 @@ unfinished account-region listed as Canceled.`,
   gatewatch scan --demo --format table --format json --output - --output findings.json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rep, err := flags.prepare(cmd.Context())
+			rep, err := flags.prepare(cmd.Context(), a.log)
 			if err != nil {
 				return err
 			}

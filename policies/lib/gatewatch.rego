@@ -11,6 +11,12 @@ import rego.v1
 
 config := data.gatewatch.config
 
+# The one shape of a rule's result: the resource ARN, a message that says
+# what is wrong with this resource, and the evidence (the values that
+# decided it). Every rule builds its results here, so the contract the
+# engine checks (policies/engine.go toFinding) is written once.
+result(resource, message, evidence) := {"resource": resource, "message": message, "evidence": evidence}
+
 # --- indexes ---------------------------------------------------------------
 
 load_balancers_by_arn := {lb.arn: lb | some lb in input.load_balancers}
@@ -86,12 +92,6 @@ custom_domains_for_api := {api_id: names |
 	}
 }
 
-# API IDs (account/region/id) covered by at least one usage plan.
-apis_in_usage_plans contains sprintf("%s/%s/%s", [p.account, p.region, s.api_id]) if {
-	some p in input.usage_plans
-	some s in p.api_stages
-}
-
 # API key "account/region/id" -> REST API, for joins by API ID (usage
 # plans, custom domain mappings and VPC links name APIs by ID only).
 rest_apis_by_key := {api_key(api): api | some api in input.rest_apis}
@@ -101,18 +101,31 @@ v2_apis_by_key := {api_key(api): api | some api in input.v2_apis}
 # Host name (lower case) -> REST API, for the execute-api host names.
 rest_apis_by_execute_domain := {execute_api_domain(api): api | some api in input.rest_apis}
 
-# Custom domain (lower case) -> ARNs of the REST stages mapped under it.
-rest_stages_by_custom_domain := {k: vs |
-	some [k, _] in rest_stages_by_custom_domain_pairs
-	vs := {v | some [x, v] in rest_stages_by_custom_domain_pairs; x == k}
+# Custom domain (lower case) -> its domain-name records (one per account
+# and region that defines the name).
+domain_names_by_name := {k: vs |
+	some [k, _] in domain_name_pairs
+	vs := {v | some [x, v] in domain_name_pairs; x == k}
 }
 
-rest_stages_by_custom_domain_pairs contains [lower(dn.name), stage.arn] if {
-	some dn in input.domain_names
-	some m in dn.mappings
-	api := rest_apis_by_key[sprintf("%s/%s/%s", [dn.account, dn.region, m.api_id])]
-	some stage in api.stages
-	stage.name == m.stage
+domain_name_pairs contains [lower(dn.name), dn] if some dn in input.domain_names
+
+# Host name (lower case) -> HTTP or WebSocket API, for the execute-api host
+# names.
+v2_apis_by_execute_domain := {execute_api_domain(api): api | some api in input.v2_apis}
+
+# Stage ARN -> enabled CloudFront distributions with an origin that reaches
+# that stage (see origin_stage_arns).
+distributions_by_stage := {k: vs |
+	some [k, _] in stage_distribution_pairs
+	vs := {v | some [x, v] in stage_distribution_pairs; x == k}
+}
+
+stage_distribution_pairs contains [arn, d] if {
+	some d in input.cloudfront_distributions
+	d.enabled
+	some o in d.origins
+	some arn in origin_stage_arns(o)
 }
 
 # "account/region" -> API Gateway account settings of that region.
@@ -231,6 +244,80 @@ fronting_distributions(domains) := {d |
 	some d in object.get(distributions_by_origin, lower(domain), set())
 }
 
+# Enabled distributions with an origin that reaches the API stage.
+stage_distributions(stage_arn) := object.get(distributions_by_stage, stage_arn, set())
+
+# True when a distribution with a web ACL reaches the API stage.
+stage_fronted_by_waf(stage_arn) if {
+	some d in stage_distributions(stage_arn)
+	d.web_acl_id != ""
+}
+
+# ARNs of the API stages a CloudFront origin reaches. CloudFront puts the
+# origin path in front of every viewer path, so API Gateway routes on it
+# first:
+# - an execute-api origin without a path lets the viewer name any stage;
+#   with one, its first segment names the stage (an HTTP API's $default
+#   stage takes a path that names no stage); a disabled execute-api
+#   endpoint reaches nothing;
+# - a custom-domain origin without a path reaches every mapped stage; with
+#   one, the mapping whose base path prefixes it, else the mapping with an
+#   empty base path.
+origin_stage_arns(origin) := execute_api_origin_stages(origin) | custom_domain_origin_stages(origin)
+
+execute_api_origin_stages(origin) := {stage.arn |
+	domain := lower(origin.domain_name)
+	some api in array.concat([a | a := rest_apis_by_execute_domain[domain]], [a | a := v2_apis_by_execute_domain[domain]])
+	not object.get(api, "disable_execute_api_endpoint", false)
+	some stage in api.stages
+	stage_selected(api, stage, origin_path(origin))
+}
+
+stage_selected(_, _, path) if path == ""
+
+stage_selected(_, stage, path) if split(path, "/")[0] == stage.name
+
+stage_selected(api, stage, path) if {
+	path != ""
+	stage.name == "$default"
+	not split(path, "/")[0] in {s.name | some s in api.stages}
+}
+
+custom_domain_origin_stages(origin) := {stage.arn |
+	some dn in object.get(domain_names_by_name, lower(origin.domain_name), set())
+	some m in selected_mappings(dn, origin_path(origin))
+	key := sprintf("%s/%s/%s", [dn.account, dn.region, m.api_id])
+	some api in array.concat([a | a := rest_apis_by_key[key]], [a | a := v2_apis_by_key[key]])
+	some stage in api.stages
+	stage.name == m.stage
+}
+
+selected_mappings(dn, path) := dn.mappings if {
+	path == ""
+} else := ms if {
+	ms := [m | some m in dn.mappings; base_path_prefixes(base_path(m), path)]
+	count(ms) > 0
+} else := [m | some m in dn.mappings; base_path(m) == ""]
+
+# A mapping's base path without slashes; "" for the root ("(none)" in the
+# console).
+base_path(m) := "" if {
+	trim(object.get(m, "base_path", ""), "/") in {"", "(none)"}
+} else := trim(m.base_path, "/")
+
+base_path_prefixes(bp, path) if {
+	bp != ""
+	path == bp
+}
+
+base_path_prefixes(bp, path) if {
+	bp != ""
+	startswith(path, concat("", [bp, "/"]))
+}
+
+# An origin's path without the leading and trailing slashes; "" when none.
+origin_path(origin) := trim(object.get(origin, "origin_path", ""), "/")
+
 # The account/region/id key API indexes use.
 api_key(api) := sprintf("%s/%s/%s", [api.account, api.region, api.id])
 
@@ -319,4 +406,20 @@ integration_function_arn(uri) := unqualified_function_arn(arn) if {
 } else := unqualified_function_arn(arn) if {
 	parts := regex.find_all_string_submatch_n(`functions/(arn:[^/]+)/invocations`, uri, 1)
 	arn := parts[0][1]
+}
+
+# True when a tag set names an owner: any one of config.owner_tags with a
+# non-empty value (GW103). Requiring every key of a list is GW216's job
+# (config.required_tags).
+owned(tags) if {
+	some k in config.owner_tags
+	has_tag(tags, k)
+}
+
+# A WAF rule that limits request rates: rate-based with an action that
+# acts on requests over the limit (BLOCK, CAPTCHA, CHALLENGE). A COUNT
+# action only counts them and lets every request through.
+rate_limiting_rule(rule) if {
+	rule.statement_type == "rate_based"
+	upper(rule.action) != "COUNT"
 }

@@ -3,12 +3,13 @@
 # description: |
 #   An API passes requests straight through (HTTP or HTTP_PROXY integration)
 #   to an internal load balancer or over a VPC link, and adds nothing an API
-#   product is for: no authorizer, no API key, no usage plan. Every internal
-#   hop then pays API Gateway's per-request price and inherits its
-#   integration timeout (29 s by default, 30 s at most for HTTP APIs), while
-#   an internal ALB or service-to-service routing would do the job.
+#   product is for: no authorizer and no API key (and so no usage plan,
+#   which meters only requests that carry a key). Every internal hop then
+#   pays API Gateway's per-request price and inherits its integration
+#   timeout (29 s by default, 30 s at most for HTTP APIs), while an
+#   internal ALB or service-to-service routing would do the job.
 # custom:
-#   inputs: [listeners, load_balancers, rest_apis, rest_authorizers, rest_resources, usage_plans, v2_apis, v2_authorizers, v2_integrations, v2_routes, vpc_links]
+#   inputs: [listeners, load_balancers, rest_apis, rest_authorizers, rest_resources, rest_stages, usage_plans, v2_apis, v2_authorizers, v2_integrations, v2_routes, v2_stages, vpc_links]
 #   id: GW101
 #   severity: medium
 #   resource_types:
@@ -31,15 +32,18 @@
 #     **What triggers it.**
 #     - A REST API with HTTP or HTTP_PROXY methods that reach an internal
 #       load balancer (URI host = its DNS name) or go over a VPC link, with
-#       authorization NONE, no API key required, and the API in no usage
-#       plan;
+#       authorization NONE and no API key required. A usage plan listing
+#       the API does not count: plans identify, meter and throttle callers
+#       by API key, so a method that requires no key is outside every plan
+#       (the message names such plans);
 #     - an HTTP API whose routes with authorization NONE target such
 #       integrations (URI = an internal load balancer's listener ARN, or a
 #       VPC link).
 #
 #     **Evidence.** `passthrough_methods` / `passthrough_routes` (method or
 #     route to the backend and how it is reached), `greedy_paths`
-#     (`{proxy+}` resources), `authorizers`, `usage_plans`.
+#     (`{proxy+}` resources), `authorizers`, `usage_plans` (plans listing
+#     a stage of the API, which these methods bypass).
 #
 #     **Fix.** Let internal callers use the internal ALB (or service
 #     discovery) directly, or make the API an API product:
@@ -96,20 +100,32 @@ deny contains result if {
 	some api in input.rest_apis
 	methods := rest_passthrough(api)
 	count(methods) > 0
-	not sprintf("%s/%s/%s", [api.account, api.region, api.id]) in lib.apis_in_usage_plans
 	targets := {m.target | some m in methods}
-	result := {
-		"resource": api.arn,
-		"message": sprintf("REST API %s passes %s straight through to %s with no authorizer, API key or usage plan", [api.name, concat(", ", sort(object.keys(methods))), concat(", ", sort(targets))]),
-		"evidence": {
+	plans := usage_plans(api)
+	result := lib.result(
+		api.arn,
+		sprintf("REST API %s passes %s straight through to %s with no authorizer or API key%s", [api.name, concat(", ", sort(object.keys(methods))), concat(", ", sort(targets)), plan_note(plans)]),
+		{
 			"api_type": "REST",
 			"passthrough_methods": methods,
 			"greedy_paths": sort([r.path | some r in api.resources; contains(r.path, "+}")]),
 			"authorizers": count(api.authorizers),
-			"usage_plans": 0,
+			"usage_plans": sort(plans),
 		},
-	}
+	)
 }
+
+# Names of the usage plans that list a stage of the API. A plan identifies
+# callers by API key, so it meters and throttles none of the methods above
+# (none requires a key): it is named in the message, not taken as a guard.
+usage_plans(api) := {p.name |
+	some stage in api.stages
+	some p in object.get(lib.usage_plans_for, sprintf("%s/%s/%s/%s", [api.account, api.region, api.id, stage.name]), set())
+}
+
+plan_note(plans) := ", and no usage plan" if {
+	count(plans) == 0
+} else := sprintf(" (usage plan %s meters only requests with an API key)", [concat(", ", sort(plans))])
 
 v2_passthrough_integrations(api) := {i.id: i |
 	some i in api.integrations
@@ -131,13 +147,13 @@ deny contains result if {
 	}
 	count(routes) > 0
 	targets := {t | some t in routes}
-	result := {
-		"resource": api.arn,
-		"message": sprintf("HTTP API %s passes %s straight through to %s with no authorizer", [api.name, concat(", ", sort(object.keys(routes))), concat(", ", sort(targets))]),
-		"evidence": {
+	result := lib.result(
+		api.arn,
+		sprintf("HTTP API %s passes %s straight through to %s with no authorizer", [api.name, concat(", ", sort(object.keys(routes))), concat(", ", sort(targets))]),
+		{
 			"api_type": "HTTP",
 			"passthrough_routes": routes,
 			"authorizers": count(api.authorizers),
 		},
-	}
+	)
 }

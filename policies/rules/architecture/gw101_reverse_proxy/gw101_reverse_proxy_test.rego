@@ -1,33 +1,37 @@
 package gatewatch.rules.gw101_reverse_proxy_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw101_reverse_proxy as rule
 import rego.v1
 
-internal_alb := {
-	"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/internal-svc/0123456789abcdef",
-	"name": "internal-svc", "type": "application", "scheme": "internal",
-	"dns_name": "internal-internal-svc-123.eu-west-1.elb.amazonaws.com",
-	"listeners": [{"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/internal-svc/0123456789abcdef/aaaa", "protocol": "HTTP", "port": 80, "rules": []}],
-}
+internal_alb := fx.alb("internal-svc", {
+	"scheme": "internal",
+	"listeners": [fx.listener("internal-svc", "HTTP", 80, {})],
+})
 
-proxy_api(method) := {
-	"arn": "arn:aws:apigateway:eu-west-1::/restapis/abc123", "account": "111122223333", "region": "eu-west-1",
-	"id": "abc123", "name": "internal-proxy", "endpoint_types": ["REGIONAL"], "tags": {},
-	"resources": [{"id": "r1", "path": "/{proxy+}", "methods": [method]}],
-	"stages": [], "authorizers": [], "request_validators": [],
-}
+api_arn := fx.rest_api_arn("abc123")
 
-passthrough := {
-	"http_method": "ANY", "authorization_type": "NONE", "api_key_required": false,
-	"integration": {"type": "HTTP_PROXY", "uri": "http://internal-internal-svc-123.eu-west-1.elb.amazonaws.com/{proxy}", "connection_type": "INTERNET", "timeout_millis": 29000},
-}
+proxy_api(method) := fx.rest_api("abc123", {
+	"name": "internal-proxy",
+	"resources": [fx.rest_resource("/{proxy+}", [method])],
+	"stages": [fx.rest_stage("abc123", "prod", {})],
+})
+
+passthrough := fx.rest_method("ANY", {"integration": {"type": "HTTP_PROXY", "uri": sprintf("http://%s/{proxy}", [internal_alb.dns_name])}})
 
 test_fires_on_greedy_proxy_to_internal_alb if {
 	results := rule.deny with input as {"rest_apis": [proxy_api(passthrough)], "load_balancers": [internal_alb], "usage_plans": []}
-	some r in results
-	r.resource == "arn:aws:apigateway:eu-west-1::/restapis/abc123"
-	r.evidence.greedy_paths == ["/{proxy+}"]
-	r.evidence.passthrough_methods["ANY /{proxy+}"].target == "internal-svc"
+	results == {{
+		"resource": api_arn,
+		"message": "REST API internal-proxy passes ANY /{proxy+} straight through to internal-svc with no authorizer or API key, and no usage plan",
+		"evidence": {
+			"api_type": "REST",
+			"passthrough_methods": {"ANY /{proxy+}": {"target": "internal-svc", "via": "internal-load-balancer"}},
+			"greedy_paths": ["/{proxy+}"],
+			"authorizers": 0,
+			"usage_plans": [],
+		},
+	}}
 }
 
 test_fires_on_vpc_link_integration if {
@@ -48,9 +52,20 @@ test_quiet_with_authorizer if {
 	count(results) == 0
 }
 
-test_quiet_with_usage_plan if {
-	plan := {"arn": "arn:aws:apigateway:eu-west-1::/usageplans/p1", "account": "111122223333", "region": "eu-west-1", "id": "p1", "name": "gold", "api_stages": [{"api_id": "abc123", "stage": "prod"}], "tags": {}}
+# A usage plan meters and throttles only requests that carry an API key: a
+# method that requires none is not protected by the plan its stage is in.
+test_fires_under_usage_plan_when_method_needs_no_key if {
+	plan := fx.usage_plan("p1", [["abc123", "prod"]], {"name": "gold", "throttle": {"rate_limit": 10, "burst_limit": 20}})
 	results := rule.deny with input as {"rest_apis": [proxy_api(passthrough)], "load_balancers": [internal_alb], "usage_plans": [plan]}
+	some r in results
+	r.message == "REST API internal-proxy passes ANY /{proxy+} straight through to internal-svc with no authorizer or API key (usage plan gold meters only requests with an API key)"
+	r.evidence.usage_plans == ["gold"]
+}
+
+test_quiet_under_usage_plan_when_method_requires_key if {
+	plan := fx.usage_plan("p1", [["abc123", "prod"]], {"name": "gold"})
+	m := object.union(passthrough, {"api_key_required": true})
+	results := rule.deny with input as {"rest_apis": [proxy_api(m)], "load_balancers": [internal_alb], "usage_plans": [plan]}
 	count(results) == 0
 }
 
@@ -66,19 +81,19 @@ test_quiet_for_lambda_integration if {
 	count(results) == 0
 }
 
-http_api(route_auth) := {
-	"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "account": "111122223333", "region": "eu-west-1",
-	"id": "h1", "name": "orders-internal", "protocol_type": "HTTP", "tags": {},
+http_api(route_auth) := fx.http_api("h1", {
+	"name": "orders-internal",
 	"routes": [{"id": "rt1", "route_key": "ANY /{proxy+}", "authorization_type": route_auth, "api_key_required": false, "target": "integrations/i1"}],
-	"integrations": [{"id": "i1", "type": "HTTP_PROXY", "uri": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/internal-svc/0123456789abcdef/aaaa", "connection_type": "VPC_LINK", "connection_id": "vl2", "timeout_millis": 30000}],
-	"stages": [], "authorizers": [],
-}
+	"integrations": [{"id": "i1", "type": "HTTP_PROXY", "uri": internal_alb.listeners[0].arn, "connection_type": "VPC_LINK", "connection_id": "vl2", "timeout_millis": 30000}],
+})
 
 test_fires_on_http_api_private_integration if {
 	results := rule.deny with input as {"v2_apis": [http_api("NONE")], "load_balancers": [internal_alb]}
-	some r in results
-	r.resource == "arn:aws:apigateway:eu-west-1::/apis/h1"
-	r.evidence.passthrough_routes["ANY /{proxy+}"] == "internal-svc"
+	results == {{
+		"resource": fx.v2_api_arn("h1"),
+		"message": "HTTP API orders-internal passes ANY /{proxy+} straight through to internal-svc with no authorizer",
+		"evidence": {"api_type": "HTTP", "passthrough_routes": {"ANY /{proxy+}": "internal-svc"}, "authorizers": 0},
+	}}
 }
 
 test_quiet_on_http_api_with_jwt if {

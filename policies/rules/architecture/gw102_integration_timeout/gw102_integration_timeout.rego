@@ -129,11 +129,11 @@ deny contains result if {
 		some b in too_short(api, m.integration, 29000)
 	}
 	count(short) > 0
-	result := {
-		"resource": api.arn,
-		"message": sprintf("REST API %s times out before its backend on %s", [api.name, summary(short)]),
-		"evidence": {"api_type": "REST", "integrations": short},
-	}
+	result := lib.result(
+		api.arn,
+		sprintf("REST API %s times out before its backend on %s", [api.name, summary(short)]),
+		{"api_type": "REST", "integrations": short},
+	)
 }
 
 v2_default_timeout := {"HTTP": 30000, "WEBSOCKET": 29000}
@@ -148,11 +148,11 @@ deny contains result if {
 		some b in too_short(api, integration, v2_default_timeout[api.protocol_type])
 	}
 	count(short) > 0
-	result := {
-		"resource": api.arn,
-		"message": sprintf("%s API %s times out before its backend on %s", [api.protocol_type, api.name, summary(short)]),
-		"evidence": {"api_type": api.protocol_type, "integrations": short},
-	}
+	result := lib.result(
+		api.arn,
+		sprintf("%s API %s times out before its backend on %s", [api.protocol_type, api.name, summary(short)]),
+		{"api_type": api.protocol_type, "integrations": short},
+	)
 }
 
 summary(short) := concat("; ", [sprintf("%s (%d ms, but %s %s allows %d ms)", [k, b.timeout_ms, b.kind, b.backend, b.backend_timeout_ms]) |

@@ -24,6 +24,24 @@ http_integration(timeout) := {"type": "HTTP_PROXY", "uri": "http://internal-repo
 
 test_fires_when_alb_idle_timeout_is_longer if {
 	results := rule.deny with input as {"rest_apis": [rest_api(http_integration(29000))], "load_balancers": [alb("120")]}
+	results == {
+		{
+			"evidence": {
+				"api_type": "REST",
+				"integrations": {
+					"GET /reports": {
+						"backend": "reports",
+						"backend_timeout_ms": 120000,
+						"kind": "alb",
+						"setting": "idle_timeout.timeout_seconds",
+						"timeout_ms": 29000,
+					},
+				},
+			},
+			"message": "REST API reports-api times out before its backend on GET /reports (29000 ms, but alb reports allows 120000 ms)",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/r1",
+		},
+	}
 	some r in results
 	r.resource == "arn:aws:apigateway:eu-west-1::/restapis/r1"
 	r.evidence.integrations["GET /reports"] == {"backend": "reports", "kind": "alb", "setting": "idle_timeout.timeout_seconds", "backend_timeout_ms": 120000, "timeout_ms": 29000}

@@ -1,62 +1,93 @@
 package gatewatch.rules.gw103_unowned_routes_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw103_unowned_routes as rule
 import rego.v1
 
-cfg := {"required_tags": ["owner", "team"]}
+cfg := {"owner_tags": ["owner", "team"]}
 
-alb(rule_tags) := {
-	"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1", "name": "web", "type": "application",
-	"listeners": [{"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/web/1/2", "protocol": "HTTPS", "port": 443, "rules": [
-		{"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener-rule/app/web/1/2/3", "priority": "10", "is_default": false, "conditions": [{"field": "path-pattern", "values": ["/orders/*"]}], "tags": rule_tags},
-		{"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener-rule/app/web/1/2/4", "priority": "default", "is_default": true, "conditions": [], "tags": {}},
-	]}],
-}
+rule_arn := "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener-rule/app/web/1/443/10"
+
+# An ALB whose HTTPS listener has rule 10 (path /orders/*) and a default
+# rule; tags given for the rule, the listener and the load balancer.
+alb(rule_tags, listener_tags, lb_tags) := fx.alb("web", {
+	"tags": lb_tags,
+	"listeners": [fx.listener("web", "HTTPS", 443, {
+		"tags": listener_tags,
+		"rules": [
+			fx.listener_rule("web", 443, "10", {"conditions": [{"field": "path-pattern", "values": ["/orders/*"]}], "tags": rule_tags}),
+			fx.listener_rule("web", 443, "default", {"is_default": true}),
+		],
+	})],
+})
 
 test_fires_on_untagged_listener_rule if {
-	results := rule.deny with input as {"load_balancers": [alb({})]} with data.gatewatch.config as cfg
+	results := rule.deny with input as {"load_balancers": [alb({}, {}, {"Name": "web"})]} with data.gatewatch.config as cfg
+	results == {{
+		"resource": rule_arn,
+		"message": "listener rule 10 on HTTPS:443 of web has no owner tag (owner or team) on the rule, its listener or its load balancer",
+		"evidence": {
+			"owner_tags": ["owner", "team"],
+			"load_balancer": "web",
+			"listener_port": 443,
+			"conditions": [{"field": "path-pattern", "values": ["/orders/*"]}],
+		},
+	}}
+}
+
+test_fires_when_owner_tag_is_blank if {
+	results := rule.deny with input as {"load_balancers": [alb({"Owner": " "}, {}, {})]} with data.gatewatch.config as cfg
 	count(results) == 1
-	some r in results
-	r.resource == "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener-rule/app/web/1/2/3"
-	r.evidence.missing_tags == ["owner", "team"]
 }
 
-test_fires_on_partly_tagged_rule_and_empty_value if {
-	results := rule.deny with input as {"load_balancers": [alb({"Owner": "payments", "team": " "})]} with data.gatewatch.config as cfg
-	some r in results
-	r.evidence.missing_tags == ["team"]
-}
-
-test_quiet_on_tagged_rule_any_key_case if {
-	results := rule.deny with input as {"load_balancers": [alb({"Owner": "payments", "Team": "payments-api"})]} with data.gatewatch.config as cfg
+# Any one ownership key owns the route: requiring all of them is GW216's.
+test_quiet_with_one_owner_key_any_case if {
+	results := rule.deny with input as {"load_balancers": [alb({"Owner": "payments"}, {}, {})]} with data.gatewatch.config as cfg
 	count(results) == 0
 }
 
-test_required_keys_come_from_config if {
-	results := rule.deny with input as {"load_balancers": [alb({"owner": "payments", "team": "x"})]} with data.gatewatch.config as {"required_tags": ["cost-center"]}
-	some r in results
-	r.evidence.missing_tags == ["cost-center"]
+test_quiet_when_rule_inherits_listener_owner if {
+	results := rule.deny with input as {"load_balancers": [alb({}, {"team": "web-platform"}, {})]} with data.gatewatch.config as cfg
+	count(results) == 0
 }
 
-rest_api(api_tags, stage_tags) := {
-	"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "id": "a1", "name": "partner", "tags": api_tags,
-	"stages": [{"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod", "name": "prod", "tags": stage_tags}],
+test_quiet_when_rule_inherits_load_balancer_owner if {
+	results := rule.deny with input as {"load_balancers": [alb({}, {}, {"owner": "storefront"})]} with data.gatewatch.config as cfg
+	count(results) == 0
 }
+
+test_ownership_keys_come_from_config if {
+	results := rule.deny with input as {"load_balancers": [alb({"owner": "payments", "team": "x"}, {}, {})]} with data.gatewatch.config as {"owner_tags": ["squad"]}
+	some r in results
+	r.evidence.owner_tags == ["squad"]
+}
+
+stage_arn := "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod"
+
+rest_api(api_tags, stage_tags) := fx.rest_api("a1", {"name": "partner", "tags": api_tags, "stages": [fx.rest_stage("a1", "prod", {"tags": stage_tags})]})
 
 test_fires_on_untagged_rest_stage if {
-	results := rule.deny with input as {"rest_apis": [rest_api({}, {"owner": "x"})]} with data.gatewatch.config as cfg
-	some r in results
-	r.resource == "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod"
-	r.evidence.missing_tags == ["team"]
+	results := rule.deny with input as {"rest_apis": [rest_api({"environment": "prod"}, {"gatewatch:latency-slo-ms": "50"})]} with data.gatewatch.config as cfg
+	results == {{
+		"resource": stage_arn,
+		"message": "stage prod of REST API partner has no owner tag (owner or team) on the stage or the API",
+		"evidence": {"owner_tags": ["owner", "team"], "api": "partner", "stage_tags": ["gatewatch:latency-slo-ms"], "api_tags": ["environment"]},
+	}}
+}
+
+# The title says "no owner": a stage tagged owner=team-orders has one.
+test_quiet_on_stage_with_owner_only if {
+	results := rule.deny with input as {"rest_apis": [rest_api({}, {"owner": "team-orders"})]} with data.gatewatch.config as cfg
+	count(results) == 0
 }
 
 test_quiet_when_stage_inherits_api_tags if {
-	results := rule.deny with input as {"rest_apis": [rest_api({"owner": "x", "team": "y"}, {})]} with data.gatewatch.config as cfg
+	results := rule.deny with input as {"rest_apis": [rest_api({"team": "y"}, {})]} with data.gatewatch.config as cfg
 	count(results) == 0
 }
 
 test_fires_on_untagged_v2_stage if {
-	api := object.union(rest_api({}, {}), {"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "protocol_type": "WEBSOCKET"})
+	api := fx.http_api("h1", {"protocol_type": "WEBSOCKET", "stages": [fx.v2_stage("h1", "prod", {})]})
 	results := rule.deny with input as {"v2_apis": [api]} with data.gatewatch.config as cfg
 	count(results) == 1
 }

@@ -40,9 +40,18 @@
 #       endpoint or a custom domain and not behind such a distribution
 #       (these APIs cannot carry a web ACL themselves).
 #
+#     A distribution fronts a stage only when one of its origins reaches
+#     that stage. CloudFront puts an origin's `origin_path` in front of
+#     every request path, so an execute-api origin with path `/prod`
+#     reaches stage prod only, and a custom-domain origin with a path
+#     reaches only the base path mapping that path selects (or the empty
+#     one); the other stages of the same API are not behind it.
+#
 #     **Evidence.** `web_acls` (empty), `reachable_as`,
-#     `fronting_distributions` (distributions in front, without a web ACL),
-#     `endpoint_types` or `protocol_type`.
+#     `fronting_distributions` (distributions in front of this stage or
+#     ALB, without a web ACL), `waf_distributions_for_other_stages`
+#     (distributions with a web ACL whose origin path selects other stages
+#     of the API), `endpoint_types` or `protocol_type`.
 #
 #     **Fix.**
 #     ```sh
@@ -66,11 +75,11 @@ deny contains result if {
 	not lib.has_web_acl(lb.arn)
 	domains := {lb.dns_name}
 	not lib.fronted_by_waf_distribution(domains)
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("internet-facing ALB %s has no web ACL and no CloudFront distribution with one in front of it", [lb.name]),
-		"evidence": evidence(domains),
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("internet-facing ALB %s has no web ACL and no CloudFront distribution with one in front of it", [lb.name]),
+		evidence(domains),
+	)
 }
 
 deny contains result if {
@@ -78,13 +87,13 @@ deny contains result if {
 	lib.public_rest_api(api)
 	some stage in api.stages
 	not lib.has_web_acl(stage.arn)
-	domains := lib.api_domains(api)
-	not lib.fronted_by_waf_distribution(domains)
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of public REST API %s (%s) has no web ACL and no CloudFront distribution with one in front of it", [stage.name, api.name, concat(", ", api.endpoint_types)]),
-		"evidence": object.union(evidence(domains), {"endpoint_types": api.endpoint_types}),
-	}
+	not lib.stage_fronted_by_waf(stage.arn)
+	elsewhere := waf_elsewhere(api, stage)
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of public REST API %s (%s) has no web ACL and no CloudFront distribution with one in front of it%s", [stage.name, api.name, concat(", ", api.endpoint_types), elsewhere_note(elsewhere)]),
+		object.union(stage_evidence(lib.api_domains(api), stage, elsewhere), {"endpoint_types": api.endpoint_types}),
+	)
 }
 
 deny contains result if {
@@ -92,12 +101,13 @@ deny contains result if {
 	some stage in api.stages
 	domains := lib.reachable_v2_domains(api)
 	count(domains) > 0
-	not lib.fronted_by_waf_distribution(domains)
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of %s API %s is public and no CloudFront distribution with a web ACL fronts it (%s APIs cannot carry a web ACL themselves)", [stage.name, api.protocol_type, api.name, api.protocol_type]),
-		"evidence": object.union(evidence(domains), {"protocol_type": api.protocol_type}),
-	}
+	not lib.stage_fronted_by_waf(stage.arn)
+	elsewhere := waf_elsewhere(api, stage)
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of %s API %s is public and no CloudFront distribution with a web ACL fronts it (%s APIs cannot carry a web ACL themselves)%s", [stage.name, api.protocol_type, api.name, api.protocol_type, elsewhere_note(elsewhere)]),
+		object.union(stage_evidence(domains, stage, elsewhere), {"protocol_type": api.protocol_type}),
+	)
 }
 
 evidence(domains) := {
@@ -105,3 +115,23 @@ evidence(domains) := {
 	"reachable_as": sort(domains),
 	"fronting_distributions": sort([d.id | some d in lib.fronting_distributions(domains)]),
 }
+
+stage_evidence(domains, stage, elsewhere) := {
+	"web_acls": [],
+	"reachable_as": sort(domains),
+	"fronting_distributions": sort([d.id | some d in lib.stage_distributions(stage.arn)]),
+	"waf_distributions_for_other_stages": elsewhere,
+}
+
+# Distributions with a web ACL in front of other stages of the API but not
+# this one: their origin path selects another stage.
+waf_elsewhere(api, stage) := sort({d.id |
+	some other in api.stages
+	other.name != stage.name
+	some d in lib.stage_distributions(other.arn)
+	d.web_acl_id != ""
+})
+
+elsewhere_note(ids) := "" if {
+	count(ids) == 0
+} else := sprintf("; distribution %s reaches only other stages of the API (its origin path selects them)", [concat(", ", ids)])

@@ -1,5 +1,6 @@
 package gatewatch.rules.gw104_public_without_waf_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw104_public_without_waf as rule
 import rego.v1
 
@@ -16,8 +17,11 @@ distribution(acl) := {
 
 test_fires_on_internet_facing_alb_without_acl if {
 	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "web_acls": [], "cloudfront_distributions": []}
-	some r in results
-	r.resource == alb_arn
+	results == {{
+		"resource": alb_arn,
+		"message": "internet-facing ALB web has no web ACL and no CloudFront distribution with one in front of it",
+		"evidence": {"web_acls": [], "reachable_as": ["web-1.eu-west-1.elb.amazonaws.com"], "fronting_distributions": []},
+	}}
 }
 
 test_quiet_with_regional_acl if {
@@ -68,7 +72,7 @@ test_quiet_on_rest_api_behind_cloudfront_with_acl if {
 }
 
 http_api(disabled) := {
-	"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "id": "h1", "name": "mobile", "region": "eu-west-1", "protocol_type": "HTTP",
+	"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "account": "111122223333", "id": "h1", "name": "mobile", "region": "eu-west-1", "protocol_type": "HTTP",
 	"disable_execute_api_endpoint": disabled,
 	"stages": [{"arn": "arn:aws:apigateway:eu-west-1::/apis/h1/stages/$default", "name": "$default"}],
 }
@@ -84,7 +88,7 @@ test_quiet_on_unreachable_http_api if {
 }
 
 test_quiet_on_http_api_behind_cloudfront_custom_domain if {
-	domain := {"name": "mobile.example.com", "mappings": [{"api_id": "h1", "stage": "$default", "base_path": ""}]}
+	domain := fx.domain_name("mobile.example.com", [["", "h1", "$default"]])
 	dist := json.patch(distribution("arn:aws:wafv2:us-east-1:111122223333:global/webacl/cf/2"), [{"op": "replace", "path": "/origins", "value": [{"id": "m", "domain_name": "mobile.example.com"}]}])
 	results := rule.deny with input as {"v2_apis": [http_api(true)], "web_acls": [], "cloudfront_distributions": [dist], "domain_names": [domain]}
 	count(results) == 0
@@ -107,4 +111,64 @@ test_fires_on_alb_open_to_the_internet if {
 test_fires_when_security_group_is_not_in_the_snapshot if {
 	results := rule.deny with input as {"load_balancers": [reachable_alb], "security_groups": [], "web_acls": [], "cloudfront_distributions": []}
 	count(results) == 1
+}
+
+# Two stages of one API behind a distribution with a web ACL whose origin
+# path is /prod: CloudFront sends every request to /prod/..., so only
+# stage prod is behind it.
+two_stage_api := fx.rest_api("a2", {
+	"name": "orders",
+	"stages": [fx.rest_stage("a2", "prod", {}), fx.rest_stage("a2", "test", {})],
+})
+
+waf_dist(origin) := fx.distribution("E7", [origin], {"web_acl_id": fx.cloudfront_acl_arn("edge")})
+
+test_fires_on_stage_the_origin_path_does_not_select if {
+	d := waf_dist(fx.origin(fx.execute_api_domain("a2"), "/prod"))
+	results := rule.deny with input as {"rest_apis": [two_stage_api], "web_acls": [], "domain_names": [], "cloudfront_distributions": [d]}
+	results == {{
+		"resource": "arn:aws:apigateway:eu-west-1::/restapis/a2/stages/test",
+		"message": "stage test of public REST API orders (REGIONAL) has no web ACL and no CloudFront distribution with one in front of it; distribution E7 reaches only other stages of the API (its origin path selects them)",
+		"evidence": {
+			"web_acls": [],
+			"reachable_as": ["a2.execute-api.eu-west-1.amazonaws.com"],
+			"fronting_distributions": [],
+			"waf_distributions_for_other_stages": ["E7"],
+			"endpoint_types": ["REGIONAL"],
+		},
+	}}
+}
+
+test_quiet_on_every_stage_without_origin_path if {
+	d := waf_dist(fx.origin(fx.execute_api_domain("a2"), ""))
+	results := rule.deny with input as {"rest_apis": [two_stage_api], "web_acls": [], "domain_names": [], "cloudfront_distributions": [d]}
+	count(results) == 0
+}
+
+test_custom_domain_origin_path_selects_its_base_path_mapping if {
+	dn := fx.domain_name("api.example.com", [["v1", "a2", "prod"], ["beta", "a2", "test"]])
+	d := waf_dist(fx.origin("api.example.com", "/v1"))
+	results := rule.deny with input as {"rest_apis": [two_stage_api], "web_acls": [], "domain_names": [dn], "cloudfront_distributions": [d]}
+	{r.resource | some r in results} == {"arn:aws:apigateway:eu-west-1::/restapis/a2/stages/test"}
+}
+
+test_custom_domain_origin_path_without_mapping_reaches_the_root_mapping if {
+	dn := fx.domain_name("api.example.com", [["", "a2", "prod"], ["beta", "a2", "test"]])
+	d := waf_dist(fx.origin("api.example.com", "/orders"))
+	results := rule.deny with input as {"rest_apis": [two_stage_api], "web_acls": [], "domain_names": [dn], "cloudfront_distributions": [d]}
+	{r.resource | some r in results} == {"arn:aws:apigateway:eu-west-1::/restapis/a2/stages/test"}
+}
+
+test_http_api_origin_path_selects_its_stage if {
+	api := fx.http_api("h2", {"name": "mobile", "stages": [fx.v2_stage("h2", "$default", {}), fx.v2_stage("h2", "beta", {})]})
+	d := waf_dist(fx.origin(fx.execute_api_domain("h2"), "/beta"))
+	results := rule.deny with input as {"v2_apis": [api], "web_acls": [], "domain_names": [], "cloudfront_distributions": [d]}
+	{r.resource | some r in results} == {"arn:aws:apigateway:eu-west-1::/apis/h2/stages/$default"}
+}
+
+test_http_api_origin_path_naming_no_stage_reaches_default if {
+	api := fx.http_api("h2", {"name": "mobile", "stages": [fx.v2_stage("h2", "$default", {}), fx.v2_stage("h2", "beta", {})]})
+	d := waf_dist(fx.origin(fx.execute_api_domain("h2"), "/feed"))
+	results := rule.deny with input as {"v2_apis": [api], "web_acls": [], "domain_names": [], "cloudfront_distributions": [d]}
+	{r.resource | some r in results} == {"arn:aws:apigateway:eu-west-1::/apis/h2/stages/beta"}
 }

@@ -8,7 +8,7 @@
 #   the reverse, rate limits count different things, false positives are
 #   debugged by whoever is paged, and you pay for every request twice.
 # custom:
-#   inputs: [cloudfront_distributions, distribution_tags, domain_mappings, domain_names, elb_tags, load_balancers, rest_apis, rest_stages, web_acl_associations, web_acl_tags, web_acls]
+#   inputs: [cloudfront_distributions, distribution_tags, domain_mappings, domain_names, elb_tags, load_balancers, rest_apis, rest_stages, v2_apis, v2_stages, web_acl_associations, web_acl_tags, web_acls]
 #   id: GW105
 #   severity: low
 #   resource_types:
@@ -16,7 +16,7 @@
 #   controls: []
 #   remediation: |
 #     Give the path one owner: tag every web ACL on it with the same
-#     ownership tags (required_tags in the configuration), or drop the inner
+#     ownership tags (owner_tags in the configuration), or drop the inner
 #     ACL and lock the origin to CloudFront instead (a custom origin header
 #     checked by the ALB, or the CloudFront managed prefix list in the ALB's
 #     security group).
@@ -27,9 +27,9 @@
 #
 #     **What triggers it.** An enabled CloudFront distribution with a web
 #     ACL whose origin is an ALB (by DNS name) or a REST API stage (by its
-#     execute-api host name, narrowed by the origin path, or a custom
-#     domain) that has a regional web ACL of its own, where the ACLs'
-#     ownership tags (the `required_tags` keys, default `owner` and `team`)
+#     execute-api host name or a custom domain, narrowed by the origin path
+#     to the stage or base path mapping it selects) that has a regional web
+#     ACL of its own, where the ACLs' ownership tags (the `owner_tags` keys, default `owner` and `team`)
 #     are missing on some ACL or differ between them.
 #
 #     **Evidence.** `layers`: each ACL on the path with the resource it
@@ -52,32 +52,21 @@ package gatewatch.rules.gw105_waf_layers_no_owner
 import data.gatewatch.lib
 import rego.v1
 
-# Resources behind one origin of a distribution that carry web ACLs.
-origin_layers(origin) := ({{"resource": lb.arn, "kind": "alb", "web_acl": acl} |
+# Resources behind one origin of a distribution that carry web ACLs: the
+# ALB it names, or the API stages it reaches (its origin path selects the
+# stage or base path mapping, see lib.origin_stage_arns).
+origin_layers(origin) := {{"resource": lb.arn, "kind": "alb", "web_acl": acl} |
 	lb := lib.load_balancers_by_dns[lower(origin.domain_name)]
 	some acl in object.get(lib.web_acls_for, lb.arn, set())
-} | {{"resource": stage.arn, "kind": "api-stage", "web_acl": acl} |
-	api := lib.rest_apis_by_execute_domain[lower(origin.domain_name)]
-	some stage in api.stages
-	stage_selected(origin, stage)
-	some acl in object.get(lib.web_acls_for, stage.arn, set())
-}) | {{"resource": arn, "kind": "api-stage", "web_acl": acl} |
-	some arn in object.get(lib.rest_stages_by_custom_domain, lower(origin.domain_name), set())
+} | {{"resource": arn, "kind": "api-stage", "web_acl": acl} |
+	some arn in lib.origin_stage_arns(origin)
 	some acl in object.get(lib.web_acls_for, arn, set())
 }
 
-# An execute-api origin reaches the stage named by its origin path's first
-# segment, or every stage when the path is empty.
-stage_selected(origin, stage) if {
-	trim(object.get(origin, "origin_path", ""), "/") == ""
-} else if {
-	split(trim(origin.origin_path, "/"), "/")[0] == stage.name
-}
-
-# The ownership tags of a web ACL: the required tag keys it carries.
+# The ownership tags of a web ACL: the owner_tags keys it carries.
 owner(acl_arn) := {lower(k): v |
 	acl := lib.web_acls_by_arn[acl_arn]
-	some k in lib.config.required_tags
+	some k in lib.config.owner_tags
 	v := lib.tag_value(acl.tags, k)
 	trim_space(v) != ""
 }
@@ -96,14 +85,14 @@ deny contains result if {
 	owners := {owner(l.web_acl) | some l in layers}
 	missing := {acl_name(l.web_acl) | some l in layers; count(owner(l.web_acl)) == 0}
 	any_problem(owners, missing)
-	result := {
-		"resource": d.arn,
-		"message": sprintf("distribution %s filters requests with web ACL %s and again with %s behind it, and no single owner holds them (%s)", [d.id, acl_name(d.web_acl_id), concat(", ", sort({acl_name(l.web_acl) | some l in inner})), problem(owners, missing)]),
-		"evidence": {
+	result := lib.result(
+		d.arn,
+		sprintf("distribution %s filters requests with web ACL %s and again with %s behind it, and no single owner holds them (%s)", [d.id, acl_name(d.web_acl_id), concat(", ", sort({acl_name(l.web_acl) | some l in inner})), problem(owners, missing)]),
+		{
 			"layers": sort([object.union(l, {"web_acl_name": acl_name(l.web_acl), "owner_tags": owner(l.web_acl)}) | some l in layers]),
 			"missing_owner": sort(missing),
 		},
-	}
+	)
 }
 
 any_problem(_, missing) if count(missing) > 0

@@ -28,6 +28,37 @@ owners := {"owner": "edge", "team": "platform"}
 
 test_fires_when_owners_differ if {
 	results := rule.deny with input as world(owners, {"owner": "web", "team": "shop"})
+	results == {
+		{
+			"evidence": {
+				"layers": [
+					{
+						"kind": "alb",
+						"owner_tags": {
+							"owner": "web",
+							"team": "shop",
+						},
+						"resource": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1",
+						"web_acl": "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/web/2",
+						"web_acl_name": "web",
+					},
+					{
+						"kind": "cloudfront",
+						"owner_tags": {
+							"owner": "edge",
+							"team": "platform",
+						},
+						"resource": "arn:aws:cloudfront::111122223333:distribution/E1",
+						"web_acl": "arn:aws:wafv2:us-east-1:111122223333:global/webacl/edge/1",
+						"web_acl_name": "edge",
+					},
+				],
+				"missing_owner": [],
+			},
+			"message": "distribution E1 filters requests with web ACL edge and again with web behind it, and no single owner holds them (their ownership tags differ)",
+			"resource": "arn:aws:cloudfront::111122223333:distribution/E1",
+		},
+	}
 	some r in results
 	r.resource == "arn:aws:cloudfront::111122223333:distribution/E1"
 	count(r.evidence.layers) == 2

@@ -2,8 +2,9 @@
 # title: Lambda behind an ALB with nothing to throttle it
 # description: |
 #   A Lambda function is the target of an ALB target group, has no reserved
-#   concurrency, and no web ACL with a rate-based rule sits on the ALB (or on
-#   a CloudFront distribution in front of it). An ALB has no per-client
+#   concurrency, and no web ACL with a rate-based rule that acts (a rule in
+#   COUNT mode only counts) sits on the ALB (or on a CloudFront
+#   distribution in front of it). An ALB has no per-client
 #   throttling of its own, so a burst of requests scales the function until
 #   it exhausts the account's concurrency and throttles every other function
 #   in the region, and the bill follows.
@@ -28,10 +29,14 @@
 #     **What triggers it.** A function registered in a target group of type
 #     `lambda` attached to a load balancer, with no reserved concurrency,
 #     when no web ACL with a rate-based rule sits on that load balancer or on
-#     a CloudFront distribution whose origin is its DNS name.
+#     a CloudFront distribution whose origin is its DNS name. A rate-based
+#     rule whose action is COUNT does not count as one: AWS WAF only counts
+#     the requests over its limit and lets them through (BLOCK, CAPTCHA and
+#     CHALLENGE do act on them).
 #
 #     **Evidence.** `target_group`, `load_balancers`, `reserved_concurrency`
-#     (null), `rate_based_rules` (empty).
+#     (null), `rate_based_rules` (empty), `counting_rate_based_rules`
+#     (rate-based rules in COUNT mode, which throttle nothing).
 #
 #     **Fix.**
 #     ```sh
@@ -56,28 +61,36 @@ deny contains result if {
 	fn := lib.lambda_by_arn[lib.unqualified_function_arn(target.id)]
 	not fn.reserved_concurrency
 	albs := [lib.load_balancers_by_arn[arn] | some arn in tg.load_balancer_arns]
-	rate_rules := {r | some lb in albs; some r in rate_based_rules(lb)}
-	count(rate_rules) == 0
-	result := {
-		"resource": fn.arn,
-		"message": sprintf("Lambda %s serves target group %s behind %s with no reserved concurrency and no rate-based WAF rule", [fn.name, tg.name, concat(", ", sort([lb.name | some lb in albs]))]),
-		"evidence": {
+	rules := {r | some lb in albs; some r in rate_based_rules(lb)}
+	count({r | some r in rules; lib.rate_limiting_rule(r.rule)}) == 0
+	counting := sort([r.name | some r in rules; not lib.rate_limiting_rule(r.rule)])
+	result := lib.result(
+		fn.arn,
+		sprintf("Lambda %s serves target group %s behind %s with no reserved concurrency and no rate-based WAF rule%s", [fn.name, tg.name, concat(", ", sort([lb.name | some lb in albs])), count_note(counting)]),
+		{
 			"target_group": tg.arn,
 			"load_balancers": sort([lb.arn | some lb in albs]),
 			"reserved_concurrency": null,
 			"rate_based_rules": [],
+			"counting_rate_based_rules": counting,
 		},
-	}
+	)
 }
 
 # Rate-based rules of the web ACLs on the ALB itself or on a CloudFront
-# distribution in front of it.
-rate_based_rules(lb) := {sprintf("%s/%s", [acl.name, r.name]) |
+# distribution in front of it, named "acl/rule".
+rate_based_rules(lb) := {{"name": sprintf("%s/%s", [acl.name, r.name]), "rule": r} |
 	some acl_arn in acls_for_lb(lb)
 	acl := lib.web_acls_by_arn[acl_arn]
 	some r in acl.rules
 	r.statement_type == "rate_based"
 }
+
+# A rate-based rule whose action is COUNT only counts the requests over its
+# limit and lets them through: it throttles nothing.
+count_note(counting) := "" if {
+	count(counting) == 0
+} else := sprintf(" (rate-based rule %s only counts: its action is COUNT)", [concat(", ", counting)])
 
 acls_for_lb(lb) := object.get(lib.web_acls_for, lb.arn, set()) | {d.web_acl_id |
 	some d in lib.fronting_distributions({lb.dns_name})

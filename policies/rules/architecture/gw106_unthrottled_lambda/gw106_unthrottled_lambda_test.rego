@@ -24,9 +24,32 @@ acl(statement) := {
 
 test_fires_without_reserved_concurrency_or_rate_rule if {
 	results := rule.deny with input as {"target_groups": [tg], "lambda_functions": [fn({})], "load_balancers": [alb], "web_acls": [], "cloudfront_distributions": []}
+	results == {{
+		"resource": fn_arn,
+		"message": "Lambda reports serves target group reports-lambda behind reports with no reserved concurrency and no rate-based WAF rule",
+		"evidence": {
+			"target_group": tg.arn,
+			"load_balancers": [alb_arn],
+			"reserved_concurrency": null,
+			"rate_based_rules": [],
+			"counting_rate_based_rules": [],
+		},
+	}}
+}
+
+# A rate-based rule in COUNT mode lets every request through.
+test_fires_when_rate_rule_only_counts if {
+	counting := json.patch(acl("rate_based"), [{"op": "replace", "path": "/rules/0/action", "value": "COUNT"}])
+	results := rule.deny with input as {"target_groups": [tg], "lambda_functions": [fn({})], "load_balancers": [alb], "web_acls": [counting], "cloudfront_distributions": []}
 	some r in results
-	r.resource == fn_arn
-	r.evidence.load_balancers == [alb_arn]
+	r.evidence.counting_rate_based_rules == ["reports/limit"]
+	r.message == "Lambda reports serves target group reports-lambda behind reports with no reserved concurrency and no rate-based WAF rule (rate-based rule reports/limit only counts: its action is COUNT)"
+}
+
+test_quiet_when_rate_rule_challenges if {
+	challenging := json.patch(acl("rate_based"), [{"op": "replace", "path": "/rules/0/action", "value": "CHALLENGE"}])
+	results := rule.deny with input as {"target_groups": [tg], "lambda_functions": [fn({})], "load_balancers": [alb], "web_acls": [challenging], "cloudfront_distributions": []}
+	count(results) == 0
 }
 
 test_fires_when_acl_has_no_rate_rule if {

@@ -97,11 +97,11 @@ deny contains result if {
 	policy := object.get(api, "policy", null)
 	is_object(policy)
 	conds := vpc_only(policy)
-	result := {
-		"resource": api.arn,
-		"message": sprintf("REST API %s admits requests only from VPCs or VPC endpoints but is a public %s endpoint, not PRIVATE", [api.name, concat("/", api.endpoint_types)]),
-		"evidence": {"endpoint_types": api.endpoint_types, "vpc_conditions": conds},
-	}
+	result := lib.result(
+		api.arn,
+		sprintf("REST API %s admits requests only from VPCs or VPC endpoints but is a public %s endpoint, not PRIVATE", [api.name, concat("/", api.endpoint_types)]),
+		{"endpoint_types": api.endpoint_types, "vpc_conditions": conds},
+	)
 }
 
 # What the load balancer's security groups admit, for the evidence.
@@ -118,13 +118,13 @@ deny contains result if {
 	admitted := sources(lib.lb_ingress(lb))
 	count(admitted) > 0
 	count(lib.fronting_distributions({lb.dns_name})) == 0
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("internet-facing ALB %s admits only private sources (%s) through its security groups; it serves internal clients and should be internal", [lb.name, concat(", ", admitted)]),
-		"evidence": {
+	result := lib.result(
+		lb.arn,
+		sprintf("internet-facing ALB %s admits only private sources (%s) through its security groups; it serves internal clients and should be internal", [lb.name, concat(", ", admitted)]),
+		{
 			"scheme": lb.scheme,
 			"security_groups": lb.security_groups,
 			"sources": admitted,
 		},
-	}
+	)
 }

@@ -20,6 +20,20 @@ deny_outside_vpc := {"Version": "2012-10-17", "Statement": [
 
 test_fires_on_regional_api_allowing_only_vpce if {
 	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], allow_from_vpce)]}
+	results == {
+		{
+			"evidence": {
+				"endpoint_types": [
+					"REGIONAL",
+				],
+				"vpc_conditions": {
+					"StringEquals aws:SourceVpce": "vpce-0abc",
+				},
+			},
+			"message": "REST API ledger admits requests only from VPCs or VPC endpoints but is a public REGIONAL endpoint, not PRIVATE",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1",
+		},
+	}
 	some r in results
 	r.evidence.vpc_conditions == {"StringEquals aws:SourceVpce": "vpce-0abc"}
 }

@@ -112,17 +112,17 @@ deny contains result if {
 	how := websocket_tgs[tg.arn]
 	dereg := to_number(tg_attribute(tg, "deregistration_delay.timeout_seconds", "300"))
 	dereg < thresholds.websocket_min_deregistration_delay_seconds
-	result := {
-		"resource": tg.arn,
-		"message": sprintf("target group %s carries WebSockets (%s) but drains connections for only %d s on deploys (at least %d s wanted)", [tg.name, how, dereg, thresholds.websocket_min_deregistration_delay_seconds]),
-		"evidence": {
+	result := lib.result(
+		tg.arn,
+		sprintf("target group %s carries WebSockets (%s) but drains connections for only %d s on deploys (at least %d s wanted)", [tg.name, how, dereg, thresholds.websocket_min_deregistration_delay_seconds]),
+		{
 			"detected_by": how,
 			"deregistration_delay_seconds": dereg,
 			"slow_start_seconds": to_number(tg_attribute(tg, "slow_start.duration_seconds", "0")),
 			"stickiness_enabled": tg_attribute(tg, "stickiness.enabled", "false") == "true",
 			"load_balancing_algorithm": tg_attribute(tg, "load_balancing.algorithm.type", "round_robin"),
 		},
-	}
+	)
 }
 
 # The idle timeout is the load balancer's, shared by all its target groups,
@@ -137,9 +137,9 @@ deny contains result if {
 		websocket_tgs[tg.arn]
 	}
 	count(tgs) > 0
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("ALB %s carries WebSockets (%s) but closes connections idle for %d s (at least %d s wanted)", [lb.name, concat(", ", sort(tgs)), idle, thresholds.websocket_min_idle_timeout_seconds]),
-		"evidence": {"idle_timeout_seconds": idle, "websocket_target_groups": sort(tgs)},
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("ALB %s carries WebSockets (%s) but closes connections idle for %d s (at least %d s wanted)", [lb.name, concat(", ", sort(tgs)), idle, thresholds.websocket_min_idle_timeout_seconds]),
+		{"idle_timeout_seconds": idle, "websocket_target_groups": sort(tgs)},
+	)
 }

@@ -26,6 +26,18 @@ tg(dereg, tags) := {
 
 test_fires_on_alb_idle_timeout_for_upgrade_rule if {
 	results := rule.deny with input as {"load_balancers": [alb("60", [upgrade_rule], {})], "target_groups": [tg("300", {})]}
+	results == {
+		{
+			"evidence": {
+				"idle_timeout_seconds": 60,
+				"websocket_target_groups": [
+					"chat-ws",
+				],
+			},
+			"message": "ALB chat carries WebSockets (chat-ws) but closes connections idle for 60 s (at least 300 s wanted)",
+			"resource": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/chat/1",
+		},
+	}
 	count(results) == 1
 	some r in results
 	r.resource == alb_arn

@@ -39,11 +39,16 @@
 #       with a listener that forwards requests (not only redirects);
 #
 #     when no enabled CloudFront distribution has one of its host names
-#     (execute-api name, custom domains, ALB DNS name) as an origin.
+#     (execute-api name, custom domains, ALB DNS name) as an origin. For an
+#     API it is enough that one stage has none: an origin with an
+#     `origin_path` (`/prod`) reaches only the stage (or custom-domain base
+#     path mapping) it names, so the API's other stages serve reads
+#     uncached. An API with no stage is left alone.
 #
 #     **Evidence.** `get_routes` (for APIs), `reachable_as`,
 #     `endpoint_types` (REST), `stage_cache_enabled` (stages with the API
-#     Gateway cache, which caches in the region only).
+#     Gateway cache, which caches in the region only), `unfronted_stages`
+#     (stages no distribution reaches).
 #
 #     **Fix.**
 #     ```sh
@@ -90,22 +95,34 @@ read_heavy(methods) := reads if {
 
 unfronted(domains) if count(lib.fronting_distributions(domains)) == 0
 
+# Stages of an API with no distribution in front. A distribution fronts a
+# stage only when an origin reaches it: an origin path selects one stage
+# (or base path mapping) and leaves the others uncached.
+unfronted_stages(api) := sort([s.name | some s in api.stages; count(lib.stage_distributions(s.arn)) == 0])
+
+# Said only when some stages are fronted and others are not.
+stage_note(api, bare) := "" if {
+	count(bare) == count(api.stages)
+} else := sprintf(" of stage %s (the distributions' origin paths select other stages)", [concat(", ", bare)])
+
 deny contains result if {
 	some api in input.rest_apis
 	lib.public_rest_api(api)
 	gets := read_heavy([sprintf("%s %s", [m.http_method, r.path]) | some r in api.resources; some m in r.methods])
 	domains := lib.api_domains(api)
-	unfronted(domains)
-	result := {
-		"resource": api.arn,
-		"message": sprintf("public REST API %s mostly serves reads (%s) with no CloudFront distribution in front", [api.name, concat(", ", gets)]),
-		"evidence": {
+	bare := unfronted_stages(api)
+	count(bare) > 0
+	result := lib.result(
+		api.arn,
+		sprintf("public REST API %s mostly serves reads (%s) with no CloudFront distribution in front%s", [api.name, concat(", ", gets), stage_note(api, bare)]),
+		{
 			"get_routes": gets,
 			"reachable_as": sort(domains),
 			"endpoint_types": api.endpoint_types,
 			"stage_cache_enabled": sort([s.name | some s in api.stages; s.cache_cluster_enabled]),
+			"unfronted_stages": bare,
 		},
-	}
+	)
 }
 
 deny contains result if {
@@ -114,12 +131,13 @@ deny contains result if {
 	gets := read_heavy([r.route_key | some r in api.routes])
 	domains := lib.reachable_v2_domains(api)
 	count(domains) > 0
-	unfronted(domains)
-	result := {
-		"resource": api.arn,
-		"message": sprintf("HTTP API %s mostly serves reads (%s) with no CloudFront distribution in front", [api.name, concat(", ", gets)]),
-		"evidence": {"get_routes": gets, "reachable_as": sort(domains)},
-	}
+	bare := unfronted_stages(api)
+	count(bare) > 0
+	result := lib.result(
+		api.arn,
+		sprintf("HTTP API %s mostly serves reads (%s) with no CloudFront distribution in front%s", [api.name, concat(", ", gets), stage_note(api, bare)]),
+		{"get_routes": gets, "reachable_as": sort(domains), "unfronted_stages": bare},
+	)
 }
 
 deny contains result if {
@@ -128,11 +146,11 @@ deny contains result if {
 	some l in lb.listeners
 	forwards(l)
 	unfronted({lb.dns_name})
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("internet-facing ALB %s serves requests with no CloudFront distribution in front", [lb.name]),
-		"evidence": {"reachable_as": [lb.dns_name], "listeners": sort([sprintf("%s:%d", [x.protocol, x.port]) | some x in lb.listeners])},
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("internet-facing ALB %s serves requests with no CloudFront distribution in front", [lb.name]),
+		{"reachable_as": [lb.dns_name], "listeners": sort([sprintf("%s:%d", [x.protocol, x.port]) | some x in lb.listeners])},
+	)
 }
 
 forwards(listener) if {

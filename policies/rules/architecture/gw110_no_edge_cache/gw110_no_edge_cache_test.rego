@@ -1,5 +1,6 @@
 package gatewatch.rules.gw110_no_edge_cache_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw110_no_edge_cache as rule
 import rego.v1
 
@@ -14,9 +15,34 @@ dist(domain) := {"id": "E1", "enabled": true, "origins": [{"id": "o", "domain_na
 
 test_fires_on_public_rest_api_with_get if {
 	results := rule.deny with input as {"rest_apis": [rest_api(["EDGE"], "GET")], "cloudfront_distributions": [], "domain_names": []}
+	results == {{
+		"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1",
+		"message": "public REST API catalog mostly serves reads (GET /products) with no CloudFront distribution in front",
+		"evidence": {
+			"get_routes": ["GET /products"],
+			"reachable_as": ["a1.execute-api.eu-west-1.amazonaws.com"],
+			"endpoint_types": ["EDGE"],
+			"stage_cache_enabled": ["prod"],
+			"unfronted_stages": ["prod"],
+		},
+	}}
+}
+
+# An origin path selects one stage: the API's other stages serve reads
+# with no cache in front.
+test_fires_on_stage_the_origin_path_leaves_out if {
+	api := json.patch(rest_api(["REGIONAL"], "GET"), [{"op": "add", "path": "/stages/-", "value": fx.rest_stage("a1", "beta", {})}])
+	d := fx.distribution("E1", [fx.origin("a1.execute-api.eu-west-1.amazonaws.com", "/prod")], {})
+	results := rule.deny with input as {"rest_apis": [api], "cloudfront_distributions": [d], "domain_names": []}
 	some r in results
-	r.evidence.get_routes == ["GET /products"]
-	r.evidence.stage_cache_enabled == ["prod"]
+	r.evidence.unfronted_stages == ["beta"]
+	r.message == "public REST API catalog mostly serves reads (GET /products) with no CloudFront distribution in front of stage beta (the distributions' origin paths select other stages)"
+}
+
+test_quiet_when_origin_path_selects_the_only_stage if {
+	d := fx.distribution("E1", [fx.origin("a1.execute-api.eu-west-1.amazonaws.com", "/prod")], {})
+	results := rule.deny with input as {"rest_apis": [rest_api(["REGIONAL"], "GET")], "cloudfront_distributions": [d], "domain_names": []}
+	count(results) == 0
 }
 
 test_quiet_on_rest_api_behind_cloudfront if {
@@ -49,6 +75,7 @@ http_api(disabled) := {
 	"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "account": "111122223333", "region": "eu-west-1", "id": "h1", "name": "mobile",
 	"protocol_type": "HTTP", "disable_execute_api_endpoint": disabled,
 	"routes": [{"id": "r", "route_key": "GET /feed"}, {"id": "s", "route_key": "GET /feed/{id}"}, {"id": "t", "route_key": "POST /feed"}],
+	"stages": [fx.v2_stage("h1", "$default", {})],
 }
 
 test_fires_on_http_api_get_route if {
@@ -58,7 +85,7 @@ test_fires_on_http_api_get_route if {
 }
 
 test_quiet_on_http_api_behind_cloudfront_custom_domain if {
-	domain := {"name": "feed.example.com", "mappings": [{"api_id": "h1", "stage": "$default", "base_path": ""}]}
+	domain := fx.domain_name("feed.example.com", [["", "h1", "$default"]])
 	results := rule.deny with input as {"v2_apis": [http_api(true)], "cloudfront_distributions": [dist("feed.example.com")], "domain_names": [domain]}
 	count(results) == 0
 }

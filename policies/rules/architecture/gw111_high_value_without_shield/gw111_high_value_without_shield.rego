@@ -36,14 +36,18 @@
 #     - an internet-facing ALB whose security groups admit the internet, not
 #       protected itself and with no protected CloudFront distribution in
 #       front;
-#     - a public REST API or reachable HTTP/WebSocket API (tag on the API
-#       or one of its stages) with no protected CloudFront distribution in
-#       front;
+#     - a public REST API or reachable HTTP/WebSocket API with a
+#       high-value stage (every stage when the API is tagged, else the
+#       tagged stages) that no protected CloudFront distribution reaches. A
+#       distribution reaches a stage only through an origin that selects
+#       it: an origin path (`/prod`) selects one stage or custom-domain
+#       base path mapping, not the API's other stages;
 #     - a CloudFront distribution that is not protected.
 #
 #     **Evidence.** `shield_advanced_subscription` (of the account, when
 #     collected), `fronting_distributions` (the resources through which
-#     protection would apply) and `protected` (empty).
+#     protection would apply), `protected` (empty) and, for APIs,
+#     `unprotected_stages`.
 #
 #     **Fix.**
 #     ```sh
@@ -82,45 +86,52 @@ deny contains result if {
 	high_value(lb.tags)
 	dists := lib.fronting_distributions({lb.dns_name})
 	not protected({lb.arn} | {d.arn | some d in dists})
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("high-value ALB %s has no Shield Advanced protection, on itself or on a CloudFront distribution in front", [lb.name]),
-		"evidence": evidence(lb.account, dists),
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("high-value ALB %s has no Shield Advanced protection, on itself or on a CloudFront distribution in front", [lb.name]),
+		evidence(lb.account, dists),
+	)
 }
 
-api_high_value(api) if high_value(api.tags)
+# The stages of an API that are high-value: every stage when the API is
+# tagged, else the stages tagged themselves.
+high_value_stages(api) := api.stages if {
+	high_value(api.tags)
+} else := [s | some s in api.stages; high_value(s.tags)]
 
-api_high_value(api) if {
-	some s in api.stages
-	high_value(s.tags)
-}
+# High-value stages that no Shield-protected distribution reaches. An
+# origin with an origin path reaches only the stage (or base path mapping)
+# it names, so a protected distribution in front of /prod does not cover
+# the API's other stages.
+unprotected_stages(api) := [s |
+	some s in high_value_stages(api)
+	not protected({d.arn | some d in lib.stage_distributions(s.arn)})
+]
+
+api_distributions(stages) := {d | some s in stages; some d in lib.stage_distributions(s.arn)}
 
 deny contains result if {
 	some api in input.rest_apis
 	lib.public_rest_api(api)
-	api_high_value(api)
-	dists := lib.fronting_distributions(lib.api_domains(api))
-	not protected({d.arn | some d in dists})
-	result := {
-		"resource": api.arn,
-		"message": sprintf("high-value REST API %s (%s) has no Shield Advanced protection: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it", [api.name, concat("/", api.endpoint_types)]),
-		"evidence": evidence(api.account, dists),
-	}
+	bare := unprotected_stages(api)
+	count(bare) > 0
+	result := lib.result(
+		api.arn,
+		sprintf("high-value REST API %s (%s) has no Shield Advanced protection on stage %s: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it", [api.name, concat("/", api.endpoint_types), concat(", ", sort([s.name | some s in bare]))]),
+		object.union(evidence(api.account, api_distributions(bare)), {"unprotected_stages": sort([s.name | some s in bare])}),
+	)
 }
 
 deny contains result if {
 	some api in input.v2_apis
-	api_high_value(api)
-	domains := lib.reachable_v2_domains(api)
-	count(domains) > 0
-	dists := lib.fronting_distributions(domains)
-	not protected({d.arn | some d in dists})
-	result := {
-		"resource": api.arn,
-		"message": sprintf("high-value %s API %s has no Shield Advanced protection: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it", [api.protocol_type, api.name]),
-		"evidence": evidence(api.account, dists),
-	}
+	count(lib.reachable_v2_domains(api)) > 0
+	bare := unprotected_stages(api)
+	count(bare) > 0
+	result := lib.result(
+		api.arn,
+		sprintf("high-value %s API %s has no Shield Advanced protection on stage %s: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it", [api.protocol_type, api.name, concat(", ", sort([s.name | some s in bare]))]),
+		object.union(evidence(api.account, api_distributions(bare)), {"unprotected_stages": sort([s.name | some s in bare])}),
+	)
 }
 
 deny contains result if {
@@ -128,9 +139,9 @@ deny contains result if {
 	d.enabled
 	high_value(d.tags)
 	not d.arn in lib.shield_protected
-	result := {
-		"resource": d.arn,
-		"message": sprintf("high-value CloudFront distribution %s has no Shield Advanced protection", [d.id]),
-		"evidence": evidence(d.account, {d}),
-	}
+	result := lib.result(
+		d.arn,
+		sprintf("high-value CloudFront distribution %s has no Shield Advanced protection", [d.id]),
+		evidence(d.account, {d}),
+	)
 }

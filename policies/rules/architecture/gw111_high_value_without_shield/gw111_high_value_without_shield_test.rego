@@ -1,5 +1,6 @@
 package gatewatch.rules.gw111_high_value_without_shield_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw111_high_value_without_shield as rule
 import rego.v1
 
@@ -45,9 +46,11 @@ api(types, stage_tags) := {
 
 test_fires_on_high_value_edge_api if {
 	results := rule.deny with input as {"rest_apis": [api(["EDGE"], hv)], "cloudfront_distributions": [], "shield_protections": [], "domain_names": []}
-	some r in results
-	r.resource == "arn:aws:apigateway:eu-west-1::/restapis/a1"
-	r.evidence.shield_advanced_subscription == null
+	results == {{
+		"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1",
+		"message": "high-value REST API payments (EDGE) has no Shield Advanced protection on stage prod: API Gateway cannot be protected itself and no protected CloudFront distribution fronts it",
+		"evidence": {"shield_advanced_subscription": null, "fronting_distributions": [], "protected": [], "unprotected_stages": ["prod"]},
+	}}
 }
 
 test_fires_when_fronting_distribution_is_unprotected if {
@@ -72,7 +75,25 @@ test_fires_on_unprotected_high_value_distribution if {
 }
 
 test_fires_on_high_value_http_api if {
-	h := {"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "account": "111122223333", "region": "eu-west-1", "id": "h1", "name": "checkout", "protocol_type": "HTTP", "tags": hv, "stages": []}
+	h := fx.http_api("h1", {"name": "checkout", "tags": hv, "stages": [fx.v2_stage("h1", "$default", {})]})
 	results := rule.deny with input as {"v2_apis": [h], "cloudfront_distributions": [], "shield_protections": [], "domain_names": []}
 	count(results) == 1
+}
+
+# A protected distribution whose origin path is /prod fronts stage prod
+# only: the API's other stages are not behind it.
+two_stages := fx.rest_api("a3", {"name": "ledger", "tags": hv, "stages": [fx.rest_stage("a3", "prod", {}), fx.rest_stage("a3", "test", {})]})
+
+protected_dist(path) := fx.distribution("E3", [fx.origin(fx.execute_api_domain("a3"), path)], {})
+
+test_fires_on_stage_outside_the_origin_path if {
+	results := rule.deny with input as {"rest_apis": [two_stages], "cloudfront_distributions": [protected_dist("/prod")], "shield_protections": [shield(fx.distribution_arn("E3"))], "domain_names": []}
+	some r in results
+	r.evidence.unprotected_stages == ["test"]
+	r.evidence.fronting_distributions == []
+}
+
+test_quiet_when_protected_origin_reaches_every_stage if {
+	results := rule.deny with input as {"rest_apis": [two_stages], "cloudfront_distributions": [protected_dist("")], "shield_protections": [shield(fx.distribution_arn("E3"))], "domain_names": []}
+	count(results) == 0
 }

@@ -97,11 +97,11 @@ deny contains result if {
 	kinds := lib.stage_alarm_kinds(api, "ApiName", api.name, stage.name)
 	missing := array.concat(array.concat(unless(dest != "", "access_logs"), unless(object.get(stage_wide, "metrics_enabled", false), "detailed_metrics")), missing_alarms(kinds))
 	count(missing) > 0
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of REST API %s has no %s", [stage.name, api.name, said(missing)]),
-		"evidence": {"missing": missing, "access_log_destination": dest, "alarmed": sort(kinds)},
-	}
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of REST API %s has no %s", [stage.name, api.name, said(missing)]),
+		{"missing": missing, "access_log_destination": dest, "alarmed": sort(kinds)},
+	)
 }
 
 deny contains result if {
@@ -112,11 +112,11 @@ deny contains result if {
 	kinds := lib.stage_alarm_kinds(api, "ApiId", api.id, stage.name)
 	missing := array.concat(array.concat(unless(dest != "", "access_logs"), unless(object.get(defaults, "detailed_metrics_enabled", false), "detailed_metrics")), missing_alarms(kinds))
 	count(missing) > 0
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of %s API %s has no %s", [stage.name, api.protocol_type, api.name, said(missing)]),
-		"evidence": {"missing": missing, "access_log_destination": dest, "alarmed": sort(kinds)},
-	}
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of %s API %s has no %s", [stage.name, api.protocol_type, api.name, said(missing)]),
+		{"missing": missing, "access_log_destination": dest, "alarmed": sort(kinds)},
+	)
 }
 
 deny contains result if {
@@ -126,9 +126,9 @@ deny contains result if {
 	kinds := object.get(lib.alarm_kinds, sprintf("%s/%s/AWS/ApplicationELB/LoadBalancer=%s/*", [lb.account, lb.region, lib.alb_dimension(lb)]), set())
 	missing := array.concat(unless(logs, "access_logs"), missing_alarms(kinds))
 	count(missing) > 0
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("internet-facing ALB %s has no %s", [lb.name, said(missing)]),
-		"evidence": {"missing": missing, "access_log_destination": lib.lb_attribute(lb, "access_logs.s3.bucket", ""), "alarmed": sort(kinds)},
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("internet-facing ALB %s has no %s", [lb.name, said(missing)]),
+		{"missing": missing, "access_log_destination": lib.lb_attribute(lb, "access_logs.s3.bucket", ""), "alarmed": sort(kinds)},
+	)
 }

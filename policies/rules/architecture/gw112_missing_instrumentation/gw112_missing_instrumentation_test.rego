@@ -16,6 +16,22 @@ log_group := "arn:aws:logs:eu-west-1:111122223333:log-group:api-access"
 
 test_fires_on_bare_rest_stage if {
 	results := rule.deny with input as {"rest_apis": [rest_api("", false)], "alarms": []}
+	results == {
+		{
+			"evidence": {
+				"access_log_destination": "",
+				"alarmed": [],
+				"missing": [
+					"access_logs",
+					"detailed_metrics",
+					"errors_alarm",
+					"latency_alarm",
+				],
+			},
+			"message": "stage prod of REST API partner has no access logs, no detailed metrics, no alarm on 5xx errors, no alarm on latency",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod",
+		},
+	}
 	some r in results
 	r.resource == stage_arn
 	r.evidence.missing == ["access_logs", "detailed_metrics", "errors_alarm", "latency_alarm"]

@@ -106,11 +106,11 @@ api_stage_result(stage, kind, per_million) := result if {
 	api_usd := apigw_cost(r.rps, per_million)
 	alb_usd := alb_cost(estimated_lcus(r.rps))
 	api_usd - alb_usd >= min_savings
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of %s carries %v requests/s: about $%v a month on API Gateway against $%v on an ALB", [stage.name, kind, round2(r.rps), round(api_usd), round(alb_usd)]),
-		"evidence": evidence(r, api_usd, alb_usd, "apigateway-to-alb"),
-	}
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of %s carries %v requests/s: about $%v a month on API Gateway against $%v on an ALB", [stage.name, kind, round2(r.rps), round(api_usd), round(alb_usd)]),
+		evidence(r, api_usd, alb_usd, "apigateway-to-alb"),
+	)
 }
 
 deny contains result if {
@@ -143,9 +143,9 @@ deny contains result if {
 	alb_usd := alb_cost(alb_lcus(lb, r))
 	api_usd := apigw_cost(r.rps, replacement_price(lb))
 	alb_usd - api_usd >= min_savings
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("ALB %s carries %v requests/s: about $%v a month, where per-request pricing would cost $%v", [lb.name, round2(r.rps), round2(alb_usd), round2(api_usd)]),
-		"evidence": evidence(r, api_usd, alb_usd, "alb-to-apigateway"),
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("ALB %s carries %v requests/s: about $%v a month, where per-request pricing would cost $%v", [lb.name, round2(r.rps), round2(alb_usd), round2(api_usd)]),
+		evidence(r, api_usd, alb_usd, "alb-to-apigateway"),
+	)
 }

@@ -17,6 +17,20 @@ count_at(rps) := metric(stage_arn, "AWS/ApiGateway", "Count", "Sum", rps * week)
 
 test_fires_on_busy_rest_stage if {
 	results := rule.deny with input as {"rest_apis": [rest_api], "metrics": [count_at(900)]}
+	results == {
+		{
+			"evidence": {
+				"alb_monthly_usd": 226.67,
+				"apigateway_monthly_usd": 8278.2,
+				"direction": "apigateway-to-alb",
+				"monthly_savings_usd": 8051.54,
+				"requests_per_second": 900,
+				"window_seconds": 604800,
+			},
+			"message": "stage prod of REST API orders carries 900 requests/s: about $8278 a month on API Gateway against $227 on an ALB",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod",
+		},
+	}
 	some r in results
 	r.resource == stage_arn
 	r.evidence.direction == "apigateway-to-alb"

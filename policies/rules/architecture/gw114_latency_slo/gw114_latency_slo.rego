@@ -78,10 +78,10 @@ deny contains result if {
 	integration := lib.metric_summary(stage.arn, "AWS/ApiGateway", "IntegrationLatency", "p99")
 	overhead := latency.value - integration.value
 	overhead > budget.ms
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of %s %s adds %v ms at p99 on top of its backend, over the %v ms budget (%s)", [stage.name, kind, api.name, overhead, budget.ms, budget.source]),
-		"evidence": {
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of %s %s adds %v ms at p99 on top of its backend, over the %v ms budget (%s)", [stage.name, kind, api.name, overhead, budget.ms, budget.source]),
+		{
 			"latency_p99_ms": latency.value,
 			"integration_latency_p99_ms": integration.value,
 			"overhead_p99_ms": overhead,
@@ -89,5 +89,5 @@ deny contains result if {
 			"slo_source": budget.source,
 			"window_seconds": latency.period_seconds,
 		},
-	}
+	)
 }

@@ -68,11 +68,11 @@ cloudwatch_role(account, region) := object.get(object.get(lib.apigateway_account
 
 account_collected(account, region) if lib.apigateway_accounts_by_region[sprintf("%s/%s", [account, region])]
 
-stage_result(api, stage, kind, lvl, off) := {
-	"resource": stage.arn,
-	"message": sprintf("stage %s of %s %s: %s", [stage.name, kind, api.name, msg]),
-	"evidence": {"logging_level": lvl, "methods_off": off, "cloudwatch_role_arn": cloudwatch_role(api.account, api.region)},
-} if {
+stage_result(api, stage, kind, lvl, off) := lib.result(
+	stage.arn,
+	sprintf("stage %s of %s %s: %s", [stage.name, kind, api.name, msg]),
+	{"logging_level": lvl, "methods_off": off, "cloudwatch_role_arn": cloudwatch_role(api.account, api.region)},
+) if {
 	msg := reason(api, lvl, off)
 }
 

@@ -1,17 +1,26 @@
 package gatewatch.rules.gw201_execution_logging_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw201_execution_logging as rule
 import rego.v1
 
-rest_api(settings) := {
-	"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "account": "111122223333", "region": "eu-west-1", "id": "a1", "name": "partner",
-	"stages": [{"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod", "name": "prod", "method_settings": settings}],
-}
+rest_api(settings) := fx.rest_api("a1", {"name": "partner", "stages": [fx.rest_stage("a1", "prod", {"method_settings": settings})]})
 
 role := [{"account": "111122223333", "region": "eu-west-1", "cloudwatch_role_arn": "arn:aws:iam::111122223333:role/apigw-logs"}]
 
 test_fires_without_logging_level if {
 	results := rule.deny with input as {"rest_apis": [rest_api({})], "apigateway_accounts": role}
+	results == {
+		{
+			"evidence": {
+				"cloudwatch_role_arn": "arn:aws:iam::111122223333:role/apigw-logs",
+				"logging_level": "OFF",
+				"methods_off": [],
+			},
+			"message": "stage prod of REST API partner: execution logging level is OFF, not ERROR or INFO",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod",
+		},
+	}
 	some r in results
 	r.evidence.logging_level == "OFF"
 }

@@ -49,6 +49,7 @@
 #     ```
 package gatewatch.rules.gw202_backend_client_certificate
 
+import data.gatewatch.lib
 import rego.v1
 
 deny contains result if {
@@ -60,9 +61,9 @@ deny contains result if {
 		some m in r.methods
 		object.get(object.get(m, "integration", {}), "type", "") in {"HTTP", "HTTP_PROXY"}
 	])
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of REST API %s has no client certificate, so its backends cannot tell API Gateway's calls from anyone else's", [stage.name, api.name]),
-		"evidence": {"client_certificate_id": "", "http_integrations": http},
-	}
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of REST API %s has no client certificate, so its backends cannot tell API Gateway's calls from anyone else's", [stage.name, api.name]),
+		{"client_certificate_id": "", "http_integrations": http},
+	)
 }

@@ -42,15 +42,16 @@
 #     ```
 package gatewatch.rules.gw203_xray_tracing
 
+import data.gatewatch.lib
 import rego.v1
 
 deny contains result if {
 	some api in input.rest_apis
 	some stage in api.stages
 	not stage.tracing_enabled
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of REST API %s has X-Ray tracing turned off", [stage.name, api.name]),
-		"evidence": {"tracing_enabled": false},
-	}
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of REST API %s has X-Ray tracing turned off", [stage.name, api.name]),
+		{"tracing_enabled": false},
+	)
 }

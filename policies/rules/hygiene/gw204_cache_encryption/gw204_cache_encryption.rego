@@ -45,6 +45,7 @@
 #     ```
 package gatewatch.rules.gw204_cache_encryption
 
+import data.gatewatch.lib
 import rego.v1
 
 deny contains result if {
@@ -56,9 +57,9 @@ deny contains result if {
 		not s.cache_data_encrypted
 	])
 	count(unencrypted) > 0
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of REST API %s caches %s without encrypting the cache", [stage.name, api.name, concat(", ", unencrypted)]),
-		"evidence": {"cache_cluster_enabled": object.get(stage, "cache_cluster_enabled", false), "unencrypted_methods": unencrypted},
-	}
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of REST API %s caches %s without encrypting the cache", [stage.name, api.name, concat(", ", unencrypted)]),
+		{"cache_cluster_enabled": object.get(stage, "cache_cluster_enabled", false), "unencrypted_methods": unencrypted},
+	)
 }

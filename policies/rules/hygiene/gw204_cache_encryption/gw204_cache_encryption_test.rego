@@ -1,15 +1,25 @@
 package gatewatch.rules.gw204_cache_encryption_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw204_cache_encryption as rule
 import rego.v1
 
-api(settings) := {"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "catalog", "stages": [{
-	"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod", "name": "prod",
-	"cache_cluster_enabled": true, "method_settings": settings,
-}]}
+api(settings) := fx.rest_api("a1", {"name": "catalog", "stages": [fx.rest_stage("a1", "prod", {"cache_cluster_enabled": true, "method_settings": settings})]})
 
 test_fires_on_unencrypted_stage_cache if {
 	results := rule.deny with input as {"rest_apis": [api({"*/*": {"caching_enabled": true, "cache_data_encrypted": false}})]}
+	results == {
+		{
+			"evidence": {
+				"cache_cluster_enabled": true,
+				"unencrypted_methods": [
+					"*/*",
+				],
+			},
+			"message": "stage prod of REST API catalog caches */* without encrypting the cache",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod",
+		},
+	}
 	some r in results
 	r.evidence.unencrypted_methods == ["*/*"]
 }

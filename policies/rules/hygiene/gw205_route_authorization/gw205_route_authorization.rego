@@ -48,6 +48,7 @@
 #     ```
 package gatewatch.rules.gw205_route_authorization
 
+import data.gatewatch.lib
 import rego.v1
 
 checked(api, route) if api.protocol_type == "HTTP"
@@ -65,9 +66,9 @@ deny contains result if {
 		upper(object.get(r, "authorization_type", "NONE")) == "NONE"
 	])
 	count(open) > 0
-	result := {
-		"resource": api.arn,
-		"message": sprintf("%s API %s has routes with no authorization: %s", [api.protocol_type, api.name, concat(", ", open)]),
-		"evidence": {"protocol_type": api.protocol_type, "routes": open},
-	}
+	result := lib.result(
+		api.arn,
+		sprintf("%s API %s has routes with no authorization: %s", [api.protocol_type, api.name, concat(", ", open)]),
+		{"protocol_type": api.protocol_type, "routes": open},
+	)
 }

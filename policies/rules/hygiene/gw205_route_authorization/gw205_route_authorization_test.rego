@@ -1,13 +1,26 @@
 package gatewatch.rules.gw205_route_authorization_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw205_route_authorization as rule
 import rego.v1
 
-api(protocol, routes) := {"arn": "arn:aws:apigateway:eu-west-1::/apis/h1", "name": "mobile", "protocol_type": protocol, "routes": routes, "authorizers": []}
+api(protocol, routes) := fx.http_api("h1", {"name": "mobile", "protocol_type": protocol, "routes": routes})
 
 test_fires_on_http_route_without_authorization if {
 	routes := [{"route_key": "GET /feed", "authorization_type": "NONE"}, {"route_key": "POST /feed", "authorization_type": "JWT"}]
 	results := rule.deny with input as {"v2_apis": [api("HTTP", routes)]}
+	results == {
+		{
+			"evidence": {
+				"protocol_type": "HTTP",
+				"routes": [
+					"GET /feed",
+				],
+			},
+			"message": "HTTP API mobile has routes with no authorization: GET /feed",
+			"resource": "arn:aws:apigateway:eu-west-1::/apis/h1",
+		},
+	}
 	some r in results
 	r.evidence.routes == ["GET /feed"]
 }

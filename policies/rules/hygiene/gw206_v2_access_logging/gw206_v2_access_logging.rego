@@ -45,15 +45,16 @@
 #     ```
 package gatewatch.rules.gw206_v2_access_logging
 
+import data.gatewatch.lib
 import rego.v1
 
 deny contains result if {
 	some api in input.v2_apis
 	some stage in api.stages
 	object.get(stage, "access_log_destination", "") == ""
-	result := {
-		"resource": stage.arn,
-		"message": sprintf("stage %s of %s API %s has no access logging", [stage.name, api.protocol_type, api.name]),
-		"evidence": {"protocol_type": api.protocol_type, "access_log_destination": ""},
-	}
+	result := lib.result(
+		stage.arn,
+		sprintf("stage %s of %s API %s has no access logging", [stage.name, api.protocol_type, api.name]),
+		{"protocol_type": api.protocol_type, "access_log_destination": ""},
+	)
 }

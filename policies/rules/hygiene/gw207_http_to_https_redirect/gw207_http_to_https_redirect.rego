@@ -50,6 +50,7 @@
 #     ```
 package gatewatch.rules.gw207_http_to_https_redirect
 
+import data.gatewatch.lib
 import rego.v1
 
 https_redirect(action) if {
@@ -80,9 +81,9 @@ deny contains result if {
 		count(o) > 0
 	}
 	count(bad) > 0
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("ALB %s serves plain HTTP on %s instead of redirecting to HTTPS", [lb.name, concat(", ", sort(object.keys(bad)))]),
-		"evidence": {"listeners": bad},
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("ALB %s serves plain HTTP on %s instead of redirecting to HTTPS", [lb.name, concat(", ", sort(object.keys(bad)))]),
+		{"listeners": bad},
+	)
 }

@@ -1,16 +1,30 @@
 package gatewatch.rules.gw207_http_to_https_redirect_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw207_http_to_https_redirect as rule
 import rego.v1
 
 redirect(protocol) := {"type": "redirect", "redirect": {"protocol": protocol, "port": "443", "status_code": "HTTP_301"}}
 
-alb(listener) := {"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1", "name": "web", "type": "application", "listeners": [listener]}
+alb(listener) := fx.alb("web", {"listeners": [listener]})
 
 http_listener(action, rules) := {"arn": "l", "protocol": "HTTP", "port": 80, "default_actions": [action], "rules": rules}
 
 test_fires_on_forwarding_http_listener if {
 	results := rule.deny with input as {"load_balancers": [alb(http_listener({"type": "forward"}, []))]}
+	results == {
+		{
+			"evidence": {
+				"listeners": {
+					"HTTP:80": [
+						"default action forward",
+					],
+				},
+			},
+			"message": "ALB web serves plain HTTP on HTTP:80 instead of redirecting to HTTPS",
+			"resource": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1",
+		},
+	}
 	some r in results
 	r.evidence.listeners == {"HTTP:80": ["default action forward"]}
 }

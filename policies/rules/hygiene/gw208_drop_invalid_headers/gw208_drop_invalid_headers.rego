@@ -53,9 +53,9 @@ deny contains result if {
 	lb.type == "application"
 	value := lib.lb_attribute(lb, key, "false")
 	value != "true"
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("ALB %s forwards invalid HTTP header fields to its targets instead of dropping them", [lb.name]),
-		"evidence": {key: value},
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("ALB %s forwards invalid HTTP header fields to its targets instead of dropping them", [lb.name]),
+		{key: value},
+	)
 }

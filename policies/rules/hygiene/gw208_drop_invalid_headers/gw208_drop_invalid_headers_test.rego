@@ -1,12 +1,22 @@
 package gatewatch.rules.gw208_drop_invalid_headers_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw208_drop_invalid_headers as rule
 import rego.v1
 
-lb(type, attributes) := {"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1", "name": "web", "type": type, "attributes": attributes}
+lb(type, attributes) := fx.alb("web", {"type": type, "attributes": attributes})
 
 test_fires_when_attribute_false if {
 	results := rule.deny with input as {"load_balancers": [lb("application", {"routing.http.drop_invalid_header_fields.enabled": "false"})]}
+	results == {
+		{
+			"evidence": {
+				"routing.http.drop_invalid_header_fields.enabled": "false",
+			},
+			"message": "ALB web forwards invalid HTTP header fields to its targets instead of dropping them",
+			"resource": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1",
+		},
+	}
 	some r in results
 	r.evidence["routing.http.drop_invalid_header_fields.enabled"] == "false"
 }

@@ -53,9 +53,9 @@ deny contains result if {
 	lb.type == "application"
 	value := lib.lb_attribute(lb, key, "false")
 	value != "true"
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("ALB %s (%s) writes no access logs", [lb.name, lb.scheme]),
-		"evidence": {key: value},
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("ALB %s (%s) writes no access logs", [lb.name, lb.scheme]),
+		{key: value},
+	)
 }

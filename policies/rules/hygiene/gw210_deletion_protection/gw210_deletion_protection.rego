@@ -51,9 +51,9 @@ deny contains result if {
 	some lb in input.load_balancers
 	value := lib.lb_attribute(lb, key, "false")
 	value != "true"
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("%s load balancer %s has no deletion protection", [lb.type, lb.name]),
-		"evidence": {"type": lb.type, key: value},
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("%s load balancer %s has no deletion protection", [lb.type, lb.name]),
+		{"type": lb.type, key: value},
+	)
 }

@@ -52,9 +52,9 @@ deny contains result if {
 	lb.type == "application"
 	mode := lib.lb_attribute(lb, key, "defensive")
 	not lower(mode) in {"defensive", "strictest"}
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("ALB %s runs desync mitigation in %s mode and forwards ambiguous requests", [lb.name, mode]),
-		"evidence": {key: mode},
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("ALB %s runs desync mitigation in %s mode and forwards ambiguous requests", [lb.name, mode]),
+		{key: mode},
+	)
 }

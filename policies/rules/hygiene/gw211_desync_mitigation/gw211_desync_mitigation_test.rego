@@ -1,12 +1,22 @@
 package gatewatch.rules.gw211_desync_mitigation_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw211_desync_mitigation as rule
 import rego.v1
 
-lb(attributes) := {"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1", "name": "web", "type": "application", "attributes": attributes}
+lb(attributes) := fx.alb("web", {"attributes": attributes})
 
 test_fires_in_monitor_mode if {
 	results := rule.deny with input as {"load_balancers": [lb({"routing.http.desync_mitigation_mode": "monitor"})]}
+	results == {
+		{
+			"evidence": {
+				"routing.http.desync_mitigation_mode": "monitor",
+			},
+			"message": "ALB web runs desync mitigation in monitor mode and forwards ambiguous requests",
+			"resource": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1",
+		},
+	}
 	some r in results
 	r.evidence["routing.http.desync_mitigation_mode"] == "monitor"
 }

@@ -39,15 +39,16 @@
 #     ```
 package gatewatch.rules.gw212_single_az
 
+import data.gatewatch.lib
 import rego.v1
 
 deny contains result if {
 	some lb in input.load_balancers
 	azs := object.get(lb, "availability_zones", [])
 	count(azs) < 2
-	result := {
-		"resource": lb.arn,
-		"message": sprintf("%s load balancer %s is enabled in %d Availability Zone(s), fewer than 2", [lb.type, lb.name, count(azs)]),
-		"evidence": {"availability_zones": azs},
-	}
+	result := lib.result(
+		lb.arn,
+		sprintf("%s load balancer %s is enabled in %d Availability Zone(s), fewer than 2", [lb.type, lb.name, count(azs)]),
+		{"availability_zones": azs},
+	)
 }

@@ -54,9 +54,9 @@ deny contains result if {
 	l.protocol in {"HTTPS", "TLS"}
 	policy := object.get(l, "ssl_policy", "")
 	not policy in {p | some p in lib.config.recommended_ssl_policies}
-	result := {
-		"resource": l.arn,
-		"message": sprintf("listener %s:%d of %s uses security policy %s, not a recommended TLS 1.3 policy", [l.protocol, l.port, lb.name, policy]),
-		"evidence": {"protocol": l.protocol, "port": l.port, "ssl_policy": policy},
-	}
+	result := lib.result(
+		l.arn,
+		sprintf("listener %s:%d of %s uses security policy %s, not a recommended TLS 1.3 policy", [l.protocol, l.port, lb.name, policy]),
+		{"protocol": l.protocol, "port": l.port, "ssl_policy": policy},
+	)
 }

@@ -7,6 +7,17 @@ lb(protocol, policy) := {"arn": "lb", "name": "web", "type": "application", "lis
 
 test_fires_on_2016_policy if {
 	results := rule.deny with input as {"load_balancers": [lb("HTTPS", "ELBSecurityPolicy-2016-08")]}
+	results == {
+		{
+			"evidence": {
+				"port": 443,
+				"protocol": "HTTPS",
+				"ssl_policy": "ELBSecurityPolicy-2016-08",
+			},
+			"message": "listener HTTPS:443 of web uses security policy ELBSecurityPolicy-2016-08, not a recommended TLS 1.3 policy",
+			"resource": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/web/1/2",
+		},
+	}
 	some r in results
 	r.resource == "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/web/1/2"
 	r.evidence.ssl_policy == "ELBSecurityPolicy-2016-08"

@@ -1,11 +1,12 @@
 # METADATA
 # title: Load balancer listener without HTTPS or TLS
 # description: |
-#   A listener of an ALB accepts plain HTTP, or a listener of an NLB plain
+#   A listener of an ALB serves plain HTTP, or a listener of an NLB plain
 #   TCP or UDP, so traffic between clients and the load balancer is not
-#   encrypted. Security Hub ELB.18 fails every such listener, including an
-#   HTTP listener that only redirects to HTTPS (ELB.1's recommended setup):
-#   suppress those if you accept the redirect.
+#   encrypted. An HTTP listener whose every action redirects to HTTPS is
+#   the fix GW207 (Security Hub ELB.1) asks for and serves nothing in
+#   plain text, so it passes by default; Security Hub ELB.18 fails it too,
+#   and strict_elb18: true in the configuration reports it the same way.
 # custom:
 #   inputs: [listener_rules, listeners, load_balancers]
 #   id: GW214
@@ -27,11 +28,18 @@
 #
 #     **What triggers it.** An ALB listener whose protocol is not HTTPS, or
 #     an NLB listener whose protocol is not TLS, as AWS Config
-#     elbv2-listener-encryption-in-transit checks. Gateway Load Balancer
-#     listeners (GENEVE) are not checked.
+#     elbv2-listener-encryption-in-transit checks, except an ALB HTTP
+#     listener whose default and rule actions all redirect to HTTPS: the
+#     request it receives carries whatever the client sent in the clear
+#     (so the first request of a client that typed http:// is still
+#     exposed), but no response or backend traffic is plain, and HSTS on the
+#     HTTPS side closes the rest. Set `strict_elb18: true` for Security Hub
+#     ELB.18 parity, which fails redirect-only listeners as well. Gateway
+#     Load Balancer listeners (GENEVE) are not checked.
 #
 #     **Evidence.** `protocol`, `port`, `redirects_to_https` (true when every
-#     action of the listener is a redirect to HTTPS).
+#     action of the listener is a redirect to HTTPS, reported only with
+#     `strict_elb18`).
 #
 #     **Fix.**
 #     ```sh
@@ -50,26 +58,41 @@
 #     ```
 package gatewatch.rules.gw214_unencrypted_listener
 
+import data.gatewatch.lib
 import rego.v1
 
 encrypted := {"application": "HTTPS", "network": "TLS"}
 
 redirects_to_https(l) if {
 	actions := array.concat(l.default_actions, [a | some r in l.rules; some a in r.actions])
+	count(actions) > 0
 	every a in actions {
 		a.type == "redirect"
 		upper(a.redirect.protocol) == "HTTPS"
 	}
 } else := false
 
+# A listener that only redirects to HTTPS passes unless the configuration
+# asks for Security Hub ELB.18 parity.
+exempt(l) if {
+	not lib.config.strict_elb18
+	redirects_to_https(l)
+}
+
 deny contains result if {
 	some lb in input.load_balancers
 	want := encrypted[lb.type]
 	some l in lb.listeners
 	l.protocol != want
-	result := {
-		"resource": l.arn,
-		"message": sprintf("listener %s:%d of %s load balancer %s is not encrypted (%s expected)", [l.protocol, l.port, lb.type, lb.name, want]),
-		"evidence": {"protocol": l.protocol, "port": l.port, "redirects_to_https": redirects_to_https(l)},
-	}
+	not exempt(l)
+	redirect := redirects_to_https(l)
+	result := lib.result(
+		l.arn,
+		sprintf("listener %s:%d of %s load balancer %s is not encrypted (%s expected)%s", [l.protocol, l.port, lb.type, lb.name, want, strict_note(redirect)]),
+		{"protocol": l.protocol, "port": l.port, "redirects_to_https": redirect},
+	)
 }
+
+strict_note(true) := "; it only redirects to HTTPS, which Security Hub ELB.18 still fails (strict_elb18)"
+
+strict_note(false) := ""

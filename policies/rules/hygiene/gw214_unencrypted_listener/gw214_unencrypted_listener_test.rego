@@ -1,5 +1,6 @@
 package gatewatch.rules.gw214_unencrypted_listener_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw214_unencrypted_listener as rule
 import rego.v1
 
@@ -9,16 +10,34 @@ lb(type, protocol, action) := {"arn": "lb", "name": "web", "type": type, "listen
 
 test_fires_on_forwarding_http_listener if {
 	results := rule.deny with input as {"load_balancers": [lb("application", "HTTP", {"type": "forward"})]}
+	results == {{
+		"resource": listener_arn,
+		"message": "listener HTTP:80 of application load balancer web is not encrypted (HTTPS expected)",
+		"evidence": {"protocol": "HTTP", "port": 80, "redirects_to_https": false},
+	}}
+}
+
+# Redirecting every request to HTTPS is the fix GW207 recommends.
+test_quiet_on_redirect_only_http_listener if {
+	results := rule.deny with input as {"load_balancers": [lb("application", "HTTP", fx.https_redirect)]}
+	count(results) == 0
+}
+
+test_fires_when_a_rule_forwards_beside_the_redirect if {
+	l := fx.listener("web", "HTTP", 80, {"default_actions": [fx.https_redirect], "rules": [fx.listener_rule("web", 80, "5", {"actions": [fx.forward]})]})
+	results := rule.deny with input as {"load_balancers": [fx.alb("web", {"listeners": [l]})]}
 	some r in results
-	r.resource == listener_arn
 	r.evidence.redirects_to_https == false
 }
 
-test_fires_on_redirect_only_http_listener if {
-	a := {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}
-	results := rule.deny with input as {"load_balancers": [lb("application", "HTTP", a)]}
-	some r in results
-	r.evidence.redirects_to_https == true
+# strict_elb18: Security Hub ELB.18 fails redirect-only listeners too.
+test_fires_on_redirect_only_http_listener_when_strict if {
+	results := rule.deny with input as {"load_balancers": [lb("application", "HTTP", fx.https_redirect)]} with data.gatewatch.config.strict_elb18 as true
+	results == {{
+		"resource": listener_arn,
+		"message": "listener HTTP:80 of application load balancer web is not encrypted (HTTPS expected); it only redirects to HTTPS, which Security Hub ELB.18 still fails (strict_elb18)",
+		"evidence": {"protocol": "HTTP", "port": 80, "redirects_to_https": true},
+	}}
 }
 
 test_fires_on_nlb_tcp_listener if {

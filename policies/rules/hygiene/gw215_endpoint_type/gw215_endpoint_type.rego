@@ -50,9 +50,9 @@ deny contains result if {
 	allowed := {t | some t in lib.config.allowed_endpoint_types}
 	bad := [t | some t in api.endpoint_types; not t in allowed]
 	count(bad) > 0
-	result := {
-		"resource": api.arn,
-		"message": sprintf("REST API %s has endpoint type %s, which is not allowed (%s)", [api.name, concat("/", bad), concat(", ", sort(allowed))]),
-		"evidence": {"endpoint_types": api.endpoint_types, "allowed_endpoint_types": sort(allowed)},
-	}
+	result := lib.result(
+		api.arn,
+		sprintf("REST API %s has endpoint type %s, which is not allowed (%s)", [api.name, concat("/", bad), concat(", ", sort(allowed))]),
+		{"endpoint_types": api.endpoint_types, "allowed_endpoint_types": sort(allowed)},
+	)
 }

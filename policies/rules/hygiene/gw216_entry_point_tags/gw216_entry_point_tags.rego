@@ -59,9 +59,9 @@ deny contains result if {
 	some e in entry_points
 	missing := lib.missing_tags(e.tags)
 	count(missing) > 0
-	result := {
-		"resource": e.arn,
-		"message": sprintf("%s %s has no %s tag", [e.kind, e.name, concat(" or ", sort(missing))]),
-		"evidence": {"missing_tags": sort(missing), "tags": sort(object.keys(e.tags))},
-	}
+	result := lib.result(
+		e.arn,
+		sprintf("%s %s has no %s tag", [e.kind, e.name, concat(" or ", sort(missing))]),
+		{"missing_tags": sort(missing), "tags": sort(object.keys(e.tags))},
+	)
 }

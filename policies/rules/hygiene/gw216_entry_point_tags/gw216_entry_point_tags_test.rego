@@ -1,12 +1,28 @@
 package gatewatch.rules.gw216_entry_point_tags_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw216_entry_point_tags as rule
 import rego.v1
 
-lb(tags) := {"arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1", "name": "web", "type": "application", "tags": tags}
+lb(tags) := fx.alb("web", {"tags": tags})
 
 test_fires_on_untagged_load_balancer if {
 	results := rule.deny with input as {"load_balancers": [lb({"Name": "web"})]}
+	results == {
+		{
+			"evidence": {
+				"missing_tags": [
+					"owner",
+					"team",
+				],
+				"tags": [
+					"Name",
+				],
+			},
+			"message": "application load balancer web has no owner or team tag",
+			"resource": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/1",
+		},
+	}
 	some r in results
 	r.evidence.missing_tags == ["owner", "team"]
 	r.evidence.tags == ["Name"]

@@ -62,14 +62,14 @@ deny contains result if {
 		not m.api_key_required
 	])
 	count(open) > 0
-	result := {
-		"resource": api.arn,
-		"message": sprintf("public REST API %s lets anyone call %s: no authorizer and no API key", [api.name, concat(", ", open)]),
-		"evidence": {
+	result := lib.result(
+		api.arn,
+		sprintf("public REST API %s lets anyone call %s: no authorizer and no API key", [api.name, concat(", ", open)]),
+		{
 			"methods": open,
 			"endpoint_types": api.endpoint_types,
 			"authorizers": count(object.get(api, "authorizers", [])),
 			"has_resource_policy": object.get(api, "policy", null) != null,
 		},
-	}
+	)
 }

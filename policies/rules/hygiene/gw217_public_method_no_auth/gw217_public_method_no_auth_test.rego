@@ -1,14 +1,31 @@
 package gatewatch.rules.gw217_public_method_no_auth_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw217_public_method_no_auth as rule
 import rego.v1
 
-api(types, methods) := {"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "partner", "endpoint_types": types, "authorizers": [], "resources": [{"path": "/orders", "methods": methods}]}
+api(types, methods) := fx.rest_api("a1", {"name": "partner", "endpoint_types": types, "resources": [fx.rest_resource("/orders", methods)]})
 
-open_get := {"http_method": "GET", "authorization_type": "NONE", "api_key_required": false}
+open_get := fx.rest_method("GET", {})
 
 test_fires_on_open_method if {
 	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], [open_get])]}
+	results == {
+		{
+			"evidence": {
+				"authorizers": 0,
+				"endpoint_types": [
+					"REGIONAL",
+				],
+				"has_resource_policy": false,
+				"methods": [
+					"GET /orders",
+				],
+			},
+			"message": "public REST API partner lets anyone call GET /orders: no authorizer and no API key",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1",
+		},
+	}
 	some r in results
 	r.evidence.methods == ["GET /orders"]
 	r.evidence.has_resource_policy == false

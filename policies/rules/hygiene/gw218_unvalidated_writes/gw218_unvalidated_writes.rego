@@ -44,6 +44,7 @@
 #     ```
 package gatewatch.rules.gw218_unvalidated_writes
 
+import data.gatewatch.lib
 import rego.v1
 
 writes := {"POST", "PUT", "PATCH"}
@@ -64,9 +65,9 @@ deny contains result if {
 		not object.get(validators, id, {}).validate_body
 	}
 	count(unvalidated) > 0
-	result := {
-		"resource": api.arn,
-		"message": sprintf("REST API %s does not validate request bodies of %s", [api.name, concat(", ", sort(object.keys(unvalidated)))]),
-		"evidence": {"methods": unvalidated},
-	}
+	result := lib.result(
+		api.arn,
+		sprintf("REST API %s does not validate request bodies of %s", [api.name, concat(", ", sort(object.keys(unvalidated)))]),
+		{"methods": unvalidated},
+	)
 }

@@ -1,12 +1,10 @@
 package gatewatch.rules.gw218_unvalidated_writes_test
 
+import data.gatewatch.fixtures as fx
 import data.gatewatch.rules.gw218_unvalidated_writes as rule
 import rego.v1
 
-api(method, validators) := {
-	"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1", "name": "orders", "request_validators": validators,
-	"resources": [{"path": "/orders", "methods": [method]}],
-}
+api(method, validators) := fx.rest_api("a1", {"name": "orders", "request_validators": validators, "resources": [fx.rest_resource("/orders", [method])]})
 
 post := {"http_method": "POST", "integration": {"type": "AWS_PROXY"}}
 
@@ -16,6 +14,17 @@ params_only := {"id": "v2", "name": "params", "validate_body": false, "validate_
 
 test_fires_on_post_without_validator if {
 	results := rule.deny with input as {"rest_apis": [api(post, [])]}
+	results == {
+		{
+			"evidence": {
+				"methods": {
+					"POST /orders": null,
+				},
+			},
+			"message": "REST API orders does not validate request bodies of POST /orders",
+			"resource": "arn:aws:apigateway:eu-west-1::/restapis/a1",
+		},
+	}
 	some r in results
 	r.evidence.methods == {"POST /orders": null}
 }

@@ -42,6 +42,7 @@
 #     ```
 package gatewatch.rules.gw219_domain_tls
 
+import data.gatewatch.lib
 import rego.v1
 
 # The minimum TLS minor version a policy name allows: TLS_1_0 style names
@@ -59,9 +60,9 @@ deny contains result if {
 	policy := object.get(dn, "security_policy", "")
 	minor := minimum_minor(policy)
 	minor < 2
-	result := {
-		"resource": dn.arn,
-		"message": sprintf("custom domain %s uses security policy %s, which accepts TLS 1.%d", [dn.name, policy, minor]),
-		"evidence": {"security_policy": policy, "minimum_tls": sprintf("1.%d", [minor]), "endpoint_type": object.get(dn, "endpoint_type", "")},
-	}
+	result := lib.result(
+		dn.arn,
+		sprintf("custom domain %s uses security policy %s, which accepts TLS 1.%d", [dn.name, policy, minor]),
+		{"security_policy": policy, "minimum_tls": sprintf("1.%d", [minor]), "endpoint_type": object.get(dn, "endpoint_type", "")},
+	)
 }

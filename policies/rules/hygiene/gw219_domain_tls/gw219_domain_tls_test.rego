@@ -7,6 +7,17 @@ domain(policy) := {"arn": "arn:aws:apigateway:eu-west-1::/domainnames/api.exampl
 
 test_fires_on_tls_1_0 if {
 	results := rule.deny with input as {"domain_names": [domain("TLS_1_0")]}
+	results == {
+		{
+			"evidence": {
+				"endpoint_type": "REGIONAL",
+				"minimum_tls": "1.0",
+				"security_policy": "TLS_1_0",
+			},
+			"message": "custom domain api.example.com uses security policy TLS_1_0, which accepts TLS 1.0",
+			"resource": "arn:aws:apigateway:eu-west-1::/domainnames/api.example.com",
+		},
+	}
 	some r in results
 	r.evidence.minimum_tls == "1.0"
 }

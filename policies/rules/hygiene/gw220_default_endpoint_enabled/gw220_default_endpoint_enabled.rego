@@ -68,13 +68,13 @@ deny contains result if {
 	not api.disable_execute_api_endpoint
 	domains := object.get(lib.custom_domains_for_api, api.id, set())
 	count(domains) > 0
-	result := {
-		"resource": api.arn,
-		"message": sprintf("API %s is published as %s but its default execute-api endpoint still answers", [api.name, concat(", ", sort(domains))]),
-		"evidence": {
+	result := lib.result(
+		api.arn,
+		sprintf("API %s is published as %s but its default execute-api endpoint still answers", [api.name, concat(", ", sort(domains))]),
+		{
 			"custom_domains": sort(domains),
 			"mutual_tls_domains": sort(object.get(mtls_domains_for_api, api.id, set())),
 			"execute_api_endpoint": lib.execute_api_domain(api),
 		},
-	}
+	)
 }
