@@ -114,6 +114,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		rego.Query(query),
 		rego.Store(inmem.NewFromObject(map[string]any{"gatewatch": map[string]any{"config": cfg}})),
 		rego.SetRegoVersion(ast.RegoV1),
+		// Rules are checked like code: against the snapshot's schema, in
+		// strict mode, so a misspelt input field or an unused variable is
+		// a compile error with file:line, not a rule that never fires.
+		rego.Schemas(inputSchemaSet()),
+		rego.Strict(true),
 	}
 	for _, m := range compile {
 		regoOpts = append(regoOpts, rego.ParsedModule(m.ast))

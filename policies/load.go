@@ -2,6 +2,7 @@ package policies
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -259,12 +260,16 @@ func ruleInputs(where string, raw any, types []string) ([]string, map[string][]s
 // regoError flattens OPA parse and compile errors to "file:line: message"
 // lines, the form editors and CI logs link to.
 func regoError(err error) error {
-	var errs ast.Errors
-	switch e := err.(type) {
-	case ast.Errors:
-		errs = e
-	case *ast.Error:
-		errs = ast.Errors{e}
+	// Compile errors may come wrapped (strict-mode and schema checks come
+	// through bundle activation); find them in the chain.
+	var (
+		errs ast.Errors
+		one  *ast.Error
+	)
+	switch {
+	case errors.As(err, &errs):
+	case errors.As(err, &one):
+		errs = ast.Errors{one}
 	default:
 		return err
 	}
@@ -274,7 +279,17 @@ func regoError(err error) error {
 		if e.Location != nil {
 			loc = fmt.Sprintf("%s:%d", e.Location.File, e.Location.Row)
 		}
-		lines = append(lines, fmt.Sprintf("%s: %s", loc, e.Message))
+		line := fmt.Sprintf("%s: %s: %s", loc, e.Code, e.Message)
+		if e.Details != nil {
+			// The type checker's hint: what the ref has and what the
+			// schema wants there.
+			for _, d := range e.Details.Lines() {
+				if strings.Contains(d, "have:") || strings.Contains(d, "want") {
+					line += "\n\t" + strings.TrimSpace(d)
+				}
+			}
+		}
+		lines = append(lines, line)
 	}
 	return fmt.Errorf("%s", strings.Join(lines, "\n"))
 }

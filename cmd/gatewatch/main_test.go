@@ -267,3 +267,24 @@ func TestOldRequiredTagsConfigWarns(t *testing.T) {
 		}
 	}
 }
+
+// TestTypoInUserRuleNamesFileAndLine: rules compile against the snapshot's
+// schema, so a misspelt input field is an input error (exit 2) that names
+// the file, the line and the fields that do exist, instead of a rule that
+// silently never fires.
+func TestTypoInUserRuleNamesFileAndLine(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := runCLI(t, "scan", "--demo", "--policy", "testdata/policy-typo")
+	if code != exitUsage {
+		t.Fatalf("exit code = %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+	}
+	for _, want := range []string{
+		filepath.Join("testdata", "policy-typo", "typo.rego") + ":15: rego_type_error: undefined ref: input.load_balancer",
+		`have: "load_balancer"`,
+		`"load_balancers"`,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr = %q, want it to contain %q", stderr, want)
+		}
+	}
+}

@@ -51,7 +51,7 @@ package gatewatch.rules.gw205_route_authorization
 import data.gatewatch.lib
 import rego.v1
 
-checked(api, route) if api.protocol_type == "HTTP"
+checked(api, _) if api.protocol_type == "HTTP"
 
 checked(api, route) if {
 	api.protocol_type == "WEBSOCKET"
