@@ -39,8 +39,14 @@ func Parse(data []byte, name string) (*Snapshot, error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("snapshot %s: %s", name, fmt.Sprintf(format, args...))
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
 		return nil, fail("file is empty")
+	}
+	// A top-level value that is not an object would otherwise be reported
+	// by encoding/json in terms of Go types ("expected struct { ... }").
+	if kind := jsonKind(trimmed[0]); kind != "" {
+		return nil, fail("not a gatewatch snapshot: the file holds a JSON %s, want an object with schema_version", kind)
 	}
 	// Look at the version before anything else: a snapshot from another
 	// schema should be refused for that reason, not for a field mismatch.
@@ -75,6 +81,25 @@ func Parse(data []byte, name string) (*Snapshot, error) {
 	}
 	s.Normalize()
 	return &s, nil
+}
+
+// jsonKind names the kind of JSON value that starts with c, or returns ""
+// for an object or for what is not JSON at all (left to the decoder, which
+// gives a position).
+func jsonKind(c byte) string {
+	switch {
+	case c == '[':
+		return "array"
+	case c == '"':
+		return "string"
+	case c == 't' || c == 'f':
+		return "boolean"
+	case c == 'n':
+		return "null"
+	case c == '-' || c >= '0' && c <= '9':
+		return "number"
+	}
+	return ""
 }
 
 // describeJSONError turns encoding/json errors into one line with a
