@@ -53,12 +53,7 @@ findings and the exit code a scheduler acts on.`,
 			if err != nil {
 				return inputError(err)
 			}
-			if output == "" || output == "-" {
-				err = write(a.stdout)
-			} else {
-				err = writeFileAtomic(output, write)
-			}
-			if err != nil {
+			if err := writeTo(a.stdout, output, write); err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
 			return nil

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -225,34 +224,11 @@ func outcome(report *findings.Report, r *reportFlags) error {
 	return nil
 }
 
-// writeOutput renders one format. Files are written beside their final
-// name and renamed into place, so a reader never sees half a report.
+// writeOutput renders one format to stdout or to its file (see writeFile).
 func writeOutput(stdout io.Writer, o output, report *findings.Report) error {
-	if o.path == "" || o.path == "-" {
-		return findings.Write(stdout, o.format, report)
-	}
-	return writeFileAtomic(o.path, func(w io.Writer) error {
+	return writeTo(stdout, o.path, func(w io.Writer) error {
 		return findings.Write(w, o.format, report)
 	})
-}
-
-func writeFileAtomic(path string, fill func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
-	}
-	defer os.Remove(tmp.Name())
-	if err := fill(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
-	}
-	return nil
 }
 
 func unwrapPath(err error) error {
