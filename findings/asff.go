@@ -124,10 +124,10 @@ func asffOf(f Finding, stamp string, idx map[string]snapshot.Resource, fixed boo
 		CreatedAt:    stamp,
 		UpdatedAt:    stamp,
 		Severity:     asffSeverity{Label: asffSeverityLabel(f.Severity), Original: string(f.Severity)},
-		Title:        truncate(plain(f.RuleID+" "+cmp.Or(f.Title, f.RuleID)), asffTitleMax),
-		Description:  truncate(plain(cmp.Or(f.Message, f.Title, f.RuleID)), asffDescriptionMax),
+		Title:        truncate(sanitize(f.RuleID+" "+cmp.Or(f.Title, f.RuleID)), asffTitleMax),
+		Description:  truncate(sanitize(cmp.Or(f.Message, f.Title, f.RuleID)), asffDescriptionMax),
 		Remediation: asffRemediation{Recommendation: asffRecommendation{
-			Text: truncate(plain(cmp.Or(f.Remediation, "See the rule documentation.")), asffRemediationMax),
+			Text: truncate(sanitize(cmp.Or(f.Remediation, "See the rule documentation.")), asffRemediationMax),
 			URL:  ruleHelpURI(f.RuleID),
 		}},
 		ProductFields: map[string]string{
@@ -165,7 +165,7 @@ func asffOf(f Finding, stamp string, idx map[string]snapshot.Resource, fixed boo
 	case f.Suppression != nil:
 		out.Workflow.Status = "SUPPRESSED"
 		out.ProductFields["gatewatch/SuppressionKind"] = f.Suppression.Kind
-		out.ProductFields["gatewatch/SuppressionReason"] = truncate(plain(f.Suppression.Reason), asffFieldValueMax)
+		out.ProductFields["gatewatch/SuppressionReason"] = truncate(sanitize(f.Suppression.Reason), asffFieldValueMax)
 	}
 	return out
 }

@@ -16,7 +16,9 @@ import (
 // coverage gaps first, the topology as a Mermaid diagram, findings by
 // severity and by entry point, suppressions, fixes and the rules. GitHub
 // renders it, Mermaid included. Every AWS-provided string is escaped with
-// mdEscape (text), mdCode (code spans) or mermaidLabel (diagram labels).
+// mdEscape or mdProse (text), mdCode (code spans), safeValue (the JSON of
+// evidence) or mermaidLabel (diagram labels), each of which sanitises and
+// bounds it first.
 func writeMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -29,8 +31,8 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	}
 
 	p("## Scope\n\n| | |\n| --- | --- |\n")
-	p("| Accounts | %s |\n", mdEscape(strings.Join(r.Scope.Accounts, ", ")))
-	p("| Regions | %s |\n", mdEscape(strings.Join(r.Scope.Regions, ", ")))
+	p("| Accounts | %s |\n", mdList(r.Scope.Accounts))
+	p("| Regions | %s |\n", mdList(r.Scope.Regions))
 	if r.Scope.Shard != "" {
 		p("| Shard | %s |\n", mdEscape(r.Scope.Shard))
 	}
@@ -42,7 +44,7 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		p("| Account | Region | Service | Operation | Code | Message |\n| --- | --- | --- | --- | --- | --- |\n")
 		for _, e := range r.Errors {
 			p("| %s | %s | %s | %s | %s | %s |\n", mdEscape(e.Account), mdEscape(e.Region), mdEscape(e.Service),
-				mdEscape(e.Operation), mdEscape(e.Code), mdEscape(e.Message))
+				mdEscape(e.Operation), mdEscape(e.Code), mdProse(e.Message))
 		}
 		p("\n")
 	}
@@ -95,15 +97,17 @@ func writeMarkdown(w io.Writer, r *Report) error {
 				p(" (%s)", mdEscape(n))
 			}
 			p("\n- **Where:** account %s, region %s\n", mdEscape(f.Account), mdEscape(f.Region))
-			p("- **What:** %s\n", mdEscape(f.Message))
-			p("- **Fix:** %s ([rule %s](%s))\n", mdEscape(f.Remediation), mdEscape(f.RuleID), ruleHelpURI(f.RuleID))
+			p("- **What:** %s\n", mdProse(f.Message))
+			p("- **Fix:** %s ([rule %s](%s))\n", mdProse(f.Remediation), mdEscape(f.RuleID), ruleHelpURI(f.RuleID))
 			if len(f.Controls) > 0 {
-				p("- **Controls:** %s\n", mdEscape(strings.Join(f.Controls, ", ")))
+				p("- **Controls:** %s\n", mdList(f.Controls))
 			}
 			if len(f.Evidence) > 0 {
 				// Indented JSON: every line starts with a space or a
-				// brace, so no line can close the fence.
-				ev, err := json.MarshalIndent(f.Evidence, "  ", "  ")
+				// brace, so no line can close the fence. A fence does
+				// not stop bidi or C1 controls, so the strings inside
+				// are sanitised and bounded like any other.
+				ev, err := json.MarshalIndent(safeValue(f.Evidence), "  ", "  ")
 				if err != nil {
 					return fmt.Errorf("evidence of %s on %s: %w", f.RuleID, f.Resource, err)
 				}
@@ -126,14 +130,14 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		p("## Suppressed\n\n| Rule | Resource | By | Reason | Expires |\n| --- | --- | --- | --- | --- |\n")
 		for _, f := range suppressed {
 			s := f.Suppression
-			p("| %s | %s | %s | %s | %s |\n", mdEscape(f.RuleID), mdEscape(f.Resource), mdEscape(s.Kind), mdEscape(s.Reason), mdEscape(s.Expires))
+			p("| %s | %s | %s | %s | %s |\n", mdEscape(f.RuleID), mdEscape(f.Resource), mdEscape(s.Kind), mdProse(s.Reason), mdEscape(s.Expires))
 		}
 		p("\n")
 	}
 	if len(r.Fixed) > 0 {
 		p("## Fixed since the baseline\n\n| Rule | Severity | Resource |\n| --- | --- | --- |\n")
 		for _, f := range r.Fixed {
-			p("| %s | %s | %s |\n", mdEscape(f.RuleID), f.Severity, mdEscape(f.Resource))
+			p("| %s | %s | %s |\n", mdEscape(f.RuleID), mdEscape(string(f.Severity)), mdEscape(f.Resource))
 		}
 		p("\n")
 	}
@@ -276,7 +280,7 @@ func writeMermaid(b *strings.Builder, t *topology) {
 // the label or be interpreted.
 func mermaidLabel(s string) string {
 	var b strings.Builder
-	for _, r := range plain(s) {
+	for _, r := range short(s) {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" .-_/:,=+@*", r):
 			b.WriteRune(r)
@@ -287,10 +291,36 @@ func mermaidLabel(s string) string {
 	return b.String()
 }
 
+// mdList escapes each item of a list and joins them: a long list stays
+// whole, a long item is elided.
+func mdList(items []string) string { return joinEach(items, mdEscape) }
+
+// safeValue copies a decoded JSON value (evidence) with every string, keys
+// included, sanitised and elided for a human format.
+func safeValue(v any) any {
+	switch v := v.(type) {
+	case string:
+		return short(v)
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, x := range v {
+			m[short(k)] = safeValue(x)
+		}
+		return m
+	case []any:
+		s := make([]any, len(v))
+		for i, x := range v {
+			s[i] = safeValue(x)
+		}
+		return s
+	}
+	return v
+}
+
 // mdCode renders s as a Markdown code span whatever backticks it holds:
 // the fence is one backtick longer than the longest run inside.
 func mdCode(s string) string {
-	s = plain(s)
+	s = short(s)
 	longest, run := 0, 0
 	for _, r := range s {
 		if r == '`' {

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gatewatch/gatewatch/internal/safetext"
 )
 
 // Exit codes, documented in the README; schedulers act on them.
@@ -65,14 +67,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "gatewatch: %v\n", ee.err)
+			printError(stderr, ee.err.Error())
 		}
 		return ee.code
 	}
 	// Anything else comes from cobra's own parsing: unknown command or
 	// flag, wrong number of arguments.
-	fmt.Fprintf(stderr, "gatewatch: %v\nRun 'gatewatch --help' for usage.\n", err)
+	printError(stderr, err.Error()+"\nRun 'gatewatch --help' for usage.")
 	return exitUsage
+}
+
+// maxErrorLineRunes bounds one line of an error message on stderr.
+const maxErrorLineRunes = 1024
+
+// printError writes an error message to stderr, each of its lines
+// sanitised and bounded: errors quote what the user or AWS provided (a
+// snapshot's resource names, a file's content), which must not drive the
+// terminal or flood it.
+func printError(stderr io.Writer, msg string) {
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		lines[i] = safetext.Elide(safetext.Sanitize(l), maxErrorLineRunes)
+	}
+	fmt.Fprintf(stderr, "gatewatch: %s\n", strings.Join(lines, "\n"))
 }
 
 func newRootCommand(a *app) *cobra.Command {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/gatewatch/gatewatch/internal/safetext"
 )
 
 // maxSnapshotBytes bounds what Load reads; an organisation-wide snapshot is
@@ -145,6 +147,13 @@ func position(data []byte, offset int64) string {
 	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
+// maxQuotedRunes bounds a name or ARN quoted in an error message.
+const maxQuotedRunes = 200
+
+// quoted makes a name from the file fit to quote in a one-line error:
+// names are free text in AWS and can hold escape sequences or megabytes.
+func quoted(s string) string { return safetext.Elide(safetext.Sanitize(s), maxQuotedRunes) }
+
 // Validate checks the invariants the rules rely on: every resource has an
 // ARN and knows its account, and no ARN appears twice.
 func (s *Snapshot) Validate() error {
@@ -156,15 +165,15 @@ func (s *Snapshot) Validate() error {
 	for _, r := range s.Resources() {
 		where := r.Type
 		if r.Name != "" {
-			where += " " + strings.TrimSpace(r.Name)
+			where += " " + quoted(strings.TrimSpace(r.Name))
 		}
 		switch {
 		case r.ARN == "":
 			problems = append(problems, where+" has no arn")
 		case r.Account == "":
-			problems = append(problems, r.ARN+" has no account")
+			problems = append(problems, quoted(r.ARN)+" has no account")
 		case seen[r.ARN] != "":
-			problems = append(problems, r.ARN+" appears twice")
+			problems = append(problems, quoted(r.ARN)+" appears twice")
 		}
 		seen[r.ARN] = r.Type
 		if len(problems) >= 3 {
