@@ -95,16 +95,12 @@ func writeASFF(w io.Writer, r *Report) error {
 	}
 	stamp := at.UTC().Format("2006-01-02T15:04:05.000Z")
 	idx := resourceIndex(r)
-	batch := asffBatch{Findings: []asffFinding{}}
-	for _, f := range r.Findings {
-		batch.Findings = append(batch.Findings, asffOf(f, stamp, idx, false))
-	}
-	for _, f := range r.Fixed {
-		batch.Findings = append(batch.Findings, asffOf(f, stamp, idx, true))
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(batch)
+	return encodeWithArray(w, asffBatch{}, "Findings", len(r.Findings)+len(r.Fixed), func(i int) any {
+		if i < len(r.Findings) {
+			return asffOf(r.Findings[i], stamp, idx, false)
+		}
+		return asffOf(r.Fixed[i-len(r.Findings)], stamp, idx, true)
+	})
 }
 
 func asffOf(f Finding, stamp string, idx map[string]snapshot.Resource, fixed bool) asffFinding {

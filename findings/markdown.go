@@ -1,6 +1,7 @@
 package findings
 
 import (
+	"bufio"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -20,8 +21,14 @@ import (
 // evidence) or mermaidLabel (diagram labels), each of which sanitises and
 // bounds it first.
 func writeMarkdown(w io.Writer, r *Report) error {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	// The first failed write (cancellation included) stops the writing;
+	// the loops over findings check for it.
+	var werr error
+	p := func(format string, args ...any) {
+		if werr == nil {
+			_, werr = fmt.Fprintf(w, format, args...)
+		}
+	}
 
 	p("# gatewatch review report\n\n")
 	p("**%s**\n\n", summaryLine(r))
@@ -62,7 +69,9 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	topo := buildTopology(r)
 	if topo != nil {
 		p("## Topology\n\nHow traffic reaches the backends. Nodes with findings are coloured by their most severe one; the count follows the ⚠.\n\n")
-		writeMermaid(&b, topo)
+		if werr == nil {
+			werr = writeMermaid(w, topo)
+		}
 		if topo.Unplaced > 0 {
 			p("\n%d %s on resources the diagram does not draw (web ACLs, usage plans, ...).\n", topo.Unplaced, plural(topo.Unplaced, "finding is", "findings are"))
 		}
@@ -87,6 +96,9 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		}
 		p("### %s (%d)\n\n", sevTitle(sev), len(group))
 		for _, f := range group {
+			if werr != nil {
+				return werr
+			}
 			title := mdEscape(f.RuleID) + " " + mdEscape(f.Title)
 			if f.Baseline == BaselineNew {
 				title += " · **new**"
@@ -148,13 +160,13 @@ func writeMarkdown(w io.Writer, r *Report) error {
 			p("| [%s](%s) | %s | %s |\n", mdEscape(rule.ID), ruleHelpURI(rule.ID), rule.Severity, mdEscape(rule.Title))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return werr
 }
 
 type entryGroup struct {
 	label, account, region string
 	items                  []string // escaped Markdown
+	listed                 map[string]bool
 }
 
 // groupByEntryPoint lists, per public entry point in picture order, the
@@ -169,14 +181,15 @@ func groupByEntryPoint(t *topology, fs []Finding, idx map[string]snapshot.Resour
 		if !ok {
 			i = len(groups)
 			at[key] = i
-			groups = append(groups, entryGroup{label: label, account: account, region: region})
+			groups = append(groups, entryGroup{label: label, account: account, region: region, listed: map[string]bool{}})
 		}
 		item := mdEscape(f.RuleID) + " (" + string(f.Severity) + ")"
 		if onARN != f.Resource {
 			item += " on " + mdEscape(cmp.Or(idx[f.Resource].Name, f.Resource))
 		}
-		if !slices.Contains(groups[i].items, item) {
-			groups[i].items = append(groups[i].items, item)
+		if g := &groups[i]; !g.listed[item] {
+			g.listed[item] = true
+			g.items = append(g.items, item)
 		}
 	}
 	order := make(map[*topoNode]int, len(t.Nodes))
@@ -230,7 +243,8 @@ var severityColors = map[Severity][2]string{
 
 // writeMermaid draws the topology as a flowchart, one node per resource,
 // flagged nodes classed by their worst severity.
-func writeMermaid(b *strings.Builder, t *topology) {
+func writeMermaid(w io.Writer, t *topology) error {
+	b := bufio.NewWriter(w)
 	b.WriteString("```mermaid\nflowchart LR\n")
 	for _, n := range t.Nodes {
 		label := mermaidLabel(n.Label)
@@ -271,6 +285,7 @@ func writeMermaid(b *strings.Builder, t *topology) {
 		fmt.Fprintf(b, "  class %s %s\n", strings.Join(ids, ","), sev)
 	}
 	b.WriteString("```\n")
+	return b.Flush()
 }
 
 // mermaidLabel makes an AWS-provided string safe inside a quoted Mermaid

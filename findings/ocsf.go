@@ -2,7 +2,6 @@ package findings
 
 import (
 	"cmp"
-	"encoding/json"
 	"io"
 	"sort"
 )
@@ -108,16 +107,18 @@ func writeOCSF(w io.Writer, r *Report) error {
 	}
 	ms := at.UnixMilli()
 	idx := resourceIndex(r)
-	events := []ocsfEvent{}
-	for _, f := range r.Findings {
-		events = append(events, ocsfOf(r, f, ms, idx[f.Resource].Name, cmp.Or(f.ResourceType, idx[f.Resource].Type), false))
+	err = encodeArray(w, 0, len(r.Findings)+len(r.Fixed), func(i int) any {
+		f, fixed := r.Findings, false
+		if i >= len(r.Findings) {
+			f, fixed, i = r.Fixed, true, i-len(r.Findings)
+		}
+		return ocsfOf(r, f[i], ms, idx[f[i].Resource].Name, cmp.Or(f[i].ResourceType, idx[f[i].Resource].Type), fixed)
+	})
+	if err != nil {
+		return err
 	}
-	for _, f := range r.Fixed {
-		events = append(events, ocsfOf(r, f, ms, idx[f.Resource].Name, cmp.Or(f.ResourceType, idx[f.Resource].Type), true))
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(events)
+	_, err = io.WriteString(w, "\n")
+	return err
 }
 
 func ocsfOf(r *Report, f Finding, ms int64, name, typ string, fixed bool) ocsfEvent {

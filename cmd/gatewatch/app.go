@@ -20,6 +20,9 @@ const (
 	exitFindings   = 1 // a finding at or above --fail-on
 	exitUsage      = 2 // bad flags, configuration, snapshot or rule
 	exitIncomplete = 3 // coverage has gaps and no finding reached --fail-on
+	// exitInterrupted is exitIncomplete's code: a run stopped by SIGINT or
+	// SIGTERM covered less than was asked, like a run with gaps.
+	exitInterrupted = 3
 )
 
 // exitError carries an exit code out of a command. err may be nil when
@@ -65,6 +68,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	var ee *exitError
+	if ctx.Err() != nil && (!errors.As(err, &ee) || ee.code == exitUsage) {
+		// A signal stopped whichever phase was running (loading,
+		// compiling, evaluating, writing): whatever it reported failing
+		// failed because of that.
+		printError(stderr, "interrupted: "+err.Error())
+		return exitInterrupted
+	}
 	if errors.As(err, &ee) {
 		if ee.err != nil {
 			printError(stderr, ee.err.Error())

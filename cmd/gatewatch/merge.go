@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -100,7 +101,7 @@ func mergeFiles(paths []string) (func(io.Writer) error, error) {
 		if err != nil {
 			return nil, err
 		}
-		return func(w io.Writer) error { return findings.Write(w, "json", r) }, nil
+		return func(w io.Writer) error { return findings.Write(context.Background(), w, "json", r) }, nil
 	}
 	s, err := snapshot.MergeNamed(paths, snaps)
 	if err != nil {

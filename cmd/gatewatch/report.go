@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -179,6 +180,7 @@ func (r *reportFlags) prepare(ctx context.Context) (*reporter, error) {
 // report runs the rules over snap, writes every requested output and
 // returns the exit status as an error (nil for exit 0).
 func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) error {
+	a.log.Info("evaluating rules")
 	report, err := p.engine.Evaluate(ctx, snap)
 	if err != nil {
 		return inputError(err)
@@ -194,12 +196,39 @@ func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) 
 	if p.base != nil {
 		findings.ApplyBaseline(report, p.base)
 	}
-	for _, o := range p.outs {
-		if err := writeOutput(a.stdout, o, report); err != nil {
+	for i, o := range p.outs {
+		a.log.Info("writing report", "format", o.format, "output", cmp.Or(o.path, "-"))
+		if err := writeOutput(ctx, a.stdout, o, report); err != nil {
+			if ctx.Err() != nil {
+				return interruptedWriting(p.outs, i)
+			}
 			return &exitError{code: exitUsage, err: err}
 		}
 	}
 	return outcome(report, p.flags)
+}
+
+// interruptedWriting says which outputs a signal left unwritten: files are
+// written whole or not at all, so the one being written and those after it
+// are as they were.
+func interruptedWriting(outs []output, at int) error {
+	var done, left []string
+	for i, o := range outs {
+		name := o.format + " to " + o.path
+		if o.path == "" || o.path == "-" {
+			name = o.format + " to stdout"
+		}
+		if i < at {
+			done = append(done, name)
+		} else {
+			left = append(left, name)
+		}
+	}
+	msg := "interrupted while writing the report: not written: " + strings.Join(left, ", ")
+	if len(done) > 0 {
+		msg += "; written: " + strings.Join(done, ", ")
+	}
+	return &exitError{code: exitInterrupted, err: errors.New(msg)}
 }
 
 // outcome maps a report to the exit code a scheduler acts on. Suppressed
@@ -225,9 +254,9 @@ func outcome(report *findings.Report, r *reportFlags) error {
 }
 
 // writeOutput renders one format to stdout or to its file (see writeFile).
-func writeOutput(stdout io.Writer, o output, report *findings.Report) error {
+func writeOutput(ctx context.Context, stdout io.Writer, o output, report *findings.Report) error {
 	return writeTo(stdout, o.path, func(w io.Writer) error {
-		return findings.Write(w, o.format, report)
+		return findings.Write(ctx, w, o.format, report)
 	})
 }
 
