@@ -95,16 +95,12 @@ func writeASFF(w io.Writer, r *Report) error {
 	}
 	stamp := at.UTC().Format("2006-01-02T15:04:05.000Z")
 	idx := resourceIndex(r)
-	batch := asffBatch{Findings: []asffFinding{}}
-	for _, f := range r.Findings {
-		batch.Findings = append(batch.Findings, asffOf(f, stamp, idx, false))
-	}
-	for _, f := range r.Fixed {
-		batch.Findings = append(batch.Findings, asffOf(f, stamp, idx, true))
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(batch)
+	return encodeWithArray(w, asffBatch{}, "Findings", len(r.Findings)+len(r.Fixed), func(i int) any {
+		if i < len(r.Findings) {
+			return asffOf(r.Findings[i], stamp, idx, false)
+		}
+		return asffOf(r.Fixed[i-len(r.Findings)], stamp, idx, true)
+	})
 }
 
 func asffOf(f Finding, stamp string, idx map[string]snapshot.Resource, fixed bool) asffFinding {
@@ -124,10 +120,10 @@ func asffOf(f Finding, stamp string, idx map[string]snapshot.Resource, fixed boo
 		CreatedAt:    stamp,
 		UpdatedAt:    stamp,
 		Severity:     asffSeverity{Label: asffSeverityLabel(f.Severity), Original: string(f.Severity)},
-		Title:        truncate(plain(f.RuleID+" "+cmp.Or(f.Title, f.RuleID)), asffTitleMax),
-		Description:  truncate(plain(cmp.Or(f.Message, f.Title, f.RuleID)), asffDescriptionMax),
+		Title:        truncate(sanitize(f.RuleID+" "+cmp.Or(f.Title, f.RuleID)), asffTitleMax),
+		Description:  truncate(sanitize(cmp.Or(f.Message, f.Title, f.RuleID)), asffDescriptionMax),
 		Remediation: asffRemediation{Recommendation: asffRecommendation{
-			Text: truncate(plain(cmp.Or(f.Remediation, "See the rule documentation.")), asffRemediationMax),
+			Text: truncate(sanitize(cmp.Or(f.Remediation, "See the rule documentation.")), asffRemediationMax),
 			URL:  ruleHelpURI(f.RuleID),
 		}},
 		ProductFields: map[string]string{
@@ -165,7 +161,7 @@ func asffOf(f Finding, stamp string, idx map[string]snapshot.Resource, fixed boo
 	case f.Suppression != nil:
 		out.Workflow.Status = "SUPPRESSED"
 		out.ProductFields["gatewatch/SuppressionKind"] = f.Suppression.Kind
-		out.ProductFields["gatewatch/SuppressionReason"] = truncate(plain(f.Suppression.Reason), asffFieldValueMax)
+		out.ProductFields["gatewatch/SuppressionReason"] = truncate(sanitize(f.Suppression.Reason), asffFieldValueMax)
 	}
 	return out
 }

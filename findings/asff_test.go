@@ -2,6 +2,7 @@ package findings
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -98,7 +99,7 @@ func TestASFFLimitsAndTime(t *testing.T) {
 
 	r.SnapshotTakenAt = ""
 	for _, format := range []string{"asff", "ocsf"} {
-		if err := Write(&bytes.Buffer{}, format, r); err == nil || !strings.Contains(err.Error(), "snapshot_taken_at") {
+		if err := Write(context.Background(), &bytes.Buffer{}, format, r); err == nil || !strings.Contains(err.Error(), "snapshot_taken_at") {
 			t.Errorf("%s without a snapshot time: err = %v", format, err)
 		}
 	}

@@ -2,6 +2,7 @@ package findings
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -249,7 +250,7 @@ func testReport() *Report {
 func render(t *testing.T, format string, r *Report) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Write(&buf, format, r); err != nil {
+	if err := Write(context.Background(), &buf, format, r); err != nil {
 		t.Fatalf("Write(%s): %v", format, err)
 	}
 	return buf.Bytes()

@@ -95,42 +95,47 @@ func writeHTML(w io.Writer, r *Report) error {
 		CSP:        htmlCSP,
 	}
 	page.Scope = []string{
-		"Accounts: " + strings.Join(r.Scope.Accounts, ", "),
-		"Regions: " + strings.Join(r.Scope.Regions, ", "),
-		"Snapshot taken: " + r.SnapshotTakenAt,
-		"Tool: " + strings.TrimSpace(r.Tool.Name+" "+r.Tool.Version),
+		"Accounts: " + shortList(r.Scope.Accounts),
+		"Regions: " + shortList(r.Scope.Regions),
+		"Snapshot taken: " + short(r.SnapshotTakenAt),
+		"Tool: " + short(strings.TrimSpace(r.Tool.Name+" "+r.Tool.Version)),
 	}
 	if r.Scope.Shard != "" {
-		page.Scope = append(page.Scope, "Shard: "+r.Scope.Shard)
+		page.Scope = append(page.Scope, "Shard: "+short(r.Scope.Shard))
 	}
 	for _, s := range Severities {
 		page.Severities = append(page.Severities, string(s))
 	}
 	idx := resourceIndex(r)
 	tags := resourceTags(r.Snapshot)
-	accounts := slices.Clone(r.Scope.Accounts)
+	var accounts []string
+	for _, a := range r.Scope.Accounts {
+		accounts = append(accounts, short(a))
+	}
 	for _, f := range r.Findings {
+		// Every AWS-provided string is sanitised and bounded here, once;
+		// html/template then escapes it for its context.
 		row := htmlRow{
-			Severity: string(f.Severity), Rule: f.RuleID, RuleURL: ruleHelpURI(f.RuleID), Title: f.Title,
-			Resource: f.Resource, Name: idx[f.Resource].Name, Account: f.Account, Region: f.Region,
-			Message: f.Message, Remedy: f.Remediation,
+			Severity: string(f.Severity), Rule: short(f.RuleID), RuleURL: ruleHelpURI(f.RuleID), Title: short(f.Title),
+			Resource: short(f.Resource), Name: short(idx[f.Resource].Name), Account: short(f.Account), Region: short(f.Region),
+			Message: prose(f.Message), Remedy: prose(f.Remediation),
 		}
 		if own := tags[f.Resource]; len(own) > 0 {
-			row.Tags = formatTags(own[0])
+			row.Tags = prose(formatTags(own[0]))
 		}
 		switch {
 		case f.Suppression != nil:
 			row.Suppressed = true
-			row.Status = "suppressed (" + f.Suppression.Kind + "): " + f.Suppression.Reason
+			row.Status = "suppressed (" + short(f.Suppression.Kind) + "): " + prose(f.Suppression.Reason)
 			if f.Suppression.Expires != "" {
-				row.Status += ", until " + f.Suppression.Expires
+				row.Status += ", until " + short(f.Suppression.Expires)
 			}
 		case f.Baseline == BaselineNew:
 			row.Status = "new"
 		}
 		page.Rows = append(page.Rows, row)
-		page.Rules = append(page.Rules, f.RuleID)
-		accounts = append(accounts, f.Account)
+		page.Rules = append(page.Rules, row.Rule)
+		accounts = append(accounts, row.Account)
 	}
 	slices.Sort(page.Rules)
 	page.Rules = slices.Compact(page.Rules)
@@ -141,6 +146,9 @@ func writeHTML(w io.Writer, r *Report) error {
 	}
 	return htmlTemplate.Execute(w, page)
 }
+
+// shortList sanitises and bounds each item of a list and joins them.
+func shortList(items []string) string { return joinEach(items, short) }
 
 // formatTags renders a tag set as "k=v, k=v" in key order.
 func formatTags(t map[string]string) string {
@@ -175,8 +183,8 @@ func layoutSVG(t *topology) *htmlPicture {
 			hn := htmlNode{
 				X: x, Y: svgMargin + svgHeaderH + i*(svgNodeH+svgRowGap), W: svgNodeW, H: svgNodeH,
 				Fill: "#ffffff", Stroke: "#8a8f98",
-				Label: truncate(plain(n.Label), svgLabelN), Detail: truncate(plain(n.Detail), svgLabelN+6),
-				Title: plain(strings.TrimSpace(n.Label + "\n" + n.ARN)), Account: n.Account,
+				Label: truncate(sanitize(n.Label), svgLabelN), Detail: truncate(sanitize(n.Detail), svgLabelN+6),
+				Title: strings.TrimSpace(short(n.Label) + " " + short(n.ARN)), Account: short(n.Account),
 				Badge: n.Total(), Severity: string(n.Worst),
 			}
 			if c, ok := severityColors[n.Worst]; ok {
@@ -275,7 +283,8 @@ func cspHash(s string) string {
 }
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"plain": plain,
+	"text":  short,
+	"prose": prose,
 	"join":  strings.Join,
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
@@ -289,14 +298,14 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 <body>
 <h1>gatewatch review report</h1>
 <p class="verdict">{{.Summary}}</p>
-<ul class="scope">{{range .Scope}}<li>{{plain .}}</li>{{end}}</ul>
+<ul class="scope">{{range .Scope}}<li>{{.}}</li>{{end}}</ul>
 {{with .Report.Errors}}
 <section class="gaps" id="gaps">
 <h2>Coverage is incomplete: {{len .}} AWS calls failed</h2>
 <p>Where they failed, an absence of findings proves nothing.</p>
 <table>
 <thead><tr><th>Account</th><th>Region</th><th>Service</th><th>Operation</th><th>Code</th><th>Message</th></tr></thead>
-<tbody>{{range .}}<tr><td>{{plain .Account}}</td><td>{{plain .Region}}</td><td>{{plain .Service}}</td><td>{{plain .Operation}}</td><td>{{plain .Code}}</td><td>{{plain .Message}}</td></tr>
+<tbody>{{range .}}<tr><td>{{text .Account}}</td><td>{{text .Region}}</td><td>{{text .Service}}</td><td>{{text .Operation}}</td><td>{{text .Code}}</td><td>{{prose .Message}}</td></tr>
 {{end}}</tbody>
 </table>
 </section>
@@ -307,7 +316,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 <p>These rules lacked an input in these account-regions, so they neither fired nor passed there.</p>
 <table>
 <thead><tr><th>Account</th><th>Region</th><th>Rules</th><th>Resources</th><th>Missing inputs</th><th>To fix</th></tr></thead>
-<tbody>{{range .}}<tr><td>{{plain .Account}}</td><td>{{plain .Region}}</td><td>{{join .Rules ", "}}</td><td>{{.Resources}}</td><td>{{join .Inputs ", "}}</td><td>{{plain .Advice}}</td></tr>
+<tbody>{{range .}}<tr><td>{{text .Account}}</td><td>{{text .Region}}</td><td>{{join .Rules ", "}}</td><td>{{.Resources}}</td><td>{{join .Inputs ", "}}</td><td>{{text .Advice}}</td></tr>
 {{end}}</tbody>
 </table>
 </section>
@@ -343,17 +352,17 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 <tbody>
 {{range .Rows}}<tr data-sev="{{.Severity}}" data-rule="{{.Rule}}" data-account="{{.Account}}" data-suppressed="{{.Suppressed}}"{{if .Suppressed}} class="suppressed" hidden{{end}}>
 <td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td>
-<td><a href="{{.RuleURL}}">{{.Rule}}</a><br>{{plain .Title}}</td>
-<td>{{with .Name}}<strong>{{plain .}}</strong><br>{{end}}<span class="arn" title="{{plain .Tags}}">{{plain .Resource}}</span>{{with .Tags}}<br><span class="status">tags: {{plain .}}</span>{{end}}</td>
-<td>{{plain .Account}}</td><td>{{plain .Region}}</td>
-<td>{{plain .Message}}<br><em>Fix:</em> {{plain .Remedy}}{{with .Status}}<br><span class="status">{{plain .}}</span>{{end}}</td>
+<td><a href="{{.RuleURL}}">{{.Rule}}</a><br>{{.Title}}</td>
+<td>{{with .Name}}<strong>{{.}}</strong><br>{{end}}<span class="arn" title="{{.Tags}}">{{.Resource}}</span>{{with .Tags}}<br><span class="status">tags: {{.}}</span>{{end}}</td>
+<td>{{.Account}}</td><td>{{.Region}}</td>
+<td>{{.Message}}<br><em>Fix:</em> {{.Remedy}}{{with .Status}}<br><span class="status">{{.}}</span>{{end}}</td>
 </tr>
 {{end}}</tbody>
 </table>
 {{with .Report.Fixed}}
 <h2>Fixed since the baseline</h2>
 <table><thead><tr><th>Rule</th><th>Severity</th><th>Resource</th></tr></thead><tbody>
-{{range .}}<tr><td>{{plain .RuleID}}</td><td>{{.Severity}}</td><td class="arn">{{plain .Resource}}</td></tr>
+{{range .}}<tr><td>{{text .RuleID}}</td><td>{{text (print .Severity)}}</td><td class="arn">{{text .Resource}}</td></tr>
 {{end}}</tbody></table>
 {{end}}
 <script>` + htmlScript + `</script>

@@ -1,6 +1,7 @@
 package findings
 
 import (
+	"bufio"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -16,10 +17,18 @@ import (
 // coverage gaps first, the topology as a Mermaid diagram, findings by
 // severity and by entry point, suppressions, fixes and the rules. GitHub
 // renders it, Mermaid included. Every AWS-provided string is escaped with
-// mdEscape (text), mdCode (code spans) or mermaidLabel (diagram labels).
+// mdEscape or mdProse (text), mdCode (code spans), safeValue (the JSON of
+// evidence) or mermaidLabel (diagram labels), each of which sanitises and
+// bounds it first.
 func writeMarkdown(w io.Writer, r *Report) error {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	// The first failed write (cancellation included) stops the writing;
+	// the loops over findings check for it.
+	var werr error
+	p := func(format string, args ...any) {
+		if werr == nil {
+			_, werr = fmt.Fprintf(w, format, args...)
+		}
+	}
 
 	p("# gatewatch review report\n\n")
 	p("**%s**\n\n", summaryLine(r))
@@ -29,8 +38,8 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	}
 
 	p("## Scope\n\n| | |\n| --- | --- |\n")
-	p("| Accounts | %s |\n", mdEscape(strings.Join(r.Scope.Accounts, ", ")))
-	p("| Regions | %s |\n", mdEscape(strings.Join(r.Scope.Regions, ", ")))
+	p("| Accounts | %s |\n", mdList(r.Scope.Accounts))
+	p("| Regions | %s |\n", mdList(r.Scope.Regions))
 	if r.Scope.Shard != "" {
 		p("| Shard | %s |\n", mdEscape(r.Scope.Shard))
 	}
@@ -42,7 +51,7 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		p("| Account | Region | Service | Operation | Code | Message |\n| --- | --- | --- | --- | --- | --- |\n")
 		for _, e := range r.Errors {
 			p("| %s | %s | %s | %s | %s | %s |\n", mdEscape(e.Account), mdEscape(e.Region), mdEscape(e.Service),
-				mdEscape(e.Operation), mdEscape(e.Code), mdEscape(e.Message))
+				mdEscape(e.Operation), mdEscape(e.Code), mdProse(e.Message))
 		}
 		p("\n")
 	}
@@ -70,7 +79,9 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	topo := buildTopology(r)
 	if topo != nil {
 		p("## Topology\n\nHow traffic reaches the backends. Nodes with findings are coloured by their most severe one; the count follows the ⚠.\n\n")
-		writeMermaid(&b, topo)
+		if werr == nil {
+			werr = writeMermaid(w, topo)
+		}
 		if topo.Unplaced > 0 {
 			p("\n%d %s on resources the diagram does not draw (web ACLs, usage plans, ...).\n", topo.Unplaced, plural(topo.Unplaced, "finding is", "findings are"))
 		}
@@ -95,6 +106,9 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		}
 		p("### %s (%d)\n\n", sevTitle(sev), len(group))
 		for _, f := range group {
+			if werr != nil {
+				return werr
+			}
 			title := mdEscape(f.RuleID) + " " + mdEscape(f.Title)
 			if f.Baseline == BaselineNew {
 				title += " · **new**"
@@ -105,15 +119,17 @@ func writeMarkdown(w io.Writer, r *Report) error {
 				p(" (%s)", mdEscape(n))
 			}
 			p("\n- **Where:** account %s, region %s\n", mdEscape(f.Account), mdEscape(f.Region))
-			p("- **What:** %s\n", mdEscape(f.Message))
-			p("- **Fix:** %s ([rule %s](%s))\n", mdEscape(f.Remediation), mdEscape(f.RuleID), ruleHelpURI(f.RuleID))
+			p("- **What:** %s\n", mdProse(f.Message))
+			p("- **Fix:** %s ([rule %s](%s))\n", mdProse(f.Remediation), mdEscape(f.RuleID), ruleHelpURI(f.RuleID))
 			if len(f.Controls) > 0 {
-				p("- **Controls:** %s\n", mdEscape(strings.Join(f.Controls, ", ")))
+				p("- **Controls:** %s\n", mdList(f.Controls))
 			}
 			if len(f.Evidence) > 0 {
 				// Indented JSON: every line starts with a space or a
-				// brace, so no line can close the fence.
-				ev, err := json.MarshalIndent(f.Evidence, "  ", "  ")
+				// brace, so no line can close the fence. A fence does
+				// not stop bidi or C1 controls, so the strings inside
+				// are sanitised and bounded like any other.
+				ev, err := json.MarshalIndent(safeValue(f.Evidence), "  ", "  ")
 				if err != nil {
 					return fmt.Errorf("evidence of %s on %s: %w", f.RuleID, f.Resource, err)
 				}
@@ -136,14 +152,14 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		p("## Suppressed\n\n| Rule | Resource | By | Reason | Expires |\n| --- | --- | --- | --- | --- |\n")
 		for _, f := range suppressed {
 			s := f.Suppression
-			p("| %s | %s | %s | %s | %s |\n", mdEscape(f.RuleID), mdEscape(f.Resource), mdEscape(s.Kind), mdEscape(s.Reason), mdEscape(s.Expires))
+			p("| %s | %s | %s | %s | %s |\n", mdEscape(f.RuleID), mdEscape(f.Resource), mdEscape(s.Kind), mdProse(s.Reason), mdEscape(s.Expires))
 		}
 		p("\n")
 	}
 	if len(r.Fixed) > 0 {
 		p("## Fixed since the baseline\n\n| Rule | Severity | Resource |\n| --- | --- | --- |\n")
 		for _, f := range r.Fixed {
-			p("| %s | %s | %s |\n", mdEscape(f.RuleID), f.Severity, mdEscape(f.Resource))
+			p("| %s | %s | %s |\n", mdEscape(f.RuleID), mdEscape(string(f.Severity)), mdEscape(f.Resource))
 		}
 		p("\n")
 	}
@@ -154,13 +170,13 @@ func writeMarkdown(w io.Writer, r *Report) error {
 			p("| [%s](%s) | %s | %s |\n", mdEscape(rule.ID), ruleHelpURI(rule.ID), rule.Severity, mdEscape(rule.Title))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return werr
 }
 
 type entryGroup struct {
 	label, account, region string
 	items                  []string // escaped Markdown
+	listed                 map[string]bool
 }
 
 // groupByEntryPoint lists, per public entry point in picture order, the
@@ -175,14 +191,15 @@ func groupByEntryPoint(t *topology, fs []Finding, idx map[string]snapshot.Resour
 		if !ok {
 			i = len(groups)
 			at[key] = i
-			groups = append(groups, entryGroup{label: label, account: account, region: region})
+			groups = append(groups, entryGroup{label: label, account: account, region: region, listed: map[string]bool{}})
 		}
 		item := mdEscape(f.RuleID) + " (" + string(f.Severity) + ")"
 		if onARN != f.Resource {
 			item += " on " + mdEscape(cmp.Or(idx[f.Resource].Name, f.Resource))
 		}
-		if !slices.Contains(groups[i].items, item) {
-			groups[i].items = append(groups[i].items, item)
+		if g := &groups[i]; !g.listed[item] {
+			g.listed[item] = true
+			g.items = append(g.items, item)
 		}
 	}
 	order := make(map[*topoNode]int, len(t.Nodes))
@@ -236,7 +253,8 @@ var severityColors = map[Severity][2]string{
 
 // writeMermaid draws the topology as a flowchart, one node per resource,
 // flagged nodes classed by their worst severity.
-func writeMermaid(b *strings.Builder, t *topology) {
+func writeMermaid(w io.Writer, t *topology) error {
+	b := bufio.NewWriter(w)
 	b.WriteString("```mermaid\nflowchart LR\n")
 	for _, n := range t.Nodes {
 		label := mermaidLabel(n.Label)
@@ -277,6 +295,7 @@ func writeMermaid(b *strings.Builder, t *topology) {
 		fmt.Fprintf(b, "  class %s %s\n", strings.Join(ids, ","), sev)
 	}
 	b.WriteString("```\n")
+	return b.Flush()
 }
 
 // mermaidLabel makes an AWS-provided string safe inside a quoted Mermaid
@@ -286,7 +305,7 @@ func writeMermaid(b *strings.Builder, t *topology) {
 // the label or be interpreted.
 func mermaidLabel(s string) string {
 	var b strings.Builder
-	for _, r := range plain(s) {
+	for _, r := range short(s) {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" .-_/:,=+@*", r):
 			b.WriteRune(r)
@@ -297,10 +316,36 @@ func mermaidLabel(s string) string {
 	return b.String()
 }
 
+// mdList escapes each item of a list and joins them: a long list stays
+// whole, a long item is elided.
+func mdList(items []string) string { return joinEach(items, mdEscape) }
+
+// safeValue copies a decoded JSON value (evidence) with every string, keys
+// included, sanitised and elided for a human format.
+func safeValue(v any) any {
+	switch v := v.(type) {
+	case string:
+		return short(v)
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, x := range v {
+			m[short(k)] = safeValue(x)
+		}
+		return m
+	case []any:
+		s := make([]any, len(v))
+		for i, x := range v {
+			s[i] = safeValue(x)
+		}
+		return s
+	}
+	return v
+}
+
 // mdCode renders s as a Markdown code span whatever backticks it holds:
 // the fence is one backtick longer than the longest run inside.
 func mdCode(s string) string {
-	s = plain(s)
+	s = short(s)
 	longest, run := 0, 0
 	for _, r := range s {
 		if r == '`' {

@@ -80,7 +80,14 @@ func TestMarkdownEscapes(t *testing.T) {
 		fn       func(string) string
 		in, want string
 	}{
-		{mdEscape, "a|b*c_d`e<f>[g](h)#i!j~k&l@m$n\\o", `a\|b\*c\_d\` + "`" + `e\<f\>\[g\]\(h\)\#i\!j\~k\&l\@m\$n\\o`},
+		{mdEscape, "a|b*c_d`e<f>[g](h)!j~k&l$n\\o", `a\|b\*c\_d\` + "`" + `e\<f\>\[g\]\(h\)\!j\~k\&l\$n\\o`},
+		// GitHub finds e-mail autolinks, @mentions and #123 references in
+		// the parsed text, where backslashes are gone: only code hides them.
+		{mdEscape, "ops@example.com #12", "ops`@`example.com `#`12"},
+		// GFM's URL autolink starts at an unescaped ':' followed by "//";
+		// its www autolink needs "www." verbatim in the source.
+		{mdEscape, "see https://evil.example/x", `see https\://evil.example/x`},
+		{mdEscape, "www.evil.example", `www\.evil.example`},
 		{mdEscape, "two\nlines", "two lines"},
 		{mdCode, "plain", "`plain`"},
 		{mdCode, "a`b``c", "``` a`b``c ```"},

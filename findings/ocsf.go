@@ -2,7 +2,6 @@ package findings
 
 import (
 	"cmp"
-	"encoding/json"
 	"io"
 	"sort"
 )
@@ -108,16 +107,18 @@ func writeOCSF(w io.Writer, r *Report) error {
 	}
 	ms := at.UnixMilli()
 	idx := resourceIndex(r)
-	events := []ocsfEvent{}
-	for _, f := range r.Findings {
-		events = append(events, ocsfOf(r, f, ms, idx[f.Resource].Name, cmp.Or(f.ResourceType, idx[f.Resource].Type), false))
+	err = encodeArray(w, 0, len(r.Findings)+len(r.Fixed), func(i int) any {
+		f, fixed := r.Findings, false
+		if i >= len(r.Findings) {
+			f, fixed, i = r.Fixed, true, i-len(r.Findings)
+		}
+		return ocsfOf(r, f[i], ms, idx[f[i].Resource].Name, cmp.Or(f[i].ResourceType, idx[f[i].Resource].Type), fixed)
+	})
+	if err != nil {
+		return err
 	}
-	for _, f := range r.Fixed {
-		events = append(events, ocsfOf(r, f, ms, idx[f.Resource].Name, cmp.Or(f.ResourceType, idx[f.Resource].Type), true))
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(events)
+	_, err = io.WriteString(w, "\n")
+	return err
 }
 
 func ocsfOf(r *Report, f Finding, ms int64, name, typ string, fixed bool) ocsfEvent {
@@ -130,25 +131,25 @@ func ocsfOf(r *Report, f Finding, ms int64, name, typ string, fixed bool) ocsfEv
 		SeverityID: sevID, Severity: sevName,
 		StatusID: ocsfStatusNew, Status: "New",
 		Time:    ms,
-		Message: plain(cmp.Or(f.Message, f.Title, f.RuleID)),
+		Message: sanitize(cmp.Or(f.Message, f.Title, f.RuleID)),
 		Metadata: ocsfMetadata{Version: ocsfVersion, Product: ocsfProduct{
 			Name: cmp.Or(r.Tool.Name, "gatewatch"), VendorName: "gatewatch", Version: r.Tool.Version, URL: toolInfoURL,
 		}},
 		FindingInfo: ocsfFindingInfo{
 			UID:         "gatewatch/" + f.RuleID + "/" + fingerprintOf(f),
-			Title:       plain(cmp.Or(f.Title, f.RuleID)),
-			Desc:        plain(cmp.Or(f.Message, f.Title)),
+			Title:       sanitize(cmp.Or(f.Title, f.RuleID)),
+			Desc:        sanitize(cmp.Or(f.Message, f.Title)),
 			Types:       []string{f.RuleID},
 			CreatedTime: ms,
-			Analytic:    ocsfAnalytic{UID: f.RuleID, Name: plain(cmp.Or(f.Title, f.RuleID)), Type: "Rule", TypeID: 1},
+			Analytic:    ocsfAnalytic{UID: f.RuleID, Name: sanitize(cmp.Or(f.Title, f.RuleID)), Type: "Rule", TypeID: 1},
 			SrcURL:      ruleHelpURI(f.RuleID),
 		},
 		Resources: []ocsfResource{{
-			UID: f.Resource, Name: plain(name), Type: typ,
+			UID: f.Resource, Name: sanitize(name), Type: typ,
 			Region: regionOrEmpty(f.Region), CloudPartition: arnPartition(f.Resource),
 		}},
 		Cloud:       ocsfCloud{Provider: "AWS", Region: homeRegion(f.Region), Account: ocsfAccount{UID: f.Account, Type: "AWS Account", TypeID: 10}},
-		Remediation: ocsfRemediation{Desc: plain(f.Remediation), References: []string{ruleHelpURI(f.RuleID)}},
+		Remediation: ocsfRemediation{Desc: sanitize(f.Remediation), References: []string{ruleHelpURI(f.RuleID)}},
 		Unmapped:    map[string]any{"fingerprint": fingerprintOf(f)},
 	}
 	if len(f.Evidence) > 0 {
@@ -169,7 +170,7 @@ func ocsfOf(r *Report, f Finding, ms int64, name, typ string, fixed bool) ocsfEv
 		e.StatusID, e.Status, e.StatusDetail = ocsfStatusResolved, "Resolved", "no longer found; fixed since the baseline"
 	case f.Suppression != nil:
 		e.StatusID, e.Status = ocsfStatusSupp, "Suppressed"
-		e.StatusDetail = plain(f.Suppression.Kind + ": " + f.Suppression.Reason)
+		e.StatusDetail = sanitize(f.Suppression.Kind + ": " + f.Suppression.Reason)
 	}
 	return e
 }

@@ -1,39 +1,47 @@
 package findings
 
 import (
-	"regexp"
 	"strings"
-	"unicode"
+
+	"github.com/gatewatch/gatewatch/internal/safetext"
 )
 
-// escapeSeq matches terminal escape sequences: CSI (ESC [ ... final byte),
-// OSC (ESC ] ... BEL or ESC \, which can set window titles or hyperlinks),
-// and two-byte ESC sequences. Tag values and names are free text in AWS, so
-// a resource can carry any of these.
-var escapeSeq = regexp.MustCompile(`\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]`)
+// Every human-facing sink (the terminal table, Markdown, HTML text,
+// Mermaid labels) passes AWS-provided strings through safetext.Sanitize and bounds
+// them with safetext.Elide; the machine formats keep them whole, sanitised
+// only where a person reads them (SARIF messages, ASFF and OCSF text).
 
-// plain makes an AWS-provided string safe to print on a terminal or to put
-// on one line: escape sequences removed, newlines and tabs turned into
-// spaces, other control characters and bidirectional overrides (which can
-// make text read differently from what it is) dropped.
-func plain(s string) string {
-	if s == "" {
-		return s
+// sanitize is safetext.Sanitize: AWS-provided text without escape
+// sequences, control characters, bidi controls or line separators.
+func sanitize(s string) string { return safetext.Sanitize(s) }
+
+// Limits on what a human-facing format shows of one AWS-provided value;
+// JSON, SARIF, ASFF and OCSF keep the whole value.
+const (
+	maxValueRunes = 256  // a name, an ARN, a tag, an account, a reason
+	maxProseRunes = 2048 // a finding's message, which quotes values
+)
+
+// short is what the human formats show of a value: sanitised and elided.
+func short(s string) string { return safetext.Elide(sanitize(s), maxValueRunes) }
+
+// prose is short for messages, which are longer by nature.
+func prose(s string) string { return safetext.Elide(sanitize(s), maxProseRunes) }
+
+// joinEach joins the items of a list, each passed through f, with ", ".
+func joinEach(items []string, f func(string) string) string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = f(it)
 	}
-	s = escapeSeq.ReplaceAllString(s, "")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
-			return -1
-		}
-		return r
-	}, s)
+	return strings.Join(out, ", ")
 }
 
 // truncate shortens s to at most n runes, marking the cut with an ellipsis.
 func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
 	rs := []rune(s)
 	if len(rs) <= n {
 		return s
@@ -43,18 +51,43 @@ func truncate(s string, n int) string {
 
 // mdSpecial are the characters that can start Markdown or HTML syntax
 // mid-line: emphasis, code, links, images, HTML tags and entities, table
-// cells, headings, strikethrough, @mentions and math.
-const mdSpecial = "\\`*_{}[]<>()#+!|~&@$"
+// cells, headings, strikethrough and math. A backslash makes each literal.
+const mdSpecial = "\\`*_{}[]<>()+!|~&$"
 
-// mdEscape makes an AWS-provided string inert inline Markdown on one line.
+// mdEscape makes an AWS-provided string inert inline Markdown on one
+// line, also for what GitHub links after parsing:
+//
+//   - the ':' of "://" is escaped, so "https://..." never reaches GFM's
+//     URL autolink, which triggers on an unescaped ':' followed by "//";
+//   - the '.' of "www." is escaped, so GFM's www autolink, which needs the
+//     four characters "www." in the source, does not trigger;
+//   - '@' and '#' go in code spans: GFM finds e-mail autolinks (and GitHub
+//     @mentions and #123 references) in the text after backslash escapes
+//     are resolved, so escaping cannot stop them, but neither looks
+//     inside code.
 func mdEscape(s string) string {
-	s = plain(s)
+	s = short(s)
+	return mdEscapeSafe(s)
+}
+
+// mdEscapeSafe is mdEscape for text already sanitised and bounded.
+func mdEscapeSafe(s string) string {
 	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(mdSpecial, r) {
+	b.Grow(len(s) + len(s)/8)
+	for i, r := range s {
+		switch {
+		case r == '@' || r == '#':
+			b.WriteString("`" + string(r) + "`")
+			continue
+		case r == ':' && strings.HasPrefix(s[i+1:], "//"), strings.ContainsRune(mdSpecial, r):
+			b.WriteByte('\\')
+		case r == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www"):
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
 	}
 	return b.String()
 }
+
+// mdProse is mdEscape for messages: the same escaping, a longer bound.
+func mdProse(s string) string { return mdEscapeSafe(prose(s)) }

@@ -246,7 +246,7 @@ func renderSARIF(r *Report, rules []Rule, findings []Finding, notes []string) ([
 	for _, e := range r.Errors {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level:      "error",
-			Message:    sarifText{Text: fmt.Sprintf("collection gap: %s %s in account %s region %s failed: %s: %s", e.Service, e.Operation, e.Account, e.Region, e.Code, plain(e.Message))},
+			Message:    sarifText{Text: fmt.Sprintf("collection gap: %s %s in account %s region %s failed: %s: %s", e.Service, e.Operation, e.Account, e.Region, e.Code, sanitize(e.Message))},
 			Descriptor: &sarifDescriptRef{ID: "collection-error"},
 		})
 	}
@@ -256,7 +256,7 @@ func renderSARIF(r *Report, rules []Rule, findings []Finding, notes []string) ([
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level: "warning",
 			Message: sarifText{Text: fmt.Sprintf("not evaluated: %s in account %s region %s (%d resources named): missing %s; %s",
-				strings.Join(g.Rules, ", "), g.Account, g.Region, g.Resources, strings.Join(g.Inputs, ", "), plain(g.Advice()))},
+				strings.Join(g.Rules, ", "), g.Account, g.Region, g.Resources, strings.Join(g.Inputs, ", "), short(g.Advice()))},
 			Descriptor: &sarifDescriptRef{ID: "not-evaluated"},
 		})
 	}
@@ -315,9 +315,9 @@ func sarifRules(r *Report, findings []Finding) []Rule {
 }
 
 func sarifRuleOf(rule Rule) sarifRule {
-	title := cmp.Or(plain(rule.Title), rule.ID)
-	desc := cmp.Or(plain(rule.Description), title)
-	help := cmp.Or(plain(rule.Remediation), "See "+ruleHelpURI(rule.ID))
+	title := cmp.Or(sanitize(rule.Title), rule.ID)
+	desc := cmp.Or(sanitize(rule.Description), title)
+	help := cmp.Or(sanitize(rule.Remediation), "See "+ruleHelpURI(rule.ID))
 	md := "**Remediation:** " + mdEscape(help)
 	if rule.Details != "" {
 		// Details is Markdown written by the rule author, not by AWS.
@@ -331,7 +331,7 @@ func sarifRuleOf(rule Rule) sarifRule {
 		tags = append(tags, rule.Category)
 	}
 	for _, c := range rule.Controls {
-		tags = append(tags, plain(c))
+		tags = append(tags, sanitize(c))
 	}
 	return sarifRule{
 		ID:                   rule.ID,
@@ -354,13 +354,13 @@ func sarifResultOf(f Finding, ruleIndex int, name string) sarifResult {
 		RuleID:    f.RuleID,
 		RuleIndex: ruleIndex,
 		Level:     sarifLevel(f.Severity),
-		Message:   sarifText{Text: cmp.Or(plain(f.Message), plain(f.Title), f.RuleID)},
+		Message:   sarifText{Text: cmp.Or(sanitize(f.Message), sanitize(f.Title), f.RuleID)},
 		Locations: []sarifLocation{{
 			PhysicalLocation: sarifPhysical{
 				ArtifactLocation: sarifArtifact{URI: resourceURI(f)},
 				Region:           sarifRegion{StartLine: 1},
 			},
-			LogicalLocations: []sarifLogical{{Name: plain(name), FullyQualifiedName: f.Resource, Kind: "resource"}},
+			LogicalLocations: []sarifLogical{{Name: sanitize(name), FullyQualifiedName: f.Resource, Kind: "resource"}},
 		}},
 		PartialFingerprints: map[string]string{fingerprintKey: cmp.Or(f.Fingerprint, Fingerprint(f.RuleID, f.Resource))},
 		Properties:          map[string]any{"account": f.Account, "region": f.Region, "severity": string(f.Severity)},
@@ -369,7 +369,7 @@ func sarifResultOf(f Finding, ruleIndex int, name string) sarifResult {
 		res.Properties["resource_type"] = f.ResourceType
 	}
 	if s := f.Suppression; s != nil {
-		just := s.Kind + ": " + plain(s.Reason)
+		just := s.Kind + ": " + sanitize(s.Reason)
 		if s.Expires != "" {
 			just += " (expires " + s.Expires + ")"
 		}

@@ -13,8 +13,8 @@ const tableMessageWidth = 160
 
 // writeTable writes a terminal table: a summary line, the active findings,
 // the suppressed ones with their reasons, the fixed ones and the collection
-// errors. Every AWS-provided string goes through plain so that a tag value
-// cannot drive the terminal.
+// errors. Every AWS-provided string goes through short (or sanitize, then
+// truncate) so that a tag value can neither drive the terminal nor flood it.
 func writeTable(w io.Writer, r *Report) error {
 	fmt.Fprintln(w, summaryLine(r))
 	if r.Incomplete {
@@ -32,8 +32,8 @@ func writeTable(w io.Writer, r *Report) error {
 			if f.Baseline == "new" {
 				sev += " (new)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sev, plain(f.RuleID), plain(f.Account),
-				plain(f.Region), plain(label(f.Resource)), truncate(plain(f.Message), tableMessageWidth))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sev, short(f.RuleID), short(f.Account),
+				short(f.Region), short(label(f.Resource)), truncate(sanitize(f.Message), tableMessageWidth))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -42,8 +42,8 @@ func writeTable(w io.Writer, r *Report) error {
 	if len(suppressed) > 0 {
 		fmt.Fprintf(w, "\nSuppressed (%d):\n", len(suppressed))
 		for _, f := range suppressed {
-			fmt.Fprintf(tw, "  %s\t%s\t%s: %s\n", plain(f.RuleID), plain(f.Resource), f.Suppression.Kind,
-				truncate(plain(f.Suppression.Reason), tableMessageWidth))
+			fmt.Fprintf(tw, "  %s\t%s\t%s: %s\n", short(f.RuleID), short(f.Resource), short(f.Suppression.Kind),
+				truncate(sanitize(f.Suppression.Reason), tableMessageWidth))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -52,7 +52,7 @@ func writeTable(w io.Writer, r *Report) error {
 	if len(r.Fixed) > 0 {
 		fmt.Fprintf(w, "\nFixed since the baseline (%d):\n", len(r.Fixed))
 		for _, f := range r.Fixed {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", plain(f.RuleID), strings.ToUpper(string(f.Severity)), plain(f.Resource))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", short(f.RuleID), short(strings.ToUpper(string(f.Severity))), short(f.Resource))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -62,8 +62,8 @@ func writeTable(w io.Writer, r *Report) error {
 		fmt.Fprintf(w, "\nCould not evaluate (%d rule and resource checks): these rules lacked an input, so they neither fired nor passed there\n", len(r.NotEvaluated))
 		fmt.Fprintln(tw, "  ACCOUNT\tREGION\tRULES\tRESOURCES\tMISSING INPUTS\tTO FIX")
 		for _, g := range groups {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\n", plain(g.Account), plain(g.Region), truncate(strings.Join(g.Rules, " "), 60),
-				g.Resources, strings.Join(g.Inputs, ", "), plain(g.Advice()))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%s\n", short(g.Account), short(g.Region), truncate(strings.Join(g.Rules, " "), 60),
+				g.Resources, strings.Join(g.Inputs, ", "), short(g.Advice()))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -73,8 +73,8 @@ func writeTable(w io.Writer, r *Report) error {
 		fmt.Fprintf(w, "\nCollection errors (%d):\n", len(r.Errors))
 		fmt.Fprintln(tw, "  ACCOUNT\tREGION\tSERVICE\tOPERATION\tCODE\tMESSAGE")
 		for _, e := range r.Errors {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", plain(e.Account), plain(e.Region), plain(e.Service),
-				plain(e.Operation), plain(e.Code), truncate(plain(e.Message), tableMessageWidth))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", short(e.Account), short(e.Region), short(e.Service),
+				short(e.Operation), short(e.Code), truncate(sanitize(e.Message), tableMessageWidth))
 		}
 		return tw.Flush()
 	}

@@ -32,23 +32,3 @@ func TestTable(t *testing.T) {
 		t.Errorf("table lost the visible text of the tag: %q", got)
 	}
 }
-
-func TestPlain(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"plain", "plain"},
-		{"\x1b[1;31mbold red\x1b[0m", "bold red"},
-		{"\x1b]0;title\x07after", "after"},
-		{"\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\", "link"},
-		{"a\x00b\x07c\x7fd", "abcd"},
-		{"line1\r\nline2\tx", "line1  line2 x"},
-		{"\u202eevil\u202c", "evil"},
-		{"\u009b31mC1 CSI", "C1 CSI"},
-		{"ünïcode ✓", "ünïcode ✓"},
-	}
-	for _, tt := range tests {
-		if got := plain(tt.in); got != tt.want {
-			t.Errorf("plain(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

@@ -3,6 +3,7 @@ package findings
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
@@ -61,6 +62,8 @@ type topology struct {
 	// Unplaced counts active findings on resources the picture does not
 	// draw (web ACLs, usage plans, ...).
 	Unplaced int
+
+	entries *entryIndex // built by the first EntryPoints call
 }
 
 // topoBuilder holds the look-ups used while wiring edges.
@@ -157,37 +160,67 @@ func buildTopology(r *Report) *topology {
 // n itself when clients reach it directly, else its upstream nodes that
 // clients reach directly, in node order. Nil when no client path leads to
 // n (an internal resource nothing public routes to).
+//
+// The reverse edges are built on the first call and every answer is
+// remembered, so asking for every node of the picture costs the size of
+// their upstream graphs, not that times the number of edges (the Markdown
+// writer asks once per finding).
 func (t *topology) EntryPoints(n *topoNode) []*topoNode {
-	into := make(map[*topoNode][]*topoNode)
-	public := make(map[*topoNode]bool)
+	if t.entries == nil {
+		t.entries = newEntryIndex(t)
+	}
+	return t.entries.of(n)
+}
+
+// entryIndex holds what EntryPoints needs, built once per topology.
+type entryIndex struct {
+	into   map[*topoNode][]*topoNode // node -> the nodes with an edge to it, clients excluded
+	public map[*topoNode]bool        // nodes clients reach directly
+	order  map[*topoNode]int         // position in t.Nodes
+	memo   map[*topoNode][]*topoNode
+}
+
+func newEntryIndex(t *topology) *entryIndex {
+	x := &entryIndex{
+		into:   make(map[*topoNode][]*topoNode),
+		public: make(map[*topoNode]bool),
+		order:  make(map[*topoNode]int, len(t.Nodes)),
+		memo:   make(map[*topoNode][]*topoNode),
+	}
 	for _, e := range t.Edges {
 		if e.From.Layer == layerClients {
-			public[e.To] = true
+			x.public[e.To] = true
 		} else {
-			into[e.To] = append(into[e.To], e.From)
+			x.into[e.To] = append(x.into[e.To], e.From)
 		}
 	}
-	found := make(map[*topoNode]bool)
+	for i, n := range t.Nodes {
+		x.order[n] = i
+	}
+	return x
+}
+
+func (x *entryIndex) of(n *topoNode) []*topoNode {
+	if out, ok := x.memo[n]; ok {
+		return out
+	}
+	var out []*topoNode
 	seen := map[*topoNode]bool{n: true}
 	for queue := []*topoNode{n}; len(queue) > 0; queue = queue[1:] {
 		cur := queue[0]
-		if public[cur] {
-			found[cur] = true
+		if x.public[cur] {
+			out = append(out, cur)
 			continue // a path through a public node enters there
 		}
-		for _, up := range into[cur] {
+		for _, up := range x.into[cur] {
 			if !seen[up] {
 				seen[up] = true
 				queue = append(queue, up)
 			}
 		}
 	}
-	var out []*topoNode
-	for _, m := range t.Nodes {
-		if found[m] {
-			out = append(out, m)
-		}
-	}
+	slices.SortFunc(out, func(a, b *topoNode) int { return x.order[a] - x.order[b] })
+	x.memo[n] = out
 	return out
 }
 

@@ -1,7 +1,8 @@
 package findings
 
 import (
-	"bytes"
+	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -11,40 +12,72 @@ import (
 // documents them.
 var Formats = []string{"table", "json", "sarif", "markdown", "html", "asff", "ocsf"}
 
-// Write renders r in format to w. Each format is rendered in memory first so
-// that a failing writer never leaves half a file behind a success.
+// Write renders r in format to w, as it goes: a report of 100k findings
+// is never held in memory whole in any format (SARIF, capped at GitHub's
+// limits, excepted). Whoever needs a file whole or not at all writes it
+// beside its final name and renames it (the CLI does); on stdout, a
+// failure part way leaves part of the report.
+//
+// Rendering stops at the first write after ctx is done and returns ctx's
+// error: an interrupted run does not go on rendering.
 //
 // Writers never change r. Non-fatal problems (output cut to fit an
 // ingestion limit) go to r.Warn when it is set, and are also recorded in the
 // output itself where the format has a place for them.
-func Write(w io.Writer, format string, r *Report) error {
-	var buf bytes.Buffer
-	var err error
+func Write(ctx context.Context, w io.Writer, format string, r *Report) error {
+	var render func(io.Writer, *Report) error
 	switch format {
 	case "table":
-		err = writeTable(&buf, r)
+		render = writeTable
 	case "json":
-		err = writeJSON(&buf, r)
+		render = writeJSON
 	case "sarif":
-		err = writeSARIF(&buf, r)
+		render = writeSARIF
 	case "markdown":
-		err = writeMarkdown(&buf, r)
+		render = writeMarkdown
 	case "html":
-		err = writeHTML(&buf, r)
+		render = writeHTML
 	case "asff":
-		err = writeASFF(&buf, r)
+		render = writeASFF
 	case "ocsf":
-		err = writeOCSF(&buf, r)
+		render = writeOCSF
 	default:
 		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	}
+	bw := bufio.NewWriterSize(&ctxWriter{ctx: ctx, w: w}, ctxChunk)
+	err := render(bw, r)
+	if err == nil {
+		err = bw.Flush()
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", format, err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("%s: write: %w", format, err)
-	}
 	return nil
+}
+
+// ctxWriter fails every write once ctx is done, checking it every
+// ctxChunk bytes of a large write too.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+const ctxChunk = 64 << 10
+
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	written := 0
+	for len(p) > 0 {
+		if err := c.ctx.Err(); err != nil {
+			return written, err
+		}
+		n, err := c.w.Write(p[:min(len(p), ctxChunk)])
+		written += n
+		if err != nil {
+			return written, err
+		}
+		p = p[n:]
+	}
+	return written, nil
 }
 
 // warn hands a non-fatal problem to the caller's callback, if any.

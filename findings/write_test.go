@@ -2,6 +2,9 @@ package findings
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -32,7 +35,7 @@ func TestWriteEveryFormat(t *testing.T) {
 
 func TestWriteUnknownFormat(t *testing.T) {
 	t.Parallel()
-	err := Write(&bytes.Buffer{}, "xml", testReport())
+	err := Write(context.Background(), &bytes.Buffer{}, "xml", testReport())
 	if err == nil || !strings.Contains(err.Error(), `unknown format "xml"`) || !strings.Contains(err.Error(), "json") {
 		t.Fatalf("Write(xml) = %v, want an error naming the format and the known ones", err)
 	}
@@ -69,6 +72,52 @@ func TestWriteEmpty(t *testing.T) {
 				if !strings.Contains(got, `"Findings": []`) {
 					t.Errorf("asff: %q", got)
 				}
+			}
+		})
+	}
+}
+
+// cancelOnFirstWrite cancels its context when the first bytes arrive and
+// counts what it is given.
+type cancelOnFirstWrite struct {
+	cancel context.CancelFunc
+	n      int
+}
+
+func (c *cancelOnFirstWrite) Write(p []byte) (int, error) {
+	c.cancel()
+	c.n += len(p)
+	return len(p), nil
+}
+
+// TestWriteStopsWhenCanceled interrupts every writer at its first write
+// of a large report: it must stop with the context's error, not render
+// the rest.
+func TestWriteStopsWhenCanceled(t *testing.T) {
+	t.Parallel()
+	r := testReport()
+	one := r.Findings
+	r.Findings = nil
+	for i := range 3000 {
+		for _, f := range one {
+			f.Resource = fmt.Sprintf("%s/%d", f.Resource, i)
+			f.Fingerprint = Fingerprint(f.RuleID, f.Resource)
+			r.Findings = append(r.Findings, f)
+		}
+	}
+	r.Finalize()
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			full := len(render(t, format, r))
+			ctx, cancel := context.WithCancel(context.Background())
+			w := &cancelOnFirstWrite{cancel: cancel}
+			err := Write(ctx, w, format, r)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Write = %v, want context.Canceled", err)
+			}
+			if w.n > ctxChunk || w.n >= full {
+				t.Errorf("wrote %d of %d bytes after the cancellation, want at most one chunk of %d", w.n, full, ctxChunk)
 			}
 		})
 	}

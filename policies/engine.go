@@ -142,6 +142,11 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findin
 	if err != nil {
 		return nil, fmt.Errorf("prepare input: %w", err)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("evaluate rules: %w", err)
+	}
+	// OPA checks ctx as it evaluates and stops with an error when it is
+	// done, so a signal stops a long evaluation promptly.
 	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)

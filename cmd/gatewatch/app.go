@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gatewatch/gatewatch/internal/safetext"
 )
 
 // Exit codes, documented in the README; schedulers act on them.
@@ -18,6 +20,9 @@ const (
 	exitFindings   = 1 // a finding at or above --fail-on
 	exitUsage      = 2 // bad flags, configuration, snapshot or rule
 	exitIncomplete = 3 // coverage has gaps and no finding reached --fail-on
+	// exitInterrupted is exitIncomplete's code: a run stopped by SIGINT or
+	// SIGTERM covered less than was asked, like a run with gaps.
+	exitInterrupted = 3
 )
 
 // exitError carries an exit code out of a command. err may be nil when
@@ -63,16 +68,38 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	var ee *exitError
+	if ctx.Err() != nil && (!errors.As(err, &ee) || ee.code == exitUsage) {
+		// A signal stopped whichever phase was running (loading,
+		// compiling, evaluating, writing): whatever it reported failing
+		// failed because of that.
+		printError(stderr, "interrupted: "+err.Error())
+		return exitInterrupted
+	}
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "gatewatch: %v\n", ee.err)
+			printError(stderr, ee.err.Error())
 		}
 		return ee.code
 	}
 	// Anything else comes from cobra's own parsing: unknown command or
 	// flag, wrong number of arguments.
-	fmt.Fprintf(stderr, "gatewatch: %v\nRun 'gatewatch --help' for usage.\n", err)
+	printError(stderr, err.Error()+"\nRun 'gatewatch --help' for usage.")
 	return exitUsage
+}
+
+// maxErrorLineRunes bounds one line of an error message on stderr.
+const maxErrorLineRunes = 1024
+
+// printError writes an error message to stderr, each of its lines
+// sanitised and bounded: errors quote what the user or AWS provided (a
+// snapshot's resource names, a file's content), which must not drive the
+// terminal or flood it.
+func printError(stderr io.Writer, msg string) {
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		lines[i] = safetext.Elide(safetext.Sanitize(l), maxErrorLineRunes)
+	}
+	fmt.Fprintf(stderr, "gatewatch: %s\n", strings.Join(lines, "\n"))
 }
 
 func newRootCommand(a *app) *cobra.Command {

@@ -45,12 +45,7 @@ code is 3.`,
 				enc.SetIndent("", "  ")
 				return enc.Encode(snap)
 			}
-			if output == "" || output == "-" {
-				err = write(a.stdout)
-			} else {
-				err = writeFileAtomic(output, write)
-			}
-			if err != nil {
+			if err := writeTo(a.stdout, output, write); err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
 			if len(snap.Errors) > 0 || snap.Incomplete {

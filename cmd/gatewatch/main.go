@@ -5,20 +5,23 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
 func main() {
-	// Ctrl-C or SIGTERM cancels the context; collection then stops cleanly
-	// and records what it could not finish.
+	// Ctrl-C or SIGTERM cancels the context, the one cancellation path of
+	// every phase: collection stops cleanly and records what it could not
+	// finish, evaluation and rendering stop, run exits 3.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// After the first signal, restore the default handling so that a
-		// second Ctrl-C ends the process at once.
+		// second Ctrl-C ends the process at once, and say so.
 		<-ctx.Done()
 		stop()
+		fmt.Fprintln(os.Stderr, "gatewatch: stopping; interrupt again to exit at once")
 	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -34,6 +34,7 @@ func TestInputErrorsExit2WithOneClearLine(t *testing.T) {
 		{"wrong type", []string{"eval", "testdata/wrong-type.json"}, "line 3: field rest_apis.arn: expected string"},
 		{"truncated", []string{"eval", "testdata/truncated.json"}, "snapshot testdata/truncated.json: invalid JSON: unexpected end of file (is it truncated?)"},
 		{"unknown field", []string{"eval", "testdata/unknown-field.json"}, `unknown field "surprise"`},
+		{"json array", []string{"eval", "testdata/array.json"}, "snapshot testdata/array.json: not a gatewatch snapshot: the file holds a JSON array, want an object with schema_version\n"},
 		{"bad format", []string{"scan", "--demo", "--format", "xml"}, `--format "xml": want one of`},
 		{"bad fail-on", []string{"scan", "--demo", "--fail-on", "severe"}, `--fail-on: unknown severity "severe"`},
 		{"two stdout formats", []string{"scan", "--demo", "-f", "table", "-f", "json"}, "more than one --format writes to stdout"},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,12 +54,7 @@ findings and the exit code a scheduler acts on.`,
 			if err != nil {
 				return inputError(err)
 			}
-			if output == "" || output == "-" {
-				err = write(a.stdout)
-			} else {
-				err = writeFileAtomic(output, write)
-			}
-			if err != nil {
+			if err := writeTo(a.stdout, output, write); err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
 			return nil
@@ -105,7 +101,7 @@ func mergeFiles(paths []string) (func(io.Writer) error, error) {
 		if err != nil {
 			return nil, err
 		}
-		return func(w io.Writer) error { return findings.Write(w, "json", r) }, nil
+		return func(w io.Writer) error { return findings.Write(context.Background(), w, "json", r) }, nil
 	}
 	s, err := snapshot.MergeNamed(paths, snaps)
 	if err != nil {

@@ -1,13 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -188,6 +188,7 @@ func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger) (*reporter,
 // report runs the rules over snap, writes every requested output and
 // returns the exit status as an error (nil for exit 0).
 func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) error {
+	a.log.Info("evaluating rules")
 	report, err := p.engine.Evaluate(ctx, snap)
 	if err != nil {
 		return inputError(err)
@@ -203,12 +204,39 @@ func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) 
 	if p.base != nil {
 		findings.ApplyBaseline(report, p.base)
 	}
-	for _, o := range p.outs {
-		if err := writeOutput(a.stdout, o, report); err != nil {
+	for i, o := range p.outs {
+		a.log.Info("writing report", "format", o.format, "output", cmp.Or(o.path, "-"))
+		if err := writeOutput(ctx, a.stdout, o, report); err != nil {
+			if ctx.Err() != nil {
+				return interruptedWriting(p.outs, i)
+			}
 			return &exitError{code: exitUsage, err: err}
 		}
 	}
 	return outcome(report, p.flags)
+}
+
+// interruptedWriting says which outputs a signal left unwritten: files are
+// written whole or not at all, so the one being written and those after it
+// are as they were.
+func interruptedWriting(outs []output, at int) error {
+	var done, left []string
+	for i, o := range outs {
+		name := o.format + " to " + o.path
+		if o.path == "" || o.path == "-" {
+			name = o.format + " to stdout"
+		}
+		if i < at {
+			done = append(done, name)
+		} else {
+			left = append(left, name)
+		}
+	}
+	msg := "interrupted while writing the report: not written: " + strings.Join(left, ", ")
+	if len(done) > 0 {
+		msg += "; written: " + strings.Join(done, ", ")
+	}
+	return &exitError{code: exitInterrupted, err: errors.New(msg)}
 }
 
 // outcome maps a report to the exit code a scheduler acts on. Suppressed
@@ -233,34 +261,11 @@ func outcome(report *findings.Report, r *reportFlags) error {
 	return nil
 }
 
-// writeOutput renders one format. Files are written beside their final
-// name and renamed into place, so a reader never sees half a report.
-func writeOutput(stdout io.Writer, o output, report *findings.Report) error {
-	if o.path == "" || o.path == "-" {
-		return findings.Write(stdout, o.format, report)
-	}
-	return writeFileAtomic(o.path, func(w io.Writer) error {
-		return findings.Write(w, o.format, report)
+// writeOutput renders one format to stdout or to its file (see writeFile).
+func writeOutput(ctx context.Context, stdout io.Writer, o output, report *findings.Report) error {
+	return writeTo(stdout, o.path, func(w io.Writer) error {
+		return findings.Write(ctx, w, o.format, report)
 	})
-}
-
-func writeFileAtomic(path string, fill func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
-	}
-	defer os.Remove(tmp.Name())
-	if err := fill(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
-	}
-	return nil
 }
 
 func unwrapPath(err error) error {

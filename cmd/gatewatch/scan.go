@@ -70,7 +70,7 @@ unfinished account-region listed as Canceled.`,
 				ctx = context.WithoutCancel(ctx)
 			}
 			if snapshotPath != "" {
-				if err := writeFileAtomic(snapshotPath, func(w io.Writer) error { return writeJSON(w, snap) }); err != nil {
+				if err := writeFile(snapshotPath, func(w io.Writer) error { return writeJSON(w, snap) }); err != nil {
 					return &exitError{code: exitUsage, err: err}
 				}
 			}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/gatewatch/gatewatch/internal/safetext"
 )
 
 // maxSnapshotBytes bounds what Load reads; an organisation-wide snapshot is
@@ -39,8 +41,14 @@ func Parse(data []byte, name string) (*Snapshot, error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("snapshot %s: %s", name, fmt.Sprintf(format, args...))
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
 		return nil, fail("file is empty")
+	}
+	// A top-level value that is not an object would otherwise be reported
+	// by encoding/json in terms of Go types ("expected struct { ... }").
+	if kind := jsonKind(trimmed[0]); kind != "" {
+		return nil, fail("not a gatewatch snapshot: the file holds a JSON %s, want an object with schema_version", kind)
 	}
 	// Look at the version before anything else: a snapshot from another
 	// schema should be refused for that reason, not for a field mismatch.
@@ -76,6 +84,25 @@ func Parse(data []byte, name string) (*Snapshot, error) {
 	}
 	s.Normalize()
 	return &s, nil
+}
+
+// jsonKind names the kind of JSON value that starts with c, or returns ""
+// for an object or for what is not JSON at all (left to the decoder, which
+// gives a position).
+func jsonKind(c byte) string {
+	switch {
+	case c == '[':
+		return "array"
+	case c == '"':
+		return "string"
+	case c == 't' || c == 'f':
+		return "boolean"
+	case c == 'n':
+		return "null"
+	case c == '-' || c >= '0' && c <= '9':
+		return "number"
+	}
+	return ""
 }
 
 // describeJSONError turns encoding/json errors into one line with a
@@ -132,6 +159,13 @@ func (s *Snapshot) Upgrade() {
 	s.SchemaVersion = SchemaVersion
 }
 
+// maxQuotedRunes bounds a name or ARN quoted in an error message.
+const maxQuotedRunes = 200
+
+// quoted makes a name from the file fit to quote in a one-line error:
+// names are free text in AWS and can hold escape sequences or megabytes.
+func quoted(s string) string { return safetext.Elide(safetext.Sanitize(s), maxQuotedRunes) }
+
 // Validate checks the invariants the rules rely on: every resource has an
 // ARN and knows its account, and no ARN appears twice.
 func (s *Snapshot) Validate() error {
@@ -151,15 +185,15 @@ func (s *Snapshot) Validate() error {
 	for _, r := range s.Resources() {
 		where := r.Type
 		if r.Name != "" {
-			where += " " + strings.TrimSpace(r.Name)
+			where += " " + quoted(strings.TrimSpace(r.Name))
 		}
 		switch {
 		case r.ARN == "":
 			problems = append(problems, where+" has no arn")
 		case r.Account == "":
-			problems = append(problems, r.ARN+" has no account")
+			problems = append(problems, quoted(r.ARN)+" has no account")
 		case seen[r.ARN] != "":
-			problems = append(problems, r.ARN+" appears twice")
+			problems = append(problems, quoted(r.ARN)+" appears twice")
 		}
 		seen[r.ARN] = r.Type
 		if len(problems) >= 3 {

@@ -16,6 +16,11 @@ func TestParseRejectsMalformedInput(t *testing.T) {
 	}{
 		{"empty", "  \n", "file is empty"},
 		{"not json", "schema_version: 1", "line 1, column 1: invalid JSON"},
+		{"array", " [] ", "not a gatewatch snapshot: the file holds a JSON array, want an object with schema_version"},
+		{"array of snapshots", `[{"schema_version": 1}]`, "the file holds a JSON array"},
+		{"string", `"snapshot"`, "the file holds a JSON string"},
+		{"number", `1`, "the file holds a JSON number"},
+		{"null", `null`, "the file holds a JSON null"},
 		{"no version", `{"rest_apis": []}`, "no schema_version field"},
 		{"string version", `{"schema_version": "1"}`, `schema_version must be an integer, got "1"`},
 		{"future version", `{"schema_version": 3}`, "schema_version 3 is not supported (this build reads versions 1 to 2)"},
@@ -36,6 +41,9 @@ func TestParseRejectsMalformedInput(t *testing.T) {
 			}
 			if !strings.HasPrefix(err.Error(), "snapshot s.json: ") || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %q, want prefix %q and %q", err, "snapshot s.json: ", tt.want)
+			}
+			if strings.Contains(err.Error(), "struct {") {
+				t.Errorf("error shows Go type internals: %q", err)
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error spans several lines: %q", err)
