@@ -5,7 +5,6 @@ import (
 	"errors"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -23,13 +22,13 @@ func collectReferencedFunctions(ctx context.Context, s *snapshot.Snapshot, accou
 	out := &snapshot.Snapshot{}
 	byRegion := map[string][]string{}
 	for _, arn := range referencedFunctions(s) {
-		region, owner, ok := lambdaARNParts(arn)
+		a, _ := snapshot.ParseARN(arn)
 		// Functions of other accounts cannot be read with this account's
 		// credentials; their own account's scan covers them.
-		if !ok || owner != account {
+		if a.Account != account {
 			continue
 		}
-		byRegion[region] = append(byRegion[region], arn)
+		byRegion[a.Region] = append(byRegion[a.Region], arn)
 	}
 	for _, region := range slices.Sorted(maps.Keys(byRegion)) {
 		t := targetFor(region)
@@ -74,80 +73,50 @@ func functions(ctx context.Context, c lambdaAPI, t target, arns []string) *snaps
 	return out
 }
 
-// referencedFunctions lists, sorted and unique, the Lambda function ARNs
-// that lambda target groups, Lambda integrations and Lambda authorizers
-// route to.
+// referencedFunctions lists, sorted and unique, the unqualified Lambda
+// function ARNs that lambda target groups, Lambda integrations and Lambda
+// authorizers route to (a version or alias, fn:live or fn:3, shares the
+// function's reserved concurrency and tags, so one GetFunction serves
+// every qualifier). Functions named through stage variables cannot be
+// resolved and are left out.
 func referencedFunctions(s *snapshot.Snapshot) []string {
 	var arns []string
+	add := func(uri string) {
+		if fn := snapshot.FunctionARN(uri); fn != "" {
+			arns = append(arns, fn)
+		}
+	}
 	for _, tg := range s.TargetGroups {
 		if tg.TargetType != "lambda" {
 			continue
 		}
 		for _, tgt := range tg.Targets {
-			arns = append(arns, tgt.ID)
+			add(tgt.ID)
 		}
 	}
 	for _, api := range s.RestAPIs {
 		// Lambda authorizers run on every request they guard.
 		for _, au := range api.Authorizers {
-			arns = append(arns, functionFromURI(au.URI))
+			add(au.URI)
 		}
 		for _, r := range api.Resources {
 			for _, m := range r.Methods {
 				if in := m.Integration; in != nil && (in.Type == "AWS" || in.Type == "AWS_PROXY") {
-					arns = append(arns, functionFromURI(in.URI))
+					add(in.URI)
 				}
 			}
 		}
 	}
 	for _, api := range s.V2APIs {
 		for _, au := range api.Authorizers {
-			arns = append(arns, functionFromURI(au.URI))
+			add(au.URI)
 		}
 		for _, in := range api.Integrations {
 			if in.Type == "AWS_PROXY" || in.Type == "AWS" {
-				arns = append(arns, functionFromURI(in.URI))
+				add(in.URI)
 			}
 		}
 	}
-	arns = slices.DeleteFunc(arns, func(a string) bool {
-		_, _, ok := lambdaARNParts(a)
-		return !ok
-	})
-	for i, a := range arns {
-		arns[i] = unqualified(a)
-	}
 	slices.Sort(arns)
 	return slices.Compact(arns)
-}
-
-// unqualified drops the version or alias of a function ARN (fn:live,
-// fn:3): reserved concurrency and tags belong to the function, so one
-// GetFunction serves every qualifier that routes to it.
-func unqualified(arn string) string {
-	parts := strings.SplitN(arn, ":", 8)
-	return strings.Join(parts[:min(len(parts), 7)], ":")
-}
-
-// functionFromURI extracts the function ARN from an API Gateway Lambda
-// integration URI, arn:aws:apigateway:REGION:lambda:path/2015-03-31/
-// functions/FUNCTION_ARN/invocations; HTTP APIs may also hold the function
-// ARN itself.
-func functionFromURI(uri string) string {
-	const marker = ":lambda:path/2015-03-31/functions/"
-	if i := strings.Index(uri, marker); i >= 0 {
-		uri = strings.TrimSuffix(uri[i+len(marker):], "/invocations")
-	}
-	return uri
-}
-
-// lambdaARNParts returns the region and account of a function ARN
-// (arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]). Stage
-// variables (${stageVariables.fn}) make an ARN unresolvable.
-func lambdaARNParts(arn string) (region, account string, ok bool) {
-	parts := strings.Split(arn, ":")
-	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "lambda" || parts[5] != "function" || strings.Contains(arn, "$") {
-		return "", "", false
-	}
-	return parts[3], parts[4], true
 }

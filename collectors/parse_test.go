@@ -28,41 +28,6 @@ func TestParsePolicy(t *testing.T) {
 	}
 }
 
-func TestFunctionFromURI(t *testing.T) {
-	t.Parallel()
-	const fn = "arn:aws:lambda:eu-west-1:111122223333:function:orders"
-	for _, tc := range []struct{ in, want string }{
-		{"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/" + fn + "/invocations", fn},
-		{"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/" + fn + ":live/invocations", fn + ":live"},
-		{fn, fn},
-		{"https://example.com/orders", "https://example.com/orders"},
-	} {
-		if got := functionFromURI(tc.in); got != tc.want {
-			t.Errorf("functionFromURI(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestLambdaARNParts(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		in              string
-		region, account string
-		ok              bool
-	}{
-		{"arn:aws:lambda:eu-west-1:111122223333:function:orders", "eu-west-1", "111122223333", true},
-		{"arn:aws-cn:lambda:cn-north-1:111122223333:function:orders:3", "cn-north-1", "111122223333", true},
-		{"arn:aws:lambda:eu-west-1:111122223333:function:${stageVariables.fn}", "", "", false},
-		{"arn:aws:s3:::bucket", "", "", false},
-		{"https://example.com", "", "", false},
-	} {
-		region, account, ok := lambdaARNParts(tc.in)
-		if diff := cmp.Diff([]any{tc.region, tc.account, tc.ok}, []any{region, account, ok}); diff != "" {
-			t.Errorf("lambdaARNParts(%q) (-want +got):\n%s", tc.in, diff)
-		}
-	}
-}
-
 func TestReferencedFunctionsAreUnqualified(t *testing.T) {
 	t.Parallel()
 	const fn = "arn:aws:lambda:eu-west-1:111122223333:function:orders"

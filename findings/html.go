@@ -28,6 +28,8 @@ const (
 )
 
 type htmlNode struct {
+	ID            string
+	ARN           string
 	X, Y, W, H    int
 	Fill, Stroke  string
 	Label, Detail string
@@ -39,8 +41,9 @@ type htmlNode struct {
 }
 
 type htmlEdge struct {
-	D       string
-	Flagged bool
+	D        string
+	Flagged  bool
+	From, To string // node IDs
 }
 
 type htmlColumn struct {
@@ -181,6 +184,7 @@ func layoutSVG(t *topology) *htmlPicture {
 		pic.Columns = append(pic.Columns, htmlColumn{X: x + svgNodeW/2, Name: layerNames[layer]})
 		for i, n := range nodes {
 			hn := htmlNode{
+				ID: n.ID, ARN: short(n.ARN),
 				X: x, Y: svgMargin + svgHeaderH + i*(svgNodeH+svgRowGap), W: svgNodeW, H: svgNodeH,
 				Fill: "#ffffff", Stroke: "#8a8f98",
 				Label: truncate(sanitize(n.Label), svgLabelN), Detail: truncate(sanitize(n.Detail), svgLabelN+6),
@@ -205,6 +209,7 @@ func layoutSVG(t *topology) *htmlPicture {
 		pic.Edges = append(pic.Edges, htmlEdge{
 			D:       fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, mid, y1, mid, y2, x2-6, y2),
 			Flagged: e.To.Worst != "",
+			From:    e.From.ID, To: e.To.ID,
 		})
 	}
 	pic.W = x - svgColGap + svgMargin
@@ -328,8 +333,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 <svg xmlns="http://www.w3.org/2000/svg" width="{{.W}}" height="{{.H}}" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="Topology of the audited entry points">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="#9aa1ab"/></marker></defs>
 {{range .Columns}}<text class="col" x="{{.X}}" y="26">{{.Name}}</text>
-{{end}}{{range .Edges}}<path class="edge{{if .Flagged}} flagged{{end}}" d="{{.D}}" marker-end="url(#arrow)"/>
-{{end}}{{range .Nodes}}<g class="node" data-account="{{.Account}}" data-severity="{{.Severity}}">
+{{end}}{{range .Edges}}<path class="edge{{if .Flagged}} flagged{{end}}" data-from="{{.From}}" data-to="{{.To}}" d="{{.D}}" marker-end="url(#arrow)"/>
+{{end}}{{range .Nodes}}<g class="node" id="{{.ID}}" data-arn="{{.ARN}}" data-account="{{.Account}}" data-severity="{{.Severity}}">
 <title>{{.Title}}</title>
 <rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" rx="6" fill="{{.Fill}}" stroke="{{.Stroke}}" stroke-width="{{if .Severity}}2.5{{else}}1{{end}}"/>
 <text class="label" x="{{.X}}" y="{{.Y}}" dx="10" dy="21">{{.Label}}</text>

@@ -276,6 +276,11 @@ func writeMermaid(w io.Writer, t *topology) error {
 			open, close = "(\"", "\")"
 		}
 		fmt.Fprintf(b, "  %s%s%s%s\n", n.ID, open, label, close)
+		if n.ARN != "" {
+			// Which resource the node is, for readers and for tests that
+			// hold the picture to the rules' graph; a comment to Mermaid.
+			fmt.Fprintf(b, "  %%%% %s %s\n", n.ID, mermaidComment(n.ARN))
+		}
 	}
 	for _, e := range t.Edges {
 		fmt.Fprintf(b, "  %s --> %s\n", e.From.ID, e.To.ID)
@@ -367,4 +372,10 @@ func sevTitle(s Severity) string {
 		return ""
 	}
 	return strings.ToUpper(string(s[:1])) + string(s[1:])
+}
+
+// mermaidComment makes an AWS-provided string safe inside a %% comment
+// line: one line, sanitised, nothing Mermaid could read as syntax.
+func mermaidComment(s string) string {
+	return strings.NewReplacer("%%", "%", "\n", " ").Replace(short(s))
 }

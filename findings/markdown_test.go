@@ -47,6 +47,8 @@ func TestMermaid(t *testing.T) {
 	node := regexp.MustCompile(`^  (clients|n\d+)(\(\[|\{\{|\[/|\(|\[)"([^"]*)"(\]\)|\}\}|/\]|\)|\])$`)
 	edge := regexp.MustCompile(`^  (clients|n\d+) --> n\d+$`)
 	class := regexp.MustCompile(`^  (classDef (critical|high|medium|low|info) [-a-z0-9:#,]+|class [n0-9,]+ (critical|high|medium|low|info))$`)
+	// A comment names each node's resource, on one line.
+	comment := regexp.MustCompile(`^  %% n\d+ arn:[^\n%]+$`)
 	nodes := 0
 	for _, line := range strings.Split(strings.TrimSpace(block), "\n")[1:] {
 		line = "  " + strings.TrimSpace(line)
@@ -58,7 +60,7 @@ func TestMermaid(t *testing.T) {
 			if rest := strings.ReplaceAll(label, "<br/>", ""); strings.ContainsAny(rest, "<>`|[]{}()$\"") {
 				t.Errorf("unescaped character in label %q", label)
 			}
-		case edge.MatchString(line), class.MatchString(line):
+		case edge.MatchString(line), class.MatchString(line), comment.MatchString(line):
 		default:
 			t.Errorf("unexpected Mermaid line %q", line)
 		}

@@ -1,8 +1,8 @@
 package findings
 
 import (
+	"cmp"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -10,14 +10,17 @@ import (
 )
 
 // The topology is the picture of how traffic flows through the entry
-// points: clients -> CloudFront -> API stages -> load balancers -> target
-// groups -> Lambda functions. The Markdown (Mermaid) and HTML (SVG) writers
-// draw the same graph, built here once from Report.Snapshot.
+// points: clients -> CloudFront -> custom domains -> API stages -> load
+// balancers -> target groups -> Lambda functions. Its edges are exactly
+// those of the request graph the rules read (snapshot.Graph); the Markdown
+// (Mermaid) and HTML (SVG) writers draw it, built here once from
+// Report.Snapshot.
 
 // Layers of the topology, left to right.
 const (
 	layerClients = iota
 	layerEdge
+	layerDomain
 	layerAPI
 	layerLB
 	layerTG
@@ -25,7 +28,7 @@ const (
 	layerCount
 )
 
-var layerNames = [layerCount]string{"Clients", "CloudFront", "API Gateway", "Load balancers", "Target groups", "Lambda"}
+var layerNames = [layerCount]string{"Clients", "CloudFront", "Custom domains", "API Gateway", "Load balancers", "Target groups", "Lambda"}
 
 type topoNode struct {
 	ID      string
@@ -66,11 +69,10 @@ type topology struct {
 	entries *entryIndex // built by the first EntryPoints call
 }
 
-// topoBuilder holds the look-ups used while wiring edges.
+// topoBuilder holds the look-ups used while drawing.
 type topoBuilder struct {
 	t        topology
 	byARN    map[string]*topoNode
-	byHost   map[string][]*topoNode // DNS names of LBs and execute-api hosts
 	owners   map[string][]*topoNode // API, listener and rule ARNs -> drawn nodes
 	edgeSeen map[[2]string]bool
 }
@@ -81,10 +83,7 @@ func buildTopology(r *Report) *topology {
 	if s == nil {
 		return nil
 	}
-	b := &topoBuilder{
-		byARN: map[string]*topoNode{}, byHost: map[string][]*topoNode{},
-		owners: map[string][]*topoNode{}, edgeSeen: map[[2]string]bool{},
-	}
+	b := &topoBuilder{byARN: map[string]*topoNode{}, owners: map[string][]*topoNode{}, edgeSeen: map[[2]string]bool{}}
 	clients := b.node("", layerClients, "Internet clients", "", "", "")
 
 	for _, d := range s.Distributions {
@@ -92,48 +91,30 @@ func buildTopology(r *Report) *topology {
 		if len(d.Aliases) > 0 {
 			detail = d.Aliases[0]
 		}
-		b.node(d.ARN, layerEdge, "CloudFront "+d.ID, detail, d.Account, "global")
+		b.node(d.ARN, layerEdge, "CloudFront "+d.ID, detail, d.Account, snapshot.GlobalRegion)
+	}
+	for _, d := range s.DomainNames {
+		b.node(d.ARN, layerDomain, d.Name, "custom domain", d.Account, d.Region)
 	}
 	for _, a := range s.RestAPIs {
-		host := strings.ToLower(a.ID + ".execute-api." + a.Region + ".amazonaws.com")
-		public := !a.DisableExecuteAPIEndpoint && !containsFold(a.EndpointTypes, "PRIVATE")
 		for _, st := range a.Stages {
 			n := b.node(st.ARN, layerAPI, a.Name+"/"+st.Name, "REST "+strings.Join(a.EndpointTypes, ","), a.Account, a.Region)
-			b.byHost[host] = append(b.byHost[host], n)
 			b.owners[a.ARN] = append(b.owners[a.ARN], n)
-			if public {
-				b.edge(clients, n)
-			}
 		}
 	}
 	for _, a := range s.V2APIs {
-		host := strings.ToLower(a.ID + ".execute-api." + a.Region + ".amazonaws.com")
-		if u, err := url.Parse(a.APIEndpoint); err == nil && u.Host != "" {
-			host = strings.ToLower(u.Hostname())
-		}
 		for _, st := range a.Stages {
 			n := b.node(st.ARN, layerAPI, a.Name+"/"+st.Name, a.ProtocolType+" API", a.Account, a.Region)
-			b.byHost[host] = append(b.byHost[host], n)
 			b.owners[a.ARN] = append(b.owners[a.ARN], n)
-			if !a.DisableExecuteAPIEndpoint {
-				b.edge(clients, n)
-			}
 		}
 	}
 	for _, lb := range s.LoadBalancers {
 		n := b.node(lb.ARN, layerLB, lb.Name, lb.Type+", "+lb.Scheme, lb.Account, lb.Region)
-		dns := strings.ToLower(strings.TrimSuffix(lb.DNSName, "."))
-		b.byHost[dns] = append(b.byHost[dns], n)
-		// CloudFront origins often use the dualstack name.
-		b.byHost["dualstack."+dns] = append(b.byHost["dualstack."+dns], n)
 		for _, l := range lb.Listeners {
 			b.owners[l.ARN] = append(b.owners[l.ARN], n)
 			for _, rule := range l.Rules {
 				b.owners[rule.ARN] = append(b.owners[rule.ARN], n)
 			}
-		}
-		if lb.Scheme == "internet-facing" {
-			b.edge(clients, n)
 		}
 	}
 	for _, tg := range s.TargetGroups {
@@ -144,7 +125,27 @@ func buildTopology(r *Report) *topology {
 		b.node(f.ARN, layerCompute, f.Name, f.Runtime, f.Account, f.Region)
 	}
 
-	b.wire(s, clients)
+	// The edges are the request graph's, nothing added or left out: a
+	// function something routes to but the scan did not describe still
+	// gets a node.
+	for _, e := range s.Graph().Edges {
+		from, to := b.byARN[e.From], b.byARN[e.To]
+		if e.From == snapshot.Internet {
+			from = clients
+		}
+		if to == nil && snapshot.FunctionARN(e.To) == e.To {
+			to = b.lambda(e.To)
+		}
+		b.edge(from, to)
+	}
+	// Drawn in node order, clients first, so diagrams read left to right.
+	order := make(map[*topoNode]int, len(b.t.Nodes))
+	for i, n := range b.t.Nodes {
+		order[n] = i
+	}
+	slices.SortStableFunc(b.t.Edges, func(x, y topoEdge) int {
+		return cmp.Or(order[x.From]-order[y.From], order[x.To]-order[y.To])
+	})
 	b.t.Resolve = make(map[string][]*topoNode, len(b.byARN)+len(b.owners))
 	for arn, nodes := range b.owners {
 		b.t.Resolve[arn] = nodes
@@ -224,100 +225,6 @@ func (x *entryIndex) of(n *topoNode) []*topoNode {
 	return out
 }
 
-// wire adds the edges that follow configuration: origins, integrations,
-// listener actions and targets.
-func (b *topoBuilder) wire(s *snapshot.Snapshot, clients *topoNode) {
-	for _, d := range s.Distributions {
-		from := b.byARN[d.ARN]
-		b.edge(clients, from)
-		for _, o := range d.Origins {
-			for _, to := range b.byHost[strings.ToLower(strings.TrimSuffix(o.DomainName, "."))] {
-				// An origin path of /prod on an execute-api host selects
-				// that stage; with no path every stage could be meant.
-				if stage, ok := strings.CutPrefix(o.OriginPath, "/"); ok && to.Layer == layerAPI && stage != "" &&
-					!strings.HasSuffix(to.ARN, "/stages/"+strings.SplitN(stage, "/", 2)[0]) {
-					continue
-				}
-				b.edge(from, to)
-			}
-		}
-	}
-	links := make(map[string]snapshot.VPCLink)
-	for _, l := range s.VPCLinks {
-		links[l.ID] = l
-	}
-	for _, a := range s.RestAPIs {
-		for _, st := range a.Stages {
-			from := b.byARN[st.ARN]
-			for _, res := range a.Resources {
-				for _, m := range res.Methods {
-					if in := m.Integration; in != nil {
-						conn := resolveStageVar(in.ConnectionID, st.Variables)
-						b.integration(from, in.URI, in.ConnectionType, links[conn])
-					}
-				}
-			}
-		}
-	}
-	for _, a := range s.V2APIs {
-		for _, st := range a.Stages {
-			from := b.byARN[st.ARN]
-			for _, in := range a.Integrations {
-				b.integration(from, in.URI, in.ConnectionType, links[in.ConnectionID])
-			}
-		}
-	}
-	for _, lb := range s.LoadBalancers {
-		from := b.byARN[lb.ARN]
-		for _, l := range lb.Listeners {
-			actions := append([]snapshot.Action(nil), l.DefaultActions...)
-			for _, rule := range l.Rules {
-				actions = append(actions, rule.Actions...)
-			}
-			for _, act := range actions {
-				for _, tg := range act.TargetGroupARNs {
-					b.edge(from, b.byARN[tg])
-				}
-			}
-		}
-	}
-	for _, tg := range s.TargetGroups {
-		from := b.byARN[tg.ARN]
-		for _, lbARN := range tg.LoadBalancerARNs {
-			b.edge(b.byARN[lbARN], from)
-		}
-		if tg.TargetType != "lambda" {
-			continue
-		}
-		for _, t := range tg.Targets {
-			b.edge(from, b.lambda(t.ID))
-		}
-	}
-}
-
-// integration links an API stage to what one integration calls: a load
-// balancer by DNS name or listener ARN (v2 private integrations), the
-// targets of a REST VPC link, or a Lambda function.
-func (b *topoBuilder) integration(from *topoNode, uri, connType string, link snapshot.VPCLink) {
-	if fn := lambdaFromURI(uri); fn != "" {
-		b.edge(from, b.lambda(fn))
-		return
-	}
-	for _, n := range b.owners[uri] { // listener ARN
-		b.edge(from, n)
-	}
-	if u, err := url.Parse(uri); err == nil && u.Host != "" {
-		for _, n := range b.byHost[strings.ToLower(u.Hostname())] {
-			b.edge(from, n)
-		}
-	}
-	if strings.EqualFold(connType, "VPC_LINK") {
-		for _, target := range link.TargetARNs {
-			b.edge(from, b.byARN[target])
-		}
-	}
-}
-
 // overlay counts active findings on the nodes they concern.
 func (b *topoBuilder) overlay(fs []Finding) {
 	for _, f := range fs {
@@ -361,16 +268,9 @@ func (b *topoBuilder) lambda(arn string) *topoNode {
 	if n := b.byARN[arn]; n != nil {
 		return n
 	}
-	parts := strings.Split(arn, ":")
-	name := arn
-	if len(parts) >= 7 {
-		name = parts[6]
-	}
-	region, account := "", ""
-	if len(parts) >= 5 {
-		region, account = parts[3], parts[4]
-	}
-	return b.node(arn, layerCompute, name, "not collected", account, region)
+	a, _ := snapshot.ParseARN(arn)
+	name := strings.TrimPrefix(a.Resource, "function:")
+	return b.node(arn, layerCompute, name, "not collected", a.Account, a.Region)
 }
 
 func (b *topoBuilder) edge(from, to *topoNode) {
@@ -383,36 +283,4 @@ func (b *topoBuilder) edge(from, to *topoNode) {
 	}
 	b.edgeSeen[key] = true
 	b.t.Edges = append(b.t.Edges, topoEdge{From: from, To: to})
-}
-
-// lambdaFromURI extracts the function ARN from a Lambda integration URI
-// (arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations)
-// or returns a bare function ARN as is.
-func lambdaFromURI(uri string) string {
-	if strings.HasPrefix(uri, "arn:") && strings.Contains(uri, ":lambda:") && strings.Contains(uri, ":function:") {
-		if _, after, ok := strings.Cut(uri, "/functions/"); ok {
-			fn, _, _ := strings.Cut(after, "/invocations")
-			return fn
-		}
-		return uri
-	}
-	return ""
-}
-
-// resolveStageVar expands a "${stageVariables.name}" reference, the usual
-// way one REST API points its stages at different VPC links.
-func resolveStageVar(s string, vars map[string]string) string {
-	if name, ok := strings.CutPrefix(s, "${stageVariables."); ok {
-		return vars[strings.TrimSuffix(name, "}")]
-	}
-	return s
-}
-
-func containsFold(xs []string, s string) bool {
-	for _, x := range xs {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }

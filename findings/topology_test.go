@@ -78,18 +78,3 @@ func TestTopology(t *testing.T) {
 		t.Error("a report without a snapshot has a topology")
 	}
 }
-
-func TestLambdaFromURI(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/" + lambdaARN + "/invocations", lambdaARN},
-		{lambdaARN, lambdaARN},
-		{"http://internal-orders.elb.amazonaws.com/", ""},
-		{ordersLisARN, ""},
-	}
-	for _, tt := range tests {
-		if got := lambdaFromURI(tt.in); got != tt.want {
-			t.Errorf("lambdaFromURI(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

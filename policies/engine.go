@@ -119,6 +119,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		// a compile error with file:line, not a rule that never fires.
 		rego.Schemas(inputSchemaSet()),
 		rego.Strict(true),
+		graphFunction(),
 	}
 	for _, m := range compile {
 		regoOpts = append(regoOpts, rego.ParsedModule(m.ast))
@@ -144,6 +145,9 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findin
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)
+	}
+	if ctx, err = withGraph(ctx, snap); err != nil {
+		return nil, err
 	}
 	// OPA checks ctx as it evaluates and stops with an error when it is
 	// done, so a signal stops a long evaluation promptly.

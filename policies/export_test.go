@@ -25,7 +25,8 @@ func TestWriteOPAFilesEvaluatesLikeTheEngine(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Rules = map[string]RuleSettings{"GW103": {Enabled: &off}}
 	dir := t.TempDir()
-	if err := WriteOPAFiles(dir, cfg); err != nil {
+	snap := synth.Org(1, synth.Spec{Accounts: 3, Regions: 2})
+	if err := WriteOPAFiles(dir, cfg, snap); err != nil {
 		t.Fatal(err)
 	}
 	var files []string
@@ -48,7 +49,6 @@ func TestWriteOPAFilesEvaluatesLikeTheEngine(t *testing.T) {
 		t.Fatalf("files = %v, want data.json and the library among them", files)
 	}
 
-	snap := synth.Org(1, synth.Spec{Accounts: 3, Regions: 2})
 	engine, err := New(ctx, Options{Config: cfg})
 	if err != nil {
 		t.Fatal(err)

@@ -126,6 +126,15 @@ func detectedInputs(t *testing.T) map[string][]string {
 			}
 		}
 		var ds []string
+		// The request graph is derived from datasets too (see
+		// snapshot.GraphDatasets): reading a field of it reads them.
+		if seen["graph"] {
+			for field, names := range snapshot.GraphDatasets {
+				if total.fields[field] {
+					ds = append(ds, names...)
+				}
+			}
+		}
 		for _, d := range snapshot.Datasets {
 			for _, p := range d.Paths {
 				parts := strings.Split(p, ".")
@@ -140,6 +149,7 @@ func detectedInputs(t *testing.T) map[string][]string {
 		}
 		sort.Strings(ds)
 		out[m.rule.ID] = slices.Compact(ds)
+		_ = seen
 	}
 	return out
 }

@@ -31,7 +31,7 @@ func TestRego(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := inmem.NewFromObject(map[string]any{"gatewatch": map[string]any{"config": cfg}})
-	ch, err := tester.NewRunner().SetStore(store).SetModules(byFile).RaiseBuiltinErrors(true).Run(context.Background(), byFile)
+	ch, err := tester.NewRunner().AddCustomBuiltins(testBuiltins()).SetStore(store).SetModules(byFile).RaiseBuiltinErrors(true).Run(context.Background(), byFile)
 	if err != nil {
 		t.Fatalf("rego tests did not compile: %v", regoError(err))
 	}
@@ -201,4 +201,12 @@ func TestRuleKit(t *testing.T) {
 			t.Errorf("%s: a rule or library module reads the test fixtures", m.file)
 		}
 	}
+}
+
+// testBuiltins are the custom builtins the Rego test runner needs.
+func testBuiltins() []*tester.Builtin {
+	return []*tester.Builtin{{
+		Decl: &ast.Builtin{Name: graphBuiltin.Name, Decl: graphBuiltin.Decl},
+		Func: graphFunction(),
+	}}
 }

@@ -131,11 +131,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rulesDir := filepath.Join(dir, "policy")
-	if err := policies.WriteOPAFiles(rulesDir, cfg); err != nil {
-		return err
-	}
-
 	var results []result
 	for _, n := range sizes {
 		fmt.Fprintf(stderr, "measuring %d resources...\n", n)
@@ -155,6 +150,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 
+		// The opa CLI gets the request graph of this snapshot as data
+		// (derived in Go before it starts, outside its timers).
+		rulesDir := filepath.Join(dir, fmt.Sprintf("policy-%d", n))
+		if err := policies.WriteOPAFiles(rulesDir, cfg, snap); err != nil {
+			return err
+		}
 		input := filepath.Join(dir, fmt.Sprintf("input-%d.json", n))
 		data, err := json.Marshal(snap)
 		if err != nil {

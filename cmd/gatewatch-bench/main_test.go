@@ -31,7 +31,7 @@ func TestRunPrintsFiguresBesideTargets(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, f := range []string{"input-300.json", "input-3000.json", "policy/data.json", "policy/lib/gatewatch.rego"} {
+	for _, f := range []string{"input-300.json", "input-3000.json", "policy-300/data.json", "policy-3000/lib/gatewatch.rego"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("-keep: %v", err)
 		}

@@ -21,15 +21,6 @@ result(resource, message, evidence) := {"resource": resource, "message": message
 
 load_balancers_by_arn := {lb.arn: lb | some lb in input.load_balancers}
 
-load_balancers_by_dns := {lower(lb.dns_name): lb | some lb in input.load_balancers}
-
-# Listener ARN -> its load balancer, for v2 private integrations whose URI
-# is a listener ARN.
-load_balancers_by_listener := {l.arn: lb |
-	some lb in input.load_balancers
-	some l in lb.listeners
-}
-
 target_groups_by_arn := {tg.arn: tg | some tg in input.target_groups}
 
 lambda_by_arn := {f.arn: f | some f in input.lambda_functions}
@@ -65,23 +56,6 @@ web_acl_associations := {[arn, acl.arn] |
 	stage.web_acl_arn != ""
 }
 
-# Origin domain (lower case) -> enabled CloudFront distributions using it.
-distributions_by_origin := {domain: distributions |
-	some domain in origin_domains
-	distributions := {d |
-		some d in input.cloudfront_distributions
-		d.enabled
-		some o in d.origins
-		lower(o.domain_name) == domain
-	}
-}
-
-origin_domains := {lower(o.domain_name) |
-	some d in input.cloudfront_distributions
-	d.enabled
-	some o in d.origins
-}
-
 # REST API ID -> custom domain names mapped to it.
 custom_domains_for_api := {api_id: names |
 	some api_id in {m.api_id | some dn in input.domain_names; some m in dn.mappings}
@@ -98,34 +72,64 @@ rest_apis_by_key := {api_key(api): api | some api in input.rest_apis}
 
 v2_apis_by_key := {api_key(api): api | some api in input.v2_apis}
 
-# Host name (lower case) -> REST API, for the execute-api host names.
-rest_apis_by_execute_domain := {execute_api_domain(api): api | some api in input.rest_apis}
+# --- the request graph -----------------------------------------------------
 
-# Custom domain (lower case) -> its domain-name records (one per account
-# and region that defines the name).
-domain_names_by_name := {k: vs |
-	some [k, _] in domain_name_pairs
-	vs := {v | some [x, v] in domain_name_pairs; x == k}
+# The request path of the snapshot (CloudFront -> custom domain or
+# execute-api -> stage -> integration -> load balancer -> target group ->
+# Lambda), derived once in Go (snapshot.Graph) with one host-name
+# normaliser (case, trailing dot, dualstack.) and one ARN parser for every
+# partition. The pictures draw the same edges. Fields: edges ({from, to,
+# kind}), fronts (load balancer or stage ARN -> distribution ARNs in front
+# of it, origin path and custom domains resolved) and targets
+# (integration URI -> load balancer or unqualified function ARNs).
+graph := gatewatch.request_graph(input)
+
+distributions_by_arn := {d.arn: d | some d in input.cloudfront_distributions}
+
+# Enabled distributions in front of a load balancer or API stage.
+fronting(arn) := {distributions_by_arn[d] | some d in object.get(graph.fronts, arn, [])}
+
+# True when a distribution with a web ACL is in front of the resource.
+fronted_by_waf(arn) if {
+	some d in fronting(arn)
+	d.web_acl_id != ""
 }
 
-domain_name_pairs contains [lower(dn.name), dn] if some dn in input.domain_names
-
-# Host name (lower case) -> HTTP or WebSocket API, for the execute-api host
-# names.
-v2_apis_by_execute_domain := {execute_api_domain(api): api | some api in input.v2_apis}
-
-# Stage ARN -> enabled CloudFront distributions with an origin that reaches
-# that stage (see origin_stage_arns).
-distributions_by_stage := {k: vs |
-	some [k, _] in stage_distribution_pairs
-	vs := {v | some [x, v] in stage_distribution_pairs; x == k}
+# Distribution ARN -> the load balancers and stages it is in front of.
+fronted_by_distribution := {k: vs |
+	some [k, _] in fronted_pairs
+	vs := {v | some [x, v] in fronted_pairs; x == k}
 }
 
-stage_distribution_pairs contains [arn, d] if {
-	some d in input.cloudfront_distributions
-	d.enabled
-	some o in d.origins
-	some arn in origin_stage_arns(o)
+fronted_pairs contains [d, arn] if {
+	some arn, ds in graph.fronts
+	some d in ds
+}
+
+# The load balancer an integration URI names (by listener ARN or host
+# name), if any.
+target_load_balancer(uri) := lb if {
+	some arn in object.get(graph.targets, uri, [])
+	lb := load_balancers_by_arn[arn]
+}
+
+# The unqualified Lambda function ARN an integration URI names, if any.
+integration_function_arn(uri) := arn if {
+	some arn in object.get(graph.targets, uri, [])
+	contains(arn, ":lambda:")
+}
+
+# Target group ARN -> the unqualified ARNs of the Lambda functions it
+# sends to.
+target_functions := {k: vs |
+	some [k, _] in target_function_pairs
+	vs := {v | some [x, v] in target_function_pairs; x == k}
+}
+
+target_function_pairs contains [e.from, e.to] if {
+	some e in graph.edges
+	e.kind == "target"
+	contains(e.to, ":lambda:")
 }
 
 # "account/region" -> API Gateway account settings of that region.
@@ -229,95 +233,6 @@ reachable_v2_domains(api) := api_domains(api) if {
 	not api.disable_execute_api_endpoint
 } else := object.get(custom_domains_for_api, api.id, set())
 
-# True when a distribution with a web ACL fronts one of the domains.
-fronted_by_waf_distribution(domains) if {
-	some d in fronting_distributions(domains)
-	d.web_acl_id != ""
-}
-
-# Distributions (enabled) in front of one of the domains. The index is read
-# whole (computed once per evaluation) and then looked up: indexing the
-# partial set with a key, distributions_by_origin[domain], would re-run its
-# body over every distribution for each new domain, quadratic at scale.
-fronting_distributions(domains) := {d |
-	some domain in domains
-	some d in object.get(distributions_by_origin, lower(domain), set())
-}
-
-# Enabled distributions with an origin that reaches the API stage.
-stage_distributions(stage_arn) := object.get(distributions_by_stage, stage_arn, set())
-
-# True when a distribution with a web ACL reaches the API stage.
-stage_fronted_by_waf(stage_arn) if {
-	some d in stage_distributions(stage_arn)
-	d.web_acl_id != ""
-}
-
-# ARNs of the API stages a CloudFront origin reaches. CloudFront puts the
-# origin path in front of every viewer path, so API Gateway routes on it
-# first:
-# - an execute-api origin without a path lets the viewer name any stage;
-#   with one, its first segment names the stage (an HTTP API's $default
-#   stage takes a path that names no stage); a disabled execute-api
-#   endpoint reaches nothing;
-# - a custom-domain origin without a path reaches every mapped stage; with
-#   one, the mapping whose base path prefixes it, else the mapping with an
-#   empty base path.
-origin_stage_arns(origin) := execute_api_origin_stages(origin) | custom_domain_origin_stages(origin)
-
-execute_api_origin_stages(origin) := {stage.arn |
-	domain := lower(origin.domain_name)
-	some api in array.concat([a | a := rest_apis_by_execute_domain[domain]], [a | a := v2_apis_by_execute_domain[domain]])
-	not object.get(api, "disable_execute_api_endpoint", false)
-	some stage in api.stages
-	stage_selected(api, stage, origin_path(origin))
-}
-
-stage_selected(_, _, path) if path == ""
-
-stage_selected(_, stage, path) if split(path, "/")[0] == stage.name
-
-stage_selected(api, stage, path) if {
-	path != ""
-	stage.name == "$default"
-	not split(path, "/")[0] in {s.name | some s in api.stages}
-}
-
-custom_domain_origin_stages(origin) := {stage.arn |
-	some dn in object.get(domain_names_by_name, lower(origin.domain_name), set())
-	some m in selected_mappings(dn, origin_path(origin))
-	key := sprintf("%s/%s/%s", [dn.account, dn.region, m.api_id])
-	some api in array.concat([a | a := rest_apis_by_key[key]], [a | a := v2_apis_by_key[key]])
-	some stage in api.stages
-	stage.name == m.stage
-}
-
-selected_mappings(dn, path) := dn.mappings if {
-	path == ""
-} else := ms if {
-	ms := [m | some m in dn.mappings; base_path_prefixes(base_path(m), path)]
-	count(ms) > 0
-} else := [m | some m in dn.mappings; base_path(m) == ""]
-
-# A mapping's base path without slashes; "" for the root ("(none)" in the
-# console).
-base_path(m) := "" if {
-	trim(object.get(m, "base_path", ""), "/") in {"", "(none)"}
-} else := trim(m.base_path, "/")
-
-base_path_prefixes(bp, path) if {
-	bp != ""
-	path == bp
-}
-
-base_path_prefixes(bp, path) if {
-	bp != ""
-	startswith(path, concat("", [bp, "/"]))
-}
-
-# An origin's path without the leading and trailing slashes; "" when none.
-origin_path(origin) := trim(object.get(origin, "origin_path", ""), "/")
-
 # The account/region/id key API indexes use.
 api_key(api) := sprintf("%s/%s/%s", [api.account, api.region, api.id])
 
@@ -376,36 +291,6 @@ public_rest_api(api) if not "PRIVATE" in api.endpoint_types
 internet_facing_alb(lb) if {
 	lb.type == "application"
 	lb.scheme == "internet-facing"
-}
-
-# Host part of an http(s) URI, lower case, port dropped.
-uri_host(uri) := host if {
-	rest := regex.replace(uri, `^[a-zA-Z][a-zA-Z0-9+.-]*://`, "")
-	authority := split(split(rest, "/")[0], "?")[0]
-	host := lower(split(authority, ":")[0])
-}
-
-# The load balancer an integration URI or listener ARN points at, if any.
-target_load_balancer(uri) := lb if {
-	lb := load_balancers_by_listener[uri]
-} else := lb if {
-	lb := load_balancers_by_dns[uri_host(uri)]
-}
-
-# Function ARN without a version or alias qualifier.
-unqualified_function_arn(arn) := concat(":", array.slice(parts, 0, 7)) if {
-	parts := split(arn, ":")
-	count(parts) >= 7
-}
-
-# The Lambda function ARN inside an API Gateway Lambda integration URI
-# (arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations).
-integration_function_arn(uri) := unqualified_function_arn(arn) if {
-	startswith(uri, "arn:aws:lambda:")
-	arn := uri
-} else := unqualified_function_arn(arn) if {
-	parts := regex.find_all_string_submatch_n(`functions/(arn:[^/]+)/invocations`, uri, 1)
-	arn := parts[0][1]
 }
 
 # True when a tag set names an owner: any one of config.owner_tags with a

@@ -127,3 +127,20 @@ test_quiet_on_unrouted_integration if {
 	results := rule.deny with input as {"v2_apis": [api], "load_balancers": [alb("120")]}
 	count(results) == 0
 }
+
+# Lambda ARNs of every partition are read (aws-cn, aws-us-gov), and a
+# version or alias qualifier names the same function.
+cn_fn_arn := "arn:aws-cn:lambda:cn-north-1:111122223333:function:export"
+
+cn_integration := {"type": "AWS_PROXY", "uri": sprintf("arn:aws-cn:apigateway:cn-north-1:lambda:path/2015-03-31/functions/%s:live/invocations", [cn_fn_arn]), "timeout_millis": 29000}
+
+test_fires_on_lambda_of_the_china_partition if {
+	results := rule.deny with input as {"rest_apis": [rest_api(cn_integration)], "lambda_functions": [{"arn": cn_fn_arn, "name": "export", "timeout_seconds": 900}]}
+	some r in results
+	r.evidence.integrations["GET /reports"].backend_timeout_ms == 900000
+}
+
+test_quiet_on_short_lambda_of_the_china_partition if {
+	results := rule.deny with input as {"rest_apis": [rest_api(cn_integration)], "lambda_functions": [{"arn": cn_fn_arn, "name": "export", "timeout_seconds": 10}]}
+	count(results) == 0
+}

@@ -73,12 +73,11 @@ deny contains result if {
 	some lb in input.load_balancers
 	lib.internet_reachable_alb(lb)
 	not lib.has_web_acl(lb.arn)
-	domains := {lb.dns_name}
-	not lib.fronted_by_waf_distribution(domains)
+	not lib.fronted_by_waf(lb.arn)
 	result := lib.result(
 		lb.arn,
 		sprintf("internet-facing ALB %s has no web ACL and no CloudFront distribution with one in front of it", [lb.name]),
-		evidence(domains),
+		evidence(lb),
 	)
 }
 
@@ -87,7 +86,7 @@ deny contains result if {
 	lib.public_rest_api(api)
 	some stage in api.stages
 	not lib.has_web_acl(stage.arn)
-	not lib.stage_fronted_by_waf(stage.arn)
+	not lib.fronted_by_waf(stage.arn)
 	elsewhere := waf_elsewhere(api, stage)
 	result := lib.result(
 		stage.arn,
@@ -101,7 +100,7 @@ deny contains result if {
 	some stage in api.stages
 	domains := lib.reachable_v2_domains(api)
 	count(domains) > 0
-	not lib.stage_fronted_by_waf(stage.arn)
+	not lib.fronted_by_waf(stage.arn)
 	elsewhere := waf_elsewhere(api, stage)
 	result := lib.result(
 		stage.arn,
@@ -110,16 +109,16 @@ deny contains result if {
 	)
 }
 
-evidence(domains) := {
+evidence(lb) := {
 	"web_acls": [],
-	"reachable_as": sort(domains),
-	"fronting_distributions": sort([d.id | some d in lib.fronting_distributions(domains)]),
+	"reachable_as": [lb.dns_name],
+	"fronting_distributions": sort([d.id | some d in lib.fronting(lb.arn)]),
 }
 
 stage_evidence(domains, stage, elsewhere) := {
 	"web_acls": [],
 	"reachable_as": sort(domains),
-	"fronting_distributions": sort([d.id | some d in lib.stage_distributions(stage.arn)]),
+	"fronting_distributions": sort([d.id | some d in lib.fronting(stage.arn)]),
 	"waf_distributions_for_other_stages": elsewhere,
 }
 
@@ -128,7 +127,7 @@ stage_evidence(domains, stage, elsewhere) := {
 waf_elsewhere(api, stage) := sort({d.id |
 	some other in api.stages
 	other.name != stage.name
-	some d in lib.stage_distributions(other.arn)
+	some d in lib.fronting(other.arn)
 	d.web_acl_id != ""
 })
 

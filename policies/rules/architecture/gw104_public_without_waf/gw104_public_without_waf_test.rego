@@ -172,3 +172,18 @@ test_http_api_origin_path_naming_no_stage_reaches_default if {
 	results := rule.deny with input as {"v2_apis": [api], "web_acls": [], "domain_names": [], "cloudfront_distributions": [d]}
 	{r.resource | some r in results} == {"arn:aws:apigateway:eu-west-1::/apis/h2/stages/beta"}
 }
+
+# CloudFront origins are often written with ELB's dualstack name and a
+# trailing dot; they still reach the ALB.
+test_quiet_behind_cloudfront_with_acl_by_dualstack_name if {
+	d := json.patch(distribution("arn:aws:wafv2:us-east-1:111122223333:global/webacl/cf/2"), [{"op": "replace", "path": "/origins/0/domain_name", "value": "dualstack.web-1.eu-west-1.elb.amazonaws.com."}])
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "web_acls": [], "cloudfront_distributions": [d]}
+	count(results) == 0
+}
+
+# Near miss: a dualstack name of another load balancer fronts nothing here.
+test_fires_when_dualstack_origin_names_another_alb if {
+	d := json.patch(distribution("arn:aws:wafv2:us-east-1:111122223333:global/webacl/cf/2"), [{"op": "replace", "path": "/origins/0/domain_name", "value": "dualstack.web-2.eu-west-1.elb.amazonaws.com"}])
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "web_acls": [], "cloudfront_distributions": [d]}
+	{r.resource | some r in results} == {alb_arn}
+}

@@ -52,16 +52,17 @@ package gatewatch.rules.gw105_waf_layers_no_owner
 import data.gatewatch.lib
 import rego.v1
 
-# Resources behind one origin of a distribution that carry web ACLs: the
-# ALB it names, or the API stages it reaches (its origin path selects the
-# stage or base path mapping, see lib.origin_stage_arns).
-origin_layers(origin) := {{"resource": lb.arn, "kind": "alb", "web_acl": acl} |
-	lb := lib.load_balancers_by_dns[lower(origin.domain_name)]
-	some acl in object.get(lib.web_acls_for, lb.arn, set())
-} | {{"resource": arn, "kind": "api-stage", "web_acl": acl} |
-	some arn in lib.origin_stage_arns(origin)
+# Resources behind a distribution that carry web ACLs: the ALBs and the API
+# stages its origins reach (an origin path selects the stage or base path
+# mapping; the request graph resolves it).
+layers_behind(d) := {{"resource": arn, "kind": layer_kind(arn), "web_acl": acl} |
+	some arn in object.get(lib.fronted_by_distribution, d.arn, set())
 	some acl in object.get(lib.web_acls_for, arn, set())
 }
+
+layer_kind(arn) := "alb" if lib.load_balancers_by_arn[arn]
+
+else := "api-stage"
 
 # The ownership tags of a web ACL: the owner_tags keys it carries.
 owner(acl_arn) := {lower(k): v |
@@ -79,7 +80,7 @@ deny contains result if {
 	some d in input.cloudfront_distributions
 	d.enabled
 	object.get(d, "web_acl_id", "") != ""
-	inner := {l | some o in d.origins; some l in origin_layers(o)}
+	inner := layers_behind(d)
 	count(inner) > 0
 	layers := {{"resource": d.arn, "kind": "cloudfront", "web_acl": d.web_acl_id}} | inner
 	owners := {owner(l.web_acl) | some l in layers}

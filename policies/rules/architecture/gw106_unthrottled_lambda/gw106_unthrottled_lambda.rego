@@ -9,7 +9,7 @@
 #   it exhausts the account's concurrency and throttles every other function
 #   in the region, and the bill follows.
 # custom:
-#   inputs: [cloudfront_distributions, lambda_functions, listener_rules, load_balancers, rest_apis, rest_stages, target_groups, target_health, web_acl_associations, web_acls]
+#   inputs: [cloudfront_distributions, domain_mappings, domain_names, lambda_functions, listener_rules, listeners, load_balancers, rest_apis, rest_resources, rest_stages, target_groups, target_health, v2_apis, v2_integrations, v2_stages, vpc_links, web_acl_associations, web_acls]
 #   id: GW106
 #   severity: medium
 #   resource_types:
@@ -57,8 +57,8 @@ deny contains result if {
 	some tg in input.target_groups
 	tg.target_type == "lambda"
 	count(tg.load_balancer_arns) > 0
-	some target in tg.targets
-	fn := lib.lambda_by_arn[lib.unqualified_function_arn(target.id)]
+	some fn_arn in object.get(lib.target_functions, tg.arn, set())
+	fn := lib.lambda_by_arn[fn_arn]
 	not fn.reserved_concurrency
 	albs := [lib.load_balancers_by_arn[arn] | some arn in tg.load_balancer_arns]
 	rules := {r | some lb in albs; some r in rate_based_rules(lb)}
@@ -93,6 +93,6 @@ count_note(counting) := "" if {
 } else := sprintf(" (rate-based rule %s only counts: its action is COUNT)", [concat(", ", counting)])
 
 acls_for_lb(lb) := object.get(lib.web_acls_for, lb.arn, set()) | {d.web_acl_id |
-	some d in lib.fronting_distributions({lb.dns_name})
+	some d in lib.fronting(lb.arn)
 	d.web_acl_id != ""
 }

@@ -69,7 +69,7 @@ test_quiet_with_rate_based_rule if {
 
 test_quiet_with_rate_rule_on_cloudfront_in_front if {
 	cf_acl := object.union(acl("rate_based"), {"arn": "arn:aws:wafv2:us-east-1:111122223333:global/webacl/cf/2", "scope": "CLOUDFRONT", "associated_resources": []})
-	dist := {"id": "E1", "enabled": true, "web_acl_id": cf_acl.arn, "origins": [{"id": "o", "domain_name": alb.dns_name}]}
+	dist := {"arn": "arn:aws:cloudfront::111122223333:distribution/E1", "id": "E1", "enabled": true, "web_acl_id": cf_acl.arn, "origins": [{"id": "o", "domain_name": alb.dns_name}]}
 	results := rule.deny with input as {"target_groups": [tg], "lambda_functions": [fn({})], "load_balancers": [alb], "web_acls": [cf_acl], "cloudfront_distributions": [dist]}
 	count(results) == 0
 }

@@ -9,7 +9,7 @@
 #   traffic the policy then has to refuse, and one policy or security group
 #   edit away the service is open to the internet.
 # custom:
-#   inputs: [cloudfront_distributions, load_balancers, rest_apis, security_groups]
+#   inputs: [cloudfront_distributions, domain_mappings, domain_names, load_balancers, rest_apis, rest_stages, security_groups, v2_apis, v2_stages]
 #   id: GW108
 #   severity: medium
 #   resource_types:
@@ -117,7 +117,7 @@ deny contains result if {
 	lib.only_private_ingress(lb)
 	admitted := sources(lib.lb_ingress(lb))
 	count(admitted) > 0
-	count(lib.fronting_distributions({lb.dns_name})) == 0
+	count(lib.fronting(lb.arn)) == 0
 	result := lib.result(
 		lb.arn,
 		sprintf("internet-facing ALB %s admits only private sources (%s) through its security groups; it serves internal clients and should be internal", [lb.name, concat(", ", admitted)]),

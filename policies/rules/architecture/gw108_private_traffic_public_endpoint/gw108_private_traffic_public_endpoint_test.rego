@@ -99,7 +99,7 @@ test_quiet_when_security_group_not_collected if {
 }
 
 test_quiet_when_cloudfront_origin if {
-	dist := {"id": "E1", "enabled": true, "origins": [{"id": "o", "domain_name": "orders-1.eu-west-1.elb.amazonaws.com"}]}
+	dist := {"arn": "arn:aws:cloudfront::111122223333:distribution/E1", "id": "E1", "enabled": true, "origins": [{"id": "o", "domain_name": "orders-1.eu-west-1.elb.amazonaws.com"}]}
 	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "security_groups": sgs("10.1.0.0/16"), "cloudfront_distributions": [dist]}
 	count(results) == 0
 }

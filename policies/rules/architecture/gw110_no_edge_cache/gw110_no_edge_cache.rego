@@ -93,12 +93,10 @@ read_heavy(methods) := reads if {
 	count(reads) * 2 > count(all_methods)
 }
 
-unfronted(domains) if count(lib.fronting_distributions(domains)) == 0
-
 # Stages of an API with no distribution in front. A distribution fronts a
 # stage only when an origin reaches it: an origin path selects one stage
 # (or base path mapping) and leaves the others uncached.
-unfronted_stages(api) := sort([s.name | some s in api.stages; count(lib.stage_distributions(s.arn)) == 0])
+unfronted_stages(api) := sort([s.name | some s in api.stages; count(lib.fronting(s.arn)) == 0])
 
 # Said only when some stages are fronted and others are not.
 stage_note(api, bare) := "" if {
@@ -145,7 +143,7 @@ deny contains result if {
 	lib.internet_reachable_alb(lb)
 	some l in lb.listeners
 	forwards(l)
-	unfronted({lb.dns_name})
+	count(lib.fronting(lb.arn)) == 0
 	result := lib.result(
 		lb.arn,
 		sprintf("internet-facing ALB %s serves requests with no CloudFront distribution in front", [lb.name]),

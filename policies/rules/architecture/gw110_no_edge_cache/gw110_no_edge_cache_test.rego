@@ -11,7 +11,7 @@ rest_api(types, method) := {
 	"stages": [{"arn": "arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod", "name": "prod", "cache_cluster_enabled": true}],
 }
 
-dist(domain) := {"id": "E1", "enabled": true, "origins": [{"id": "o", "domain_name": domain}]}
+dist(domain) := {"arn": "arn:aws:cloudfront::111122223333:distribution/E1", "id": "E1", "enabled": true, "origins": [{"id": "o", "domain_name": domain}]}
 
 test_fires_on_public_rest_api_with_get if {
 	results := rule.deny with input as {"rest_apis": [rest_api(["EDGE"], "GET")], "cloudfront_distributions": [], "domain_names": []}
@@ -120,5 +120,12 @@ test_quiet_on_internet_facing_alb_open_only_to_private_ranges if {
 	lb := object.union(alb("internet-facing", "forward"), {"account": "111122223333", "region": "eu-west-1", "security_groups": ["sg-1"]})
 	sg := {"account": "111122223333", "region": "eu-west-1", "id": "sg-1", "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidrs": ["10.0.0.0/8"]}]}
 	results := rule.deny with input as {"load_balancers": [lb], "security_groups": [sg], "cloudfront_distributions": []}
+	count(results) == 0
+}
+
+# The dualstack name with a trailing dot, as consoles and templates write
+# CloudFront origins, fronts the ALB like its plain DNS name.
+test_quiet_on_alb_behind_cloudfront_by_dualstack_name if {
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing", "forward")], "cloudfront_distributions": [dist("dualstack.www-1.eu-west-1.elb.amazonaws.com.")]}
 	count(results) == 0
 }

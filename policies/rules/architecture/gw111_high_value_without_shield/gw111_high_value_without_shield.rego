@@ -84,7 +84,7 @@ deny contains result if {
 	some lb in input.load_balancers
 	lib.internet_reachable_alb(lb)
 	high_value(lb.tags)
-	dists := lib.fronting_distributions({lb.dns_name})
+	dists := lib.fronting(lb.arn)
 	not protected({lb.arn} | {d.arn | some d in dists})
 	result := lib.result(
 		lb.arn,
@@ -105,10 +105,10 @@ high_value_stages(api) := api.stages if {
 # the API's other stages.
 unprotected_stages(api) := [s |
 	some s in high_value_stages(api)
-	not protected({d.arn | some d in lib.stage_distributions(s.arn)})
+	not protected({d.arn | some d in lib.fronting(s.arn)})
 ]
 
-api_distributions(stages) := {d | some s in stages; some d in lib.stage_distributions(s.arn)}
+api_distributions(stages) := {d | some s in stages; some d in lib.fronting(s.arn)}
 
 deny contains result if {
 	some api in input.rest_apis
