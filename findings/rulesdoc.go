@@ -28,7 +28,11 @@ func WriteRulesMarkdown(w io.Writer, rules []Rule) error {
 		fmt.Fprintf(b, "\n<a id=\"%s\"></a>\n\n## %s: %s\n\n", anchor(r.ID), r.ID, r.Title)
 		fmt.Fprintf(b, "- **Severity:** %s\n- **Category:** %s\n", r.Severity, r.Category)
 		fmt.Fprintf(b, "- **Resource types:** %s\n", listOr(code(r.ResourceTypes), "none", ", "))
-		fmt.Fprintf(b, "- **Controls:** %s\n\n", listOr(r.Controls, "none", ", "))
+		fmt.Fprintf(b, "- **Controls:** %s\n", listOr(r.Controls, "none", ", "))
+		// What the rule reads: where one of these was not read for a
+		// resource's account and region, the rule reports it as not
+		// evaluated instead of judging it.
+		fmt.Fprintf(b, "- **Reads:** %s\n\n", listOr(code(r.Inputs), "every dataset (no inputs declared)", ", "))
 		b.WriteString(strings.TrimSpace(r.Description) + "\n")
 		if d := strings.TrimSpace(r.Details); d != "" {
 			b.WriteString("\n### Details\n\n" + demoteHeadings(d) + "\n")

@@ -106,6 +106,9 @@ func explainRule(w io.Writer, r findings.Rule) error {
 	}
 	fmt.Fprintf(w, "%s  %s\n\n", r.ID, r.Title)
 	fmt.Fprintf(w, "Severity:    %s\nCategory:    %s (%s)\nApplies to:  %s\n", r.Severity, r.Category, state, strings.Join(r.ResourceTypes, ", "))
+	if len(r.Inputs) > 0 {
+		fmt.Fprintf(w, "Reads:       %s (not evaluated where one was not read)\n", strings.Join(r.Inputs, ", "))
+	}
 	if len(r.Controls) > 0 {
 		fmt.Fprintf(w, "Controls:    %s\n", strings.Join(r.Controls, ", "))
 	}
