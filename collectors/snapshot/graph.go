@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"cmp"
 	"net/url"
 	"slices"
 	"strings"
@@ -298,7 +299,7 @@ func (s *Snapshot) Graph() *Graph {
 		g.Edges = append(g.Edges, e)
 	}
 	slices.SortFunc(g.Edges, func(a, b GraphEdge) int {
-		return strings.Compare(a.From+"\x00"+a.To+"\x00"+a.Kind, b.From+"\x00"+b.To+"\x00"+b.Kind)
+		return cmp.Or(strings.Compare(a.From, b.From), strings.Compare(a.To, b.To), strings.Compare(a.Kind, b.Kind))
 	})
 	for k, v := range g.Fronts {
 		g.Fronts[k] = slices.Compact(slices.Sorted(slices.Values(v)))
