@@ -241,12 +241,14 @@ func globMatch(pattern, s string) bool {
 	pi, si, star, mark := 0, 0, -1, 0
 	for si < len(str) {
 		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
-			pi++
-			si++
+		// The star first: a '*' in the pattern is a wildcard even where s
+		// holds a '*' too, or "x*" would fail to match "x*y".
 		case pi < len(p) && p[pi] == '*':
 			star, mark = pi, si
 			pi++
+		case pi < len(p) && (p[pi] == '?' || p[pi] == str[si]):
+			pi++
+			si++
 		case star >= 0:
 			pi = star + 1
 			mark++
