@@ -15,6 +15,10 @@
 // excludes reading the input. Without -opa, the opa CLI of the version in
 // go.mod is built with `go install` into the temporary directory.
 //
+// -formats measures every output format instead (see formats.go):
+//
+//	go run ./cmd/gatewatch-bench -formats [-sizes 10000,100000] [-runs 3]
+//
 // -all measures collection and then evaluation, every figure in one run.
 // With -collect it measures collection instead:
 //
@@ -82,6 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	regions := fs.Int("regions", def.Regions, "with -collect: regions per account")
 	large := fs.Bool("large", true, "with -collect: add the large platform account of synth.DefaultSpec")
 	concurrency := fs.Int("concurrency", 64, "with -collect: account-regions collected at once")
+	formats := fs.Bool("formats", false, "measure every output format instead: rendering time and the peak RSS of `gatewatch eval -f FORMAT` at each size")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -115,6 +120,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer os.RemoveAll(tmp)
 		dir = tmp
+	}
+	if *formats {
+		printMachine(stdout, moduleVersion("github.com/open-policy-agent/opa"))
+		return runFormats(ctx, dir, sizes, *runs, stdout, stderr)
 	}
 	opaVersion := moduleVersion("github.com/open-policy-agent/opa")
 	printMachine(stdout, opaVersion)
