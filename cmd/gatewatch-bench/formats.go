@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -58,12 +57,8 @@ func runFormats(ctx context.Context, dir string, sizes []int, runs int, stdout, 
 		fmt.Fprintf(stderr, "output formats at %d resources...\n", n)
 		snap := synth.Org(1, synth.Spec{Regions: 2, Resources: n})
 		resources[i] = len(snap.Resources())
-		input := filepath.Join(dir, fmt.Sprintf("snapshot-%d.json", n))
-		data, err := json.Marshal(snap)
+		input, err := writeSnapshot(dir, fmt.Sprintf("snapshot-%d.json", n), snap)
 		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(input, data, 0o644); err != nil {
 			return err
 		}
 		report, err := engine.Evaluate(ctx, snap)
@@ -91,7 +86,7 @@ func runFormats(ctx context.Context, dir string, sizes []int, runs int, stdout, 
 			}
 			results[i][format] = r
 		}
-		snap, report, data = nil, nil, nil
+		snap, report = nil, nil
 	}
 	printFormats(stdout, sizes, resources, results, runs)
 	return nil

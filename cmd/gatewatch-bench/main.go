@@ -49,6 +49,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/collectors/snapshot/synth"
 	"github.com/gatewatch/gatewatch/policies"
 )
@@ -164,15 +165,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 
-		input := filepath.Join(dir, fmt.Sprintf("input-%d.json", n))
-		data, err := json.Marshal(snap)
+		input, err := writeSnapshot(dir, fmt.Sprintf("input-%d.json", n), snap)
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(input, data, 0o644); err != nil {
-			return err
-		}
-		snap, data = nil, nil
+		snap = nil
 		runtime.GC()
 		if r.opaWall, r.opaEval, r.opaResults, err = timeOPA(ctx, opa, rulesDir, input, *runs); err != nil {
 			return err
@@ -181,6 +178,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	printResults(stdout, results, *runs)
 	return nil
+}
+
+// writeSnapshot writes snap as JSON to dir/name and returns the path.
+func writeSnapshot(dir, name string, snap *snapshot.Snapshot) (string, error) {
+	data, err := json.Marshal(snap)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	return path, os.WriteFile(path, data, 0o644)
 }
 
 // median runs f n times and returns the median duration.
