@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -185,6 +186,13 @@ func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) 
 	if err != nil {
 		return inputError(err)
 	}
+	// What evaluation built (OPA's input value, its caches) is garbage
+	// now, but OPA pools part of it for one more collection cycle, and
+	// the next collection would wait for the heap to double over the
+	// evaluation's peak. Collect now, twice, so rendering starts from the
+	// report's own heap instead of stacking on top of that peak.
+	runtime.GC()
+	runtime.GC()
 	report.Warn = func(msg string) { a.log.Warn(msg) }
 	now := time.Now
 	if p.flags.now != nil {
