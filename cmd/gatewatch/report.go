@@ -218,12 +218,15 @@ func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) 
 
 // interruptedWriting says which outputs a signal left unwritten: files are
 // written whole or not at all, so the one being written and those after it
-// are as they were.
+// are as they were; stdout may have part of the one being written.
 func interruptedWriting(outs []output, at int) error {
 	var done, left []string
 	for i, o := range outs {
 		name := o.format + " to " + o.path
-		if o.path == "" || o.path == "-" {
+		switch {
+		case (o.path == "" || o.path == "-") && i == at:
+			name = o.format + " to stdout (cut short)"
+		case o.path == "" || o.path == "-":
 			name = o.format + " to stdout"
 		}
 		if i < at {
