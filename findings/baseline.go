@@ -3,6 +3,7 @@ package findings
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -53,6 +54,11 @@ func parseReport(data []byte, what string, strict bool) (*Report, error) {
 		ReportVersion *int `json:"report_version"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field == "" {
+			// Not an object: say so rather than show the Go type decoded into.
+			return fail("not a gatewatch JSON report: the file holds a JSON %s, want an object with report_version", typeErr.Value)
+		}
 		return fail("not a JSON report: %v", err)
 	}
 	if head.ReportVersion == nil {

@@ -63,6 +63,7 @@ func TestParseBaseline(t *testing.T) {
 		{"empty", "  ", "file is empty"},
 		{"not json", "report_version: 1", "not a JSON report"},
 		{"snapshot", `{"schema_version": 1}`, "no report_version field"},
+		{"array", `[{"report_version": 1}]`, "not a gatewatch JSON report: the file holds a JSON array, want an object with report_version"},
 		{"future", `{"report_version": 2}`, "report_version 2 is not supported (this build reads version 1)"},
 		{"bad finding", `{"report_version": 1, "findings": [{"rule_id": "GW101"}]}`, "finding 1 has no rule_id or resource"},
 		{"bad type", `{"report_version": 1, "findings": {}}`, "cannot unmarshal"},

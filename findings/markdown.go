@@ -186,7 +186,7 @@ type entryGroup struct {
 func groupByEntryPoint(t *topology, fs []Finding, idx map[string]snapshot.Resource) []entryGroup {
 	var groups []entryGroup
 	at := make(map[string]int)
-	add := func(key, label, account, region, onARN string, f Finding) {
+	add := func(key, label, account, region, onARN string, f *Finding) {
 		i, ok := at[key]
 		if !ok {
 			i = len(groups)
@@ -208,15 +208,17 @@ func groupByEntryPoint(t *topology, fs []Finding, idx map[string]snapshot.Resour
 	}
 	type hit struct {
 		entry *topoNode
-		f     Finding
+		f     *Finding
+		seq   int // position among the hits, to keep finding order within an entry point
 	}
 	var hits []hit
 	type orphan struct {
 		key, label, account, region, arn string
-		f                                Finding
+		f                                *Finding
 	}
 	var orphans []orphan
-	for _, f := range fs {
+	for i := range fs {
+		f := &fs[i]
 		nodes := t.Resolve[f.Resource]
 		if len(nodes) == 0 {
 			orphans = append(orphans, orphan{f.Resource, cmp.Or(idx[f.Resource].Name, f.Resource) + " (not on the traffic path)", f.Account, f.Region, f.Resource, f})
@@ -227,11 +229,13 @@ func groupByEntryPoint(t *topology, fs []Finding, idx map[string]snapshot.Resour
 				orphans = append(orphans, orphan{n.ID, n.Label + " (internal, no client path)", n.Account, n.Region, n.ARN, f})
 			}
 			for _, e := range entries {
-				hits = append(hits, hit{e, f})
+				hits = append(hits, hit{e, f, len(hits)})
 			}
 		}
 	}
-	slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(order[a.entry], order[b.entry]) })
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(order[a.entry], order[b.entry]), cmp.Compare(a.seq, b.seq))
+	})
 	for _, h := range hits {
 		add(h.entry.ID, h.entry.Label, h.entry.Account, h.entry.Region, h.entry.ARN, h.f)
 	}

@@ -54,6 +54,14 @@ func truncate(s string, n int) string {
 // cells, headings, strikethrough and math. A backslash makes each literal.
 const mdSpecial = "\\`*_{}[]<>()+!|~&$"
 
+// mdSpecialSet is mdSpecial as a lookup table, for the hot loop.
+var mdSpecialSet = func() (set [0x80]bool) {
+	for _, r := range mdSpecial {
+		set[r] = true
+	}
+	return set
+}()
+
 // mdEscape makes an AWS-provided string inert inline Markdown on one
 // line, also for what GitHub links after parsing:
 //
@@ -79,7 +87,7 @@ func mdEscapeSafe(s string) string {
 		case r == '@' || r == '#':
 			b.WriteString("`" + string(r) + "`")
 			continue
-		case r == ':' && strings.HasPrefix(s[i+1:], "//"), strings.ContainsRune(mdSpecial, r):
+		case r == ':' && strings.HasPrefix(s[i+1:], "//"), r < 0x80 && mdSpecialSet[r]:
 			b.WriteByte('\\')
 		case r == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www"):
 			b.WriteByte('\\')

@@ -247,6 +247,8 @@ func globMatch(pattern, s string) bool {
 	pi, si, star, mark := 0, 0, -1, 0
 	for si < len(str) {
 		switch {
+		// The star first: a '*' in the pattern is a wildcard even where s
+		// holds a '*' too, or "x*" would fail to match "x*y".
 		case pi < len(p) && p[pi] == '*':
 			star, mark = pi, si
 			pi++

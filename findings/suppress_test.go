@@ -160,6 +160,11 @@ func TestGlobMatch(t *testing.T) {
 		{"a*b*c", "axxbyyc", true},
 		{"a*b*c", "axxbyy", false},
 		{"[", "[", true}, // no character classes: never malformed
+		// A '*' in the pattern stays a wildcard where s holds a '*' (found
+		// by FuzzGlobMatch).
+		{"x*", "x*y", true},
+		{"arn:*:loadbalancer/*", "arn:aws:elasticloadbalancing:*:1:loadbalancer/*/x", true},
+		{"*", "*", true},
 		{"", "", true},
 		// A star matches a literal star too: wildcard custom domains.
 		{"arn:aws:apigateway:eu-west-1::/domainnames/*", "arn:aws:apigateway:eu-west-1::/domainnames/*.example.com", true},

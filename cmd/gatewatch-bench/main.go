@@ -15,6 +15,10 @@
 // excludes reading the input. Without -opa, the opa CLI of the version in
 // go.mod is built with `go install` into the temporary directory.
 //
+// -formats measures every output format instead (see formats.go):
+//
+//	go run ./cmd/gatewatch-bench -formats [-sizes 10000,100000] [-runs 3]
+//
 // -all measures collection and then evaluation, every figure in one run.
 // With -collect it measures collection instead:
 //
@@ -45,6 +49,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/collectors/snapshot/synth"
 	"github.com/gatewatch/gatewatch/policies"
 )
@@ -82,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	regions := fs.Int("regions", def.Regions, "with -collect: regions per account")
 	large := fs.Bool("large", true, "with -collect: add the large platform account of synth.DefaultSpec")
 	concurrency := fs.Int("concurrency", 64, "with -collect: account-regions collected at once")
+	formats := fs.Bool("formats", false, "measure every output format instead: rendering time and the peak RSS of `gatewatch eval -f FORMAT` at each size")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -115,6 +121,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer os.RemoveAll(tmp)
 		dir = tmp
+	}
+	if *formats {
+		printMachine(stdout, moduleVersion("github.com/open-policy-agent/opa"))
+		return runFormats(ctx, dir, sizes, *runs, stdout, stderr)
 	}
 	opaVersion := moduleVersion("github.com/open-policy-agent/opa")
 	printMachine(stdout, opaVersion)
@@ -156,15 +166,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := policies.WriteOPAFiles(rulesDir, cfg, snap); err != nil {
 			return err
 		}
-		input := filepath.Join(dir, fmt.Sprintf("input-%d.json", n))
-		data, err := json.Marshal(snap)
+		input, err := writeSnapshot(dir, fmt.Sprintf("input-%d.json", n), snap)
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(input, data, 0o644); err != nil {
-			return err
-		}
-		snap, data = nil, nil
+		snap = nil
 		runtime.GC()
 		if r.opaWall, r.opaEval, r.opaResults, err = timeOPA(ctx, opa, rulesDir, input, *runs); err != nil {
 			return err
@@ -173,6 +179,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	printResults(stdout, results, *runs)
 	return nil
+}
+
+// writeSnapshot writes snap as JSON to dir/name and returns the path.
+func writeSnapshot(dir, name string, snap *snapshot.Snapshot) (string, error) {
+	data, err := json.Marshal(snap)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	return path, os.WriteFile(path, data, 0o644)
 }
 
 // median runs f n times and returns the median duration.

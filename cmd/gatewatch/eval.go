@@ -20,7 +20,10 @@ alone, and rule changes can be tried against last night's inventory.
 
 A snapshot that is not valid JSON, has fields of the wrong type or unknown
 fields, or carries a schema_version this build does not read is rejected with
-one line naming the file and the problem (exit 2).`,
+one line naming the file and the problem (exit 2).
+
+Ctrl-C or SIGTERM stops the evaluation or the writing promptly (exit 3):
+files already written stay, the others are left as they were.`,
 		Example: `  gatewatch eval snapshot.json
   gatewatch eval snapshot.json --format json --output findings.json
   gatewatch eval snapshot.json --policy ./my-rules --config gatewatch.yaml --fail-on high`,

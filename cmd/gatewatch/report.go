@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -193,6 +194,13 @@ func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) 
 	if err != nil {
 		return inputError(err)
 	}
+	// What evaluation built (OPA's input value, its caches) is garbage
+	// now, but OPA pools part of it for one more collection cycle, and
+	// the next collection would wait for the heap to double over the
+	// evaluation's peak. Collect now, twice, so rendering starts from the
+	// report's own heap instead of stacking on top of that peak.
+	runtime.GC()
+	runtime.GC()
 	report.Warn = func(msg string) { a.log.Warn(msg) }
 	now := time.Now
 	if p.flags.now != nil {
@@ -218,12 +226,15 @@ func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) 
 
 // interruptedWriting says which outputs a signal left unwritten: files are
 // written whole or not at all, so the one being written and those after it
-// are as they were.
+// are as they were; stdout may have part of the one being written.
 func interruptedWriting(outs []output, at int) error {
 	var done, left []string
 	for i, o := range outs {
 		name := o.format + " to " + o.path
-		if o.path == "" || o.path == "-" {
+		switch {
+		case (o.path == "" || o.path == "-") && i == at:
+			name = o.format + " to stdout (cut short)"
+		case o.path == "" || o.path == "-":
 			name = o.format + " to stdout"
 		}
 		if i < at {

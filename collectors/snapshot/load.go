@@ -63,7 +63,7 @@ func Parse(data []byte, name string) (*Snapshot, error) {
 	}
 	var version int
 	if err := json.Unmarshal(*head.SchemaVersion, &version); err != nil {
-		return nil, fail("schema_version must be an integer, got %s", *head.SchemaVersion)
+		return nil, fail("schema_version must be an integer, got %s", describeValue(*head.SchemaVersion))
 	}
 	if version < minSchemaVersion || version > SchemaVersion {
 		return nil, fail("schema_version %d is not supported (this build reads versions %d to %d)", version, minSchemaVersion, SchemaVersion)
@@ -84,6 +84,17 @@ func Parse(data []byte, name string) (*Snapshot, error) {
 	}
 	s.Normalize()
 	return &s, nil
+}
+
+// describeValue shows a short JSON scalar as it is and names the kind of
+// anything else: the raw text could span lines or hold control characters.
+func describeValue(raw json.RawMessage) string {
+	if kind := jsonKind(raw[0]); kind == "" {
+		return "an object"
+	} else if kind == "array" || len(raw) > 40 || bytes.ContainsAny(raw, "\\\n") {
+		return "a JSON " + kind
+	}
+	return string(raw)
 }
 
 // jsonKind names the kind of JSON value that starts with c, or returns ""
