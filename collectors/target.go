@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"sync"
@@ -78,6 +79,9 @@ func (t target) config(service string) aws.Config {
 		if maxBackoff > 0 {
 			o.MaxBackoff = maxBackoff
 		}
+		// First, so that the SDK's "a canceled request is not retried"
+		// does not see the canceled attempt context inside.
+		o.Retryables = append([]retry.IsErrorRetryable{retryAttemptFailures}, o.Retryables...)
 	}
 	adaptive := t.cfg.RetryMode != aws.RetryModeStandard
 	cfg.Retryer = func() aws.Retryer {
@@ -107,6 +111,7 @@ func (t target) failure(service, op string, err error) snapshot.CollectionError 
 	var apiErr smithy.APIError
 	var netErr net.Error
 	var respErr *smithyhttp.ResponseError
+	var cut *retryableAttempt
 	switch {
 	case errors.As(err, &apiErr):
 		ce.Code, ce.Message = apiErr.ErrorCode(), apiErr.ErrorMessage()
@@ -114,6 +119,9 @@ func (t target) failure(service, op string, err error) snapshot.CollectionError 
 		ce.Code, ce.Message = "Canceled", err.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		ce.Code, ce.Message = "RequestTimeout", err.Error()
+	case errors.As(err, &cut):
+		// Every attempt's answer was cut off mid-body.
+		ce.Code, ce.Message = "IncompleteResponse", err.Error()
 	case errors.As(err, &respErr):
 		// An answer that is not the service's error format (a proxy's HTML
 		// page, an emulator that does not speak the protocol): name it by
@@ -151,8 +159,10 @@ func (t target) progress(service string, done bool, errs int) {
 }
 
 // attemptMiddleware waits for the target's quota buckets, counts the
-// attempt, and bounds it by timeout so that a hung connection becomes a
-// recorded RequestTimeout instead of a scan that never ends.
+// attempt, and bounds it by timeout so that a hung connection costs one
+// attempt rather than the scan. Attempts that failed for a reason a new
+// attempt can cure, while the scan itself goes on, are marked retryable
+// (see retryableAttempt).
 func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout time.Duration) middleware.FinalizeMiddleware {
 	return middleware.FinalizeMiddlewareFunc("gatewatchPaceAndCount", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 		op := middleware.GetOperationName(ctx)
@@ -160,11 +170,61 @@ func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout tim
 			return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for %s quota: %w", service, err)
 		}
 		calls.add(service + ":" + op)
-		ctx, cancel := context.WithTimeout(ctx, timeout)
+		attempt, cancel := context.WithTimeoutCause(ctx, timeout, errAttemptTimeout)
 		defer cancel()
-		return next.HandleFinalize(ctx, in)
+		out, md, err := next.HandleFinalize(attempt, in)
+		if err != nil && ctx.Err() == nil {
+			err = classifyAttempt(attempt, timeout, err)
+		}
+		return out, md, err
 	})
 }
+
+// errAttemptTimeout is the cause of an attempt's context when the
+// attempt's own deadline passed, as opposed to the scan's.
+var errAttemptTimeout = errors.New("attempt timed out")
+
+// retryableAttempt is an attempt that failed in a way the next attempt may
+// not: no answer within the attempt timeout, or a 200 response whose body
+// was cut short (a connection dropped mid-response). The SDK retries
+// neither by itself: the first arrives as a canceled request, the second
+// as a deserialization error.
+type retryableAttempt struct {
+	reason string
+	err    error
+}
+
+func (e *retryableAttempt) Error() string { return e.reason + ": " + e.err.Error() }
+func (e *retryableAttempt) Unwrap() error { return e.err }
+
+// classifyAttempt wraps the error of a failed attempt in retryableAttempt
+// when a retry may cure it. It is only asked while the scan's context is
+// live: a canceled or timed-out scan is never retried.
+func classifyAttempt(attempt context.Context, timeout time.Duration, err error) error {
+	if errors.Is(context.Cause(attempt), errAttemptTimeout) {
+		return &retryableAttempt{reason: fmt.Sprintf("no complete answer within the attempt timeout (%s)", timeout), err: err}
+	}
+	var de *smithy.DeserializationError
+	var resp *smithyhttp.ResponseError
+	truncated := errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.As(err, &de) && errors.As(err, &resp) && resp.HTTPStatusCode() >= 200 && resp.HTTPStatusCode() < 300
+	if truncated {
+		return &retryableAttempt{reason: "response cut short", err: err}
+	}
+	return err
+}
+
+// retryAttemptFailures tells the retryer to retry what classifyAttempt
+// marked, and leaves every other error to the SDK's own rules (which
+// already retry connection resets, refused connections, failures to send,
+// 5xx answers and throttling).
+var retryAttemptFailures = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+	var ra *retryableAttempt
+	if errors.As(err, &ra) {
+		return aws.TrueTernary
+	}
+	return aws.UnknownTernary
+})
 
 // callCounter counts API attempts by "service:Operation" across targets.
 type callCounter struct {
