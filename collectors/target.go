@@ -15,6 +15,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
@@ -244,4 +245,33 @@ func (c *callCounter) snapshot() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return maps.Clone(c.n)
+}
+
+// resourceConcurrency bounds the reads of one service's resources (the
+// listeners of each load balancer, the stages of each API) running at once
+// in one account-region. The pacer still sets the rate; running them side
+// by side only keeps one slow call from holding up the others.
+const resourceConcurrency = 8
+
+// eachResource runs read for every item, resourceConcurrency at a time.
+// Each read records its errors in a snapshot of its own; the results and
+// the errors come back in the order of items, exactly what reading them
+// one after the other would have recorded.
+func eachResource[In, Out any](items []In, read func(item In, out *snapshot.Snapshot) Out) ([]Out, []snapshot.CollectionError) {
+	results := make([]Out, len(items))
+	parts := make([]snapshot.Snapshot, len(items))
+	var g errgroup.Group
+	g.SetLimit(resourceConcurrency)
+	for i, item := range items {
+		g.Go(func() error {
+			results[i] = read(item, &parts[i])
+			return nil
+		})
+	}
+	_ = g.Wait() // the reads record their errors; none is returned
+	var errs []snapshot.CollectionError
+	for _, p := range parts {
+		errs = append(errs, p.Errors...)
+	}
+	return results, errs
 }

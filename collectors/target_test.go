@@ -101,3 +101,43 @@ func TestCollectAttemptsRunOut(t *testing.T) {
 	}
 	wantCoverage(t, got, "us-east-1", "load_balancers", "failed")
 }
+
+// TestCollectHangDoesNotSerialiseResources: while one per-resource call of
+// an account-region hangs, the same call for the other resources is sent.
+// The fake holds every request of the operation until the client gives up,
+// which with an hour's attempt timeout happens only when the scan is
+// canceled: a second held request means it was sent while the first hung.
+func TestCollectHangDoesNotSerialiseResources(t *testing.T) {
+	t.Parallel()
+	for _, op := range []string{"elasticloadbalancingv2:DescribeListeners", "elasticloadbalancingv2:DescribeTargetHealth",
+		"apigateway:GetStages", "apigatewayv2:GetRoutes"} {
+		t.Run(op, func(t *testing.T) {
+			t.Parallel()
+			world := restrict(loadWorld(t, "basic.json"), []string{"us-east-1"})
+			srv := fakeaws.New(world, fakeaws.Options{Hang: []string{op}})
+			defer srv.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				_, err := collectors.Collect(ctx, collectors.Options{Config: collectWithConfig("AKID"), EndpointURL: srv.URL,
+					Regions: []string{"us-east-1"}, Clock: fixedClock, CallTimeout: time.Hour})
+				done <- err
+			}()
+			for held := range 2 {
+				select {
+				case <-srv.Hung():
+				case err := <-done:
+					t.Fatalf("scan ended (%v) with %d requests of %s held", err, held, op)
+				case <-time.After(time.Minute):
+					// Only reached when the calls are made one by one.
+					t.Fatalf("%d requests of %s held after a minute; the others wait behind it", held, op)
+				}
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
