@@ -26,6 +26,9 @@ type awsFlags struct {
 	regions     []string
 	endpointURL string
 	concurrency int
+	// timeout bounds the collection; attemptTimeout one attempt of a call.
+	timeout        time.Duration
+	attemptTimeout time.Duration
 
 	accounts     []string
 	org          bool
@@ -46,6 +49,8 @@ func (f *awsFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.regions, "region", nil, "alias of --regions")
 	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured too")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "account-regions collected at once, across all accounts")
+	fs.DurationVar(&f.timeout, "timeout", 0, "stop collecting after this long (e.g. 20m) and go on with what was collected, each unfinished account-region marked Timeout (exit code 3); 0 means no limit")
+	fs.DurationVar(&f.attemptTimeout, "attempt-timeout", collectors.DefaultCallTimeout, "give up on one attempt of an AWS call that has not answered in full after this long, and retry it with backoff")
 	fs.StringVar(&f.shard, "shard", "", "collect only shard i of n (\"2/8\") of the account-regions, for 'gatewatch merge' later; default from "+
 		collectors.EnvK8sCompletionIndex+" (Kubernetes Indexed Job) or "+collectors.EnvBatchArrayIndex+" (AWS Batch array job) with "+collectors.EnvShardCount)
 	fs.StringSliceVar(&f.accounts, "accounts", nil, "account IDs to scan, comma-separated, or @FILE with one per line (# starts a comment); needs --role-name or --role-arn-template (default: the credentials' account)")
@@ -132,8 +137,13 @@ func readAccounts(args []string) ([]string, error) {
 // with the configuration (unknown profile, no region, no credentials) are
 // input errors; failed calls after that are recorded in the snapshot.
 func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, error) {
-	if f.concurrency < 1 {
+	switch {
+	case f.concurrency < 1:
 		return nil, inputError(fmt.Errorf("--concurrency %d: must be at least 1", f.concurrency))
+	case f.timeout < 0:
+		return nil, inputError(fmt.Errorf("--timeout %s: must not be negative (0 means no limit)", f.timeout))
+	case f.attemptTimeout <= 0:
+		return nil, inputError(fmt.Errorf("--attempt-timeout %s: must be above zero", f.attemptTimeout))
 	}
 	var loadOpts []func(*config.LoadOptions) error
 	if f.profile != "" {
@@ -161,6 +171,8 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 		ToolVersion: toolVersion(),
 		Logger:      a.log,
 		Concurrency: f.concurrency,
+		Timeout:     f.timeout,
+		CallTimeout: f.attemptTimeout,
 	}
 	if err := f.accountOptions(&opts); err != nil {
 		return nil, inputError(err)
@@ -172,6 +184,12 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 	opts.Progress = progress.event
 	snap, err := collectors.Collect(ctx, opts)
 	progress.finish()
+	if errors.Is(err, collectors.ErrTimeout) {
+		// Nothing to write: the time ran out before any account was
+		// reached. Like a timeout later on, a gap in coverage, not bad
+		// input.
+		return nil, &exitError{code: exitIncomplete, err: fmt.Errorf("--timeout %s passed before any account was scanned: %w", f.timeout, err)}
+	}
 	if err != nil {
 		return nil, inputError(fmt.Errorf("%w\n(check credentials with 'aws sts get-caller-identity', or try 'gatewatch scan --demo')", err))
 	}
