@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
@@ -134,8 +133,10 @@ func readAccounts(args []string) ([]string, error) {
 }
 
 // collect loads the AWS configuration and collects a snapshot. Problems
-// with the configuration (unknown profile, no region, no credentials) are
-// input errors; failed calls after that are recorded in the snapshot.
+// with the configuration (unknown profile, no region, no or expired
+// credentials) are input errors; failed calls after that are recorded in
+// the snapshot, and a failure to reach AWS at all is a collection failure
+// (see collectFailure).
 func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, error) {
 	switch {
 	case f.concurrency < 1:
@@ -145,13 +146,9 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 	case f.attemptTimeout <= 0:
 		return nil, inputError(fmt.Errorf("--attempt-timeout %s: must be above zero", f.attemptTimeout))
 	}
-	var loadOpts []func(*config.LoadOptions) error
-	if f.profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(f.profile))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	cfg, err := loadAWSConfig(ctx, f.profile, a.log)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("aws configuration: %w", err))
+		return nil, err
 	}
 	regions := trimAll(f.regions)
 	if len(regions) == 0 && cfg.Region == "" {
@@ -184,14 +181,8 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 	opts.Progress = progress.event
 	snap, err := collectors.Collect(ctx, opts)
 	progress.finish()
-	if errors.Is(err, collectors.ErrTimeout) {
-		// Nothing to write: the time ran out before any account was
-		// reached. Like a timeout later on, a gap in coverage, not bad
-		// input.
-		return nil, &exitError{code: exitIncomplete, err: fmt.Errorf("--timeout %s passed before any account was scanned: %w", f.timeout, err)}
-	}
 	if err != nil {
-		return nil, inputError(fmt.Errorf("%w\n(check credentials with 'aws sts get-caller-identity', or try 'gatewatch scan --demo')", err))
+		return nil, collectFailure(err, f.timeout, a.log)
 	}
 	return snap, nil
 }

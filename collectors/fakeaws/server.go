@@ -67,6 +67,9 @@ type Options struct {
 	// account-region; a request that finds a bucket of its quotas empty gets
 	// the service's throttling error, as AWS answers a client over quota.
 	Quotas []Quota
+	// ExpiredKeys lists access key IDs whose session has expired: every
+	// request signed with one gets the service's expired-token error.
+	ExpiredKeys []string
 	// DenyAssumeRole lists accounts whose roles refuse sts:AssumeRole.
 	DenyAssumeRole []string
 	// ExternalID is the external ID every role's trust policy requires;
@@ -173,6 +176,7 @@ func (s *Server) Hung() <-chan string { return s.hung }
 
 // call is one decoded request.
 type call struct {
+	key     string // access key ID
 	account string
 	region  string
 	service string // gatewatch service key, e.g. "apigatewayv2"
@@ -290,7 +294,7 @@ func (s *Server) decode(r *http.Request) (*call, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &call{account: s.accountFor(scope[0]), region: scope[2], service: scope[3], r: r,
+	c := &call{key: scope[0], account: s.accountFor(scope[0]), region: scope[2], service: scope[3], r: r,
 		path: r.URL.EscapedPath(), query: r.URL.Query(), body: body}
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 		form, err := url.ParseQuery(string(body))
@@ -360,6 +364,10 @@ func (s *Server) accountFor(key string) string {
 func (s *Server) injected(c *call) *fault {
 	h := handlers[c.service]
 	key := c.service + ":" + c.op
+	if slices.Contains(s.opts.ExpiredKeys, c.key) {
+		f := h.expired
+		return &f
+	}
 	if slices.Contains(s.opts.DisabledRegions, c.region) {
 		f := h.notEnabled
 		return &f
@@ -408,31 +416,39 @@ type service struct {
 // faults are a service's answers to the injected faults. Services of one
 // protocol family answer alike.
 type faults struct {
-	denied, throttled, notEnabled fault
+	denied, throttled, notEnabled, expired fault
 }
 
-const invalidToken = "The security token included in the request is invalid."
+const (
+	invalidToken = "The security token included in the request is invalid."
+	expiredToken = "The security token included in the request is expired"
+)
 
 var (
 	restJSONFaults = faults{
 		denied:     fault{403, "AccessDeniedException", ""},
 		throttled:  fault{429, "TooManyRequestsException", "Too Many Requests"},
 		notEnabled: fault{403, "UnrecognizedClientException", invalidToken},
+		expired:    fault{403, "ExpiredTokenException", expiredToken},
 	}
 	jsonFaults = faults{
 		denied:     fault{400, "AccessDeniedException", ""},
 		throttled:  fault{400, "ThrottlingException", "Rate exceeded"},
 		notEnabled: fault{400, "UnrecognizedClientException", invalidToken},
+		expired:    fault{400, "ExpiredTokenException", expiredToken},
 	}
 	queryFaults = faults{
 		denied:     fault{403, "AccessDenied", ""},
 		throttled:  fault{400, "Throttling", "Rate exceeded"},
 		notEnabled: fault{403, "InvalidClientTokenId", invalidToken},
+		expired:    fault{400, "ExpiredToken", expiredToken},
 	}
 	ec2Faults = faults{
 		denied:     fault{403, "UnauthorizedOperation", ""},
 		throttled:  fault{503, "RequestLimitExceeded", "Request limit exceeded."},
 		notEnabled: fault{401, "AuthFailure", "AWS was not able to validate the provided access credentials"},
+		// EC2 reports an expired session as an expired request.
+		expired: fault{400, "RequestExpired", "Request has expired."},
 	}
 )
 
