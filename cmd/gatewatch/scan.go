@@ -30,9 +30,10 @@ CloudFront -> ALB; internal apps -> internal ALB) with the mistakes teams
 really make beside resources that do it right. It needs no credentials.
 
 Without --demo, gatewatch uses the standard AWS credential chain (environment,
-shared files and --profile, SSO, instance and container roles). Failed calls
-are recorded, shown in every report, and make the exit code 3 when no finding
-reaches --fail-on.
+shared files and --profile, SSO, instance and container roles). Missing or
+expired credentials stop the run at once with one line saying so (exit code 2).
+Failed calls are recorded, shown in every report, and make the exit code 3 when
+no finding reaches --fail-on.
 
 ` + multiAccountHelp + `
 
