@@ -109,12 +109,23 @@ func TestCollectAttemptsRunOut(t *testing.T) {
 // canceled: a second held request means it was sent while the first hung.
 func TestCollectHangDoesNotSerialiseResources(t *testing.T) {
 	t.Parallel()
-	for _, op := range []string{"elasticloadbalancingv2:DescribeListeners", "elasticloadbalancingv2:DescribeTargetHealth",
-		"apigateway:GetStages", "apigatewayv2:GetRoutes"} {
+	for _, tc := range []struct {
+		op   string
+		deny []string
+	}{
+		{op: "elasticloadbalancingv2:DescribeListeners"},
+		{op: "elasticloadbalancingv2:DescribeTargetHealth"},
+		{op: "apigateway:GetStages"},
+		{op: "apigatewayv2:GetRoutes"},
+		// The per-load-balancer fallback when the inverted look-up is
+		// refused.
+		{op: "wafv2:GetWebACLForResource", deny: []string{"wafv2:ListResourcesForWebACL"}},
+	} {
+		op := tc.op
 		t.Run(op, func(t *testing.T) {
 			t.Parallel()
 			world := restrict(loadWorld(t, "basic.json"), []string{"us-east-1"})
-			srv := fakeaws.New(world, fakeaws.Options{Hang: []string{op}})
+			srv := fakeaws.New(world, fakeaws.Options{Hang: []string{op}, Deny: tc.deny})
 			defer srv.Close()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()

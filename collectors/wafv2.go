@@ -151,26 +151,42 @@ func webACLFallback(ctx context.Context, c webACLForResourceAPI, t target, s *sn
 	for i := range s.WebACLs {
 		byARN[s.WebACLs[i].ARN] = &s.WebACLs[i]
 	}
-	var errs []snapshot.CollectionError
-	asked := 0
+	var albs []string
 	for _, lb := range s.LoadBalancers {
-		if lb.Type != "application" {
-			continue
+		if lb.Type == "application" {
+			albs = append(albs, lb.ARN)
 		}
-		got, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(lb.ARN)})
+	}
+	// answer is what one look-up learnt: whether it was answered, and the
+	// ARN of the web ACL protecting the load balancer, if any.
+	type answer struct {
+		answered bool
+		acl      string
+	}
+	answers, errs := eachResource(albs, func(arn string, part *snapshot.Snapshot) answer {
+		got, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(arn)})
 		var gone *types.WAFNonexistentItemException
 		switch {
 		case errors.As(err, &gone):
 			// The load balancer was deleted since it was listed.
+			return answer{answered: true}
 		case err != nil:
-			errs = append(errs, t.failureFor(serviceWAFv2, "GetWebACLForResource", err, lb.ARN))
-			continue
+			part.Errors = append(part.Errors, t.failureFor(serviceWAFv2, "GetWebACLForResource", err, arn))
+			return answer{}
 		case got.WebACL != nil:
-			if acl, ok := byARN[aws.ToString(got.WebACL.ARN)]; ok {
-				acl.AssociatedResources = append(acl.AssociatedResources, lb.ARN)
-			}
+			return answer{answered: true, acl: aws.ToString(got.WebACL.ARN)}
+		}
+		return answer{answered: true}
+	})
+	asked := 0
+	for i, a := range answers {
+		if !a.answered {
+			continue
 		}
 		asked++
+		if acl, ok := byARN[a.acl]; ok {
+			acl.AssociatedResources = append(acl.AssociatedResources, albs[i])
+		}
 	}
 	if asked > 0 || len(errs) == 0 {
 		s.Errors = slices.DeleteFunc(s.Errors, failed)
