@@ -96,7 +96,13 @@ func (t target) config(service string) aws.Config {
 	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
 		// Inside the retry loop, so that every attempt is paced and counted:
 		// a retry spends quota like any other call.
-		return stack.Finalize.Insert(attemptMiddleware(service, t.pace, t.calls, t.opts.CallTimeout), "Retry", middleware.After)
+		if err := stack.Finalize.Insert(attemptMiddleware(service, t.pace, t.calls, t.opts.CallTimeout), "Retry", middleware.After); err != nil {
+			return err
+		}
+		// Outside it, so that a call the time limit cut off is named so
+		// wherever it stopped: waiting for quota, in an attempt, or in the
+		// backoff between two.
+		return stack.Finalize.Insert(timeLimitMiddleware, "Retry", middleware.Before)
 	})
 	return cfg
 }
@@ -116,6 +122,8 @@ func (t target) failure(service, op string, err error) snapshot.CollectionError 
 	switch {
 	case errors.As(err, &apiErr):
 		ce.Code, ce.Message = apiErr.ErrorCode(), apiErr.ErrorMessage()
+	case errors.Is(err, ErrTimeout):
+		ce.Code, ce.Message = "Timeout", err.Error()
 	case errors.Is(err, context.Canceled):
 		ce.Code, ce.Message = "Canceled", err.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
@@ -180,6 +188,17 @@ func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout tim
 		return out, md, err
 	})
 }
+
+// timeLimitMiddleware marks the error of a call that the collection's time
+// limit (Options.Timeout) ended, so that it is recorded as Timeout like the
+// units the limit stopped, not as a slow call.
+var timeLimitMiddleware = middleware.FinalizeMiddlewareFunc("gatewatchTimeLimit", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	out, md, err := next.HandleFinalize(ctx, in)
+	if err != nil && errors.Is(context.Cause(ctx), ErrTimeout) && !errors.Is(err, ErrTimeout) {
+		err = fmt.Errorf("%w: %w", ErrTimeout, err)
+	}
+	return out, md, err
+})
 
 // errAttemptTimeout is the cause of an attempt's context when the
 // attempt's own deadline passed, as opposed to the scan's.

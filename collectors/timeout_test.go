@@ -31,8 +31,10 @@ func TestCollectTimeoutMarksUnfinished(t *testing.T) {
 	}
 	marked := map[string]bool{}
 	for _, e := range got.Errors {
-		if e.Code == "Canceled" {
-			t.Errorf("timeout recorded as an interruption: %+v", e)
+		// The calls in flight, the load balancers' among them, were cut
+		// off by the limit, not slow.
+		if e.Code != "Timeout" {
+			t.Errorf("recorded as %s, want Timeout: %+v", e.Code, e)
 		}
 		if e.Operation == "Collect" && e.Service == "all" && e.Code == "Timeout" {
 			marked[e.Region] = true
