@@ -42,7 +42,10 @@ func loadAWSConfig(ctx context.Context, profile string, log *slog.Logger) (aws.C
 		config.WithEC2RoleCredentialOptions(func(o *ec2rolecreds.Options) {
 			// One probe (a token request and a role look-up), each
 			// attempt once, within imdsTimeout. AWS_EC2_METADATA_DISABLED
-			// and AWS_EC2_METADATA_SERVICE_ENDPOINT still apply.
+			// and AWS_EC2_METADATA_SERVICE_ENDPOINT still apply. On an
+			// instance, a refresh that fails during a long scan keeps the
+			// previous credentials a while longer (the provider's
+			// HandleFailToRefresh), so no retries are lost there either.
 			o.Client = imds.New(imds.Options{
 				Retryer:    aws.NopRetryer{},
 				HTTPClient: awshttp.NewBuildableClient().WithTimeout(imdsTimeout),
