@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -183,7 +184,7 @@ func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout tim
 		defer cancel()
 		out, md, err := next.HandleFinalize(attempt, in)
 		if err != nil && ctx.Err() == nil {
-			err = classifyAttempt(attempt, timeout, err)
+			err = classifyAttempt(ctx, attempt, timeout, err)
 		}
 		return out, md, err
 	})
@@ -192,13 +193,27 @@ func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout tim
 // timeLimitMiddleware marks the error of a call that the collection's time
 // limit (Options.Timeout) ended, so that it is recorded as Timeout like the
 // units the limit stopped, not as a slow call.
+// It also gives the call's attempts a counter of their timeouts (see
+// maxTimedOutAttempts).
 var timeLimitMiddleware = middleware.FinalizeMiddlewareFunc("gatewatchTimeLimit", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	ctx = context.WithValue(ctx, timedOutAttemptsKey{}, new(atomic.Int32))
 	out, md, err := next.HandleFinalize(ctx, in)
 	if err != nil && errors.Is(context.Cause(ctx), ErrTimeout) && !errors.Is(err, ErrTimeout) {
 		err = fmt.Errorf("%w: %w", ErrTimeout, err)
 	}
 	return out, md, err
 })
+
+// maxTimedOutAttempts is how many attempts of one call may time out before
+// the call is given up, whatever attempts the retryer has left. A hang that
+// one retry does not get past is a dead path (a black-holed endpoint, a
+// proxy that never answers), and every further attempt would cost another
+// attempt timeout: this keeps a dead call at two.
+const maxTimedOutAttempts = 2
+
+// timedOutAttemptsKey keys the count of a call's timed-out attempts in its
+// context.
+type timedOutAttemptsKey struct{}
 
 // errAttemptTimeout is the cause of an attempt's context when the
 // attempt's own deadline passed, as opposed to the scan's.
@@ -220,8 +235,13 @@ func (e *retryableAttempt) Unwrap() error { return e.err }
 // classifyAttempt wraps the error of a failed attempt in retryableAttempt
 // when a retry may cure it. It is only asked while the scan's context is
 // live: a canceled or timed-out scan is never retried.
-func classifyAttempt(attempt context.Context, timeout time.Duration, err error) error {
+func classifyAttempt(call, attempt context.Context, timeout time.Duration, err error) error {
 	if errors.Is(context.Cause(attempt), errAttemptTimeout) {
+		if n, ok := call.Value(timedOutAttemptsKey{}).(*atomic.Int32); ok && n.Add(1) >= maxTimedOutAttempts {
+			// Recorded as a RequestTimeout: the canceled attempt's
+			// error carries context.DeadlineExceeded.
+			return fmt.Errorf("no complete answer within the attempt timeout (%s), %d times: %w", timeout, maxTimedOutAttempts, err)
+		}
 		return &retryableAttempt{reason: fmt.Sprintf("no complete answer within the attempt timeout (%s)", timeout), err: err}
 	}
 	var de *smithy.DeserializationError

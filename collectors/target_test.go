@@ -24,8 +24,8 @@ func TestCollectRetriesFlakyAttempts(t *testing.T) {
 	}{
 		{
 			name:  "attempt timed out",
-			opts:  fakeaws.Options{HangFirst: map[string]int{"cloudfront:ListDistributions": 1, "elasticloadbalancingv2:DescribeListeners": 2}},
-			extra: map[string]int{"cloudfront:ListDistributions": 1, "elasticloadbalancingv2:DescribeListeners": 2},
+			opts:  fakeaws.Options{HangFirst: map[string]int{"cloudfront:ListDistributions": 1, "apigateway:GetAccount": 1}},
+			extra: map[string]int{"cloudfront:ListDistributions": 1, "apigateway:GetAccount": 1},
 		},
 		{
 			name: "connection dropped mid-response",

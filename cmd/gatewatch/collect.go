@@ -30,8 +30,8 @@ Ctrl-C or SIGTERM stops the collection cleanly and writes what was collected,
 marked incomplete, each unfinished account-region listed as Canceled; the exit
 code is 3. --timeout 20m does the same when the time is up, each unfinished
 account-region listed as Timeout. Each attempt of each AWS call that has not
-answered in full within --attempt-timeout (20s) is retried with backoff, as are
-dropped connections.`,
+answered in full within --attempt-timeout (20s) is retried once with backoff;
+dropped connections are retried too.`,
 		Example: `  gatewatch collect --regions eu-west-1,us-east-1 --output snapshot.json
   gatewatch collect --profile audit --regions all -o snapshot.json
   gatewatch collect --regions all --timeout 20m --attempt-timeout 10s -o snapshot.json

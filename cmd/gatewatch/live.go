@@ -49,7 +49,7 @@ func (f *awsFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured too")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "account-regions collected at once, across all accounts")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop collecting after this long (e.g. 20m) and go on with what was collected, each unfinished account-region marked Timeout (exit code 3); 0 means no limit")
-	fs.DurationVar(&f.attemptTimeout, "attempt-timeout", collectors.DefaultCallTimeout, "give up on one attempt of an AWS call that has not answered in full after this long, and retry it with backoff")
+	fs.DurationVar(&f.attemptTimeout, "attempt-timeout", collectors.DefaultCallTimeout, "give up on an attempt of an AWS call that has not answered in full after this long, and retry it once with backoff")
 	fs.StringVar(&f.shard, "shard", "", "collect only shard i of n (\"2/8\") of the account-regions, for 'gatewatch merge' later; default from "+
 		collectors.EnvK8sCompletionIndex+" (Kubernetes Indexed Job) or "+collectors.EnvBatchArrayIndex+" (AWS Batch array job) with "+collectors.EnvShardCount)
 	fs.StringSliceVar(&f.accounts, "accounts", nil, "account IDs to scan, comma-separated, or @FILE with one per line (# starts a comment); needs --role-name or --role-arn-template (default: the credentials' account)")

@@ -42,8 +42,8 @@ evaluated and reported (and written to --snapshot) marked incomplete, each
 unfinished account-region listed as Canceled. --timeout 20m does the same when
 the time is up, each unfinished account-region listed as Timeout; the exit code
 is then 3 unless a finding reached --fail-on. Each attempt of each AWS call
-that has not answered in full within --attempt-timeout (20s) is retried with
-backoff, as are dropped connections.`,
+that has not answered in full within --attempt-timeout (20s) is retried once
+with backoff; dropped connections are retried too.`,
 		Example: `  gatewatch scan --demo
   gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
   gatewatch scan --regions all --timeout 20m -f sarif -o gatewatch.sarif --snapshot snapshot.json
