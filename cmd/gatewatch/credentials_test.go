@@ -67,8 +67,8 @@ func TestNoCredentialsIsOneLineAtOnce(t *testing.T) {
 
 // TestCallerIdentityFailures: what STS answers the caller decides the exit
 // code. Credentials it refuses are a configuration problem (2), said in one
-// line after one attempt; an endpoint that cannot be reached is a
-// collection failure (3).
+// line after one attempt; an STS that hangs, or an endpoint that cannot be
+// reached, is a collection failure (3), not bad input.
 func TestCallerIdentityFailures(t *testing.T) {
 	fakeCredentials(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXPIRED")
@@ -80,6 +80,16 @@ func TestCallerIdentityFailures(t *testing.T) {
 	}
 	if n := srv.Calls()["sts:GetCallerIdentity"]; n != 1 {
 		t.Errorf("expired: GetCallerIdentity attempts = %d, want 1", n)
+	}
+
+	// STS hangs: each attempt times out, the second ends the call.
+	hung := demoServer(t, fakeaws.Options{Hang: []string{"sts:GetCallerIdentity"}})
+	code, _, stderr = runCLI(t, "collect", "--endpoint-url", hung.URL, "--regions", "us-east-1", "--attempt-timeout", "100ms")
+	if code != exitIncomplete || !strings.HasPrefix(stderr, "gatewatch: collection failed, AWS could not be reached: ") {
+		t.Errorf("hung: exit %d, stderr %q; want %d and a collection failure", code, stderr, exitIncomplete)
+	}
+	if n := hung.Calls()["sts:GetCallerIdentity"]; n != 2 {
+		t.Errorf("hung: GetCallerIdentity attempts = %d, want 2", n)
 	}
 
 	// A closed port: nothing answers.
