@@ -71,9 +71,10 @@ type Options struct {
 	// Canceled) and Collect returns what it collected, marked incomplete.
 	Timeout time.Duration
 	// CallTimeout bounds each attempt of each call, the answer's body
-	// included; an attempt that runs out is retried like a dropped
-	// connection. 20 s when zero: AWS's read APIs answer in well under a
-	// second, so 20 s only ever cuts off a dead connection.
+	// included; an attempt that runs out is retried once (a second one
+	// ends the call, see maxTimedOutAttempts). 20 s when zero: AWS's read
+	// APIs answer in well under a second, so 20 s only ever cuts off a
+	// dead connection.
 	CallTimeout time.Duration
 
 	// Accounts lists the accounts to scan (--accounts); empty means the

@@ -192,9 +192,8 @@ func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout tim
 
 // timeLimitMiddleware marks the error of a call that the collection's time
 // limit (Options.Timeout) ended, so that it is recorded as Timeout like the
-// units the limit stopped, not as a slow call.
-// It also gives the call's attempts a counter of their timeouts (see
-// maxTimedOutAttempts).
+// units the limit stopped, not as a slow call. It also gives the call's
+// attempts a counter of their timeouts (see maxTimedOutAttempts).
 var timeLimitMiddleware = middleware.FinalizeMiddlewareFunc("gatewatchTimeLimit", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 	ctx = context.WithValue(ctx, timedOutAttemptsKey{}, new(atomic.Int32))
 	out, md, err := next.HandleFinalize(ctx, in)
