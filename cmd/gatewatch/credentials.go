@@ -63,13 +63,15 @@ func loadAWSConfig(ctx context.Context, profile string, log *slog.Logger) (aws.C
 	// calls reuse these credentials rather than fetching them again.
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
 		log.Debug("credential chain failed", "error", err)
-		return aws.Config{}, inputError(credentialsProblem(cfg.Credentials, err))
+		return aws.Config{}, credentialsProblem(cfg.Credentials, err)
 	}
 	return cfg, nil
 }
 
 // credentialsProblem says in one line why the credential chain gave no
-// credentials.
+// credentials: none configured or an expired session is a configuration
+// problem (exit 2); a credential service that does not answer (an SSO
+// portal, STS for a source profile's role) a collection failure (exit 3).
 func credentialsProblem(p aws.CredentialsProvider, err error) error {
 	var sources []aws.CredentialSource
 	if s, ok := p.(aws.CredentialProviderSource); ok {
@@ -80,11 +82,25 @@ func credentialsProblem(p aws.CredentialsProvider, err error) error {
 	case slices.Contains(sources, aws.CredentialSourceIMDS):
 		// Nothing before the metadata service in the chain had
 		// credentials, and it had none either (or is not there).
-		return errors.New(msgNoCredentials)
-	case errors.As(err, &ssoErr), slices.ContainsFunc(sources, isSSO):
-		return errors.New(msgExpiredCredentials)
+		return inputError(errors.New(msgNoCredentials))
+	case errors.As(err, &ssoErr):
+		// No SSO token cached, or an expired one.
+		return inputError(errors.New(msgExpiredCredentials))
+	case unreachable(err):
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("AWS could not be reached for credentials: %w", err)}
+	case slices.ContainsFunc(sources, isSSO):
+		// The portal refused the session (expired, signed out).
+		return inputError(errors.New(msgExpiredCredentials))
 	}
-	return fmt.Errorf("AWS credentials: %w", err)
+	return inputError(fmt.Errorf("AWS credentials: %w", err))
+}
+
+// unreachable reports whether err is a call that AWS never answered: the
+// network, a proxy, an endpoint that does not listen, a timeout.
+func unreachable(err error) bool {
+	var apiErr smithy.APIError
+	var opErr *smithy.OperationError
+	return errors.As(err, &opErr) && !errors.As(err, &apiErr)
 }
 
 func isSSO(s aws.CredentialSource) bool {
@@ -103,7 +119,6 @@ func isSSO(s aws.CredentialSource) bool {
 func collectFailure(err error, timeout time.Duration, log *slog.Logger) error {
 	log.Debug("collection failed before any account was scanned", "error", err)
 	var apiErr smithy.APIError
-	var opErr *smithy.OperationError
 	switch {
 	case errors.Is(err, collectors.ErrTimeout):
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("--timeout %s passed before any account was scanned: %w", timeout, err)}
@@ -114,9 +129,7 @@ func collectFailure(err error, timeout time.Duration, log *slog.Logger) error {
 		return inputError(fmt.Errorf("AWS credentials rejected (%s): %s; check the profile or keys, or try --demo", apiErr.ErrorCode(), apiErr.ErrorMessage()))
 	case errors.As(err, &apiErr):
 		return inputError(fmt.Errorf("%w\n(check credentials with 'aws sts get-caller-identity', or try 'gatewatch scan --demo')", err))
-	case errors.As(err, &opErr):
-		// No answer from AWS at all: the network, a proxy, an endpoint
-		// that does not listen.
+	case unreachable(err):
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("collection failed, AWS could not be reached: %w", err)}
 	}
 	return inputError(err)

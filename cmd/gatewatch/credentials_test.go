@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -8,6 +10,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/gatewatch/gatewatch/collectors/fakeaws"
 )
@@ -122,5 +129,46 @@ func TestExpiredSSOSession(t *testing.T) {
 	}
 	if calls := srv.Calls(); len(calls) != 0 {
 		t.Errorf("AWS was called with an expired session: %v", calls)
+	}
+}
+
+// sourced is a credential provider that fails, from the given sources.
+type sourced []aws.CredentialSource
+
+func (s sourced) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{}, errors.New("unused")
+}
+func (s sourced) ProviderSources() []aws.CredentialSource { return s }
+
+// TestCredentialsProblem: how a failed credential chain is told, by where
+// the credentials were to come from and how the attempt failed.
+func TestCredentialsProblem(t *testing.T) {
+	t.Parallel()
+	unanswered := &smithy.OperationError{ServiceID: "STS", OperationName: "AssumeRole",
+		Err: &smithyhttp.RequestSendError{Err: errors.New("dial tcp 127.0.0.1:1: connect: connection refused")}}
+	refused := &smithy.OperationError{ServiceID: "SSO", OperationName: "GetRoleCredentials",
+		Err: &smithy.GenericAPIError{Code: "UnauthorizedException", Message: "Session token not found or invalid"}}
+	for _, tc := range []struct {
+		name     string
+		sources  sourced
+		err      error
+		wantCode int
+		want     string
+	}{
+		{"nothing but the metadata service", sourced{aws.CredentialSourceIMDS}, errors.New("no EC2 IMDS role found"), exitUsage, msgNoCredentials},
+		{"no SSO token cached", sourced{aws.CredentialSourceProfileSSO}, &ssocreds.InvalidTokenError{}, exitUsage, msgExpiredCredentials},
+		{"SSO portal refuses the session", sourced{aws.CredentialSourceProfileSSO}, refused, exitUsage, msgExpiredCredentials},
+		{"SSO portal does not answer", sourced{aws.CredentialSourceProfileSSO}, unanswered, exitIncomplete, "AWS could not be reached for credentials: "},
+		{"source profile's role, STS does not answer", sourced{aws.CredentialSourceProfileSourceProfile}, unanswered, exitIncomplete, "AWS could not be reached for credentials: "},
+		{"credential process fails", sourced{aws.CredentialSourceProfileProcess}, errors.New("exit status 1"), exitUsage, "AWS credentials: exit status 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var ee *exitError
+			err := credentialsProblem(tc.sources, tc.err)
+			if !errors.As(err, &ee) || ee.code != tc.wantCode || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("got %v (%T), want exit %d and %q", err, err, tc.wantCode, tc.want)
+			}
+		})
 	}
 }
