@@ -52,17 +52,20 @@ func apigatewayInventory(ctx context.Context, c apigatewayAPI, t target) *snapsh
 		out.APIGatewayAccounts = append(out.APIGatewayAccounts, a)
 	}
 
-	apis := apigateway.NewGetRestApisPaginator(c, &apigateway.GetRestApisInput{Limit: aws.Int32(apigatewayPageSize)})
-	for apis.HasMorePages() {
-		page, err := apis.NextPage(ctx)
+	var apis []types.RestApi
+	apiPages := apigateway.NewGetRestApisPaginator(c, &apigateway.GetRestApisInput{Limit: aws.Int32(apigatewayPageSize)})
+	for apiPages.HasMorePages() {
+		page, err := apiPages.NextPage(ctx)
 		if err != nil {
 			fail("GetRestApis", err)
 			break
 		}
-		for _, api := range page.Items {
-			out.RestAPIs = append(out.RestAPIs, restAPI(ctx, c, t, api, out))
-		}
+		apis = append(apis, page.Items...)
 	}
+	read, errs := eachResource(apis, func(api types.RestApi, part *snapshot.Snapshot) snapshot.RestAPI {
+		return restAPI(ctx, c, t, api, part)
+	})
+	out.RestAPIs, out.Errors = append(out.RestAPIs, read...), append(out.Errors, errs...)
 
 	plans := apigateway.NewGetUsagePlansPaginator(c, &apigateway.GetUsagePlansInput{Limit: aws.Int32(apigatewayPageSize)})
 	for plans.HasMorePages() {
@@ -93,17 +96,20 @@ func apigatewayInventory(ctx context.Context, c apigatewayAPI, t target) *snapsh
 		}
 	}
 
-	domains := apigateway.NewGetDomainNamesPaginator(c, &apigateway.GetDomainNamesInput{Limit: aws.Int32(apigatewayPageSize)})
-	for domains.HasMorePages() {
-		page, err := domains.NextPage(ctx)
+	var domains []types.DomainName
+	domainPages := apigateway.NewGetDomainNamesPaginator(c, &apigateway.GetDomainNamesInput{Limit: aws.Int32(apigatewayPageSize)})
+	for domainPages.HasMorePages() {
+		page, err := domainPages.NextPage(ctx)
 		if err != nil {
 			fail("GetDomainNames", err)
 			break
 		}
-		for _, d := range page.Items {
-			out.DomainNames = append(out.DomainNames, restDomainName(ctx, c, t, d, out))
-		}
+		domains = append(domains, page.Items...)
 	}
+	names, errs := eachResource(domains, func(d types.DomainName, part *snapshot.Snapshot) snapshot.DomainName {
+		return restDomainName(ctx, c, t, d, part)
+	})
+	out.DomainNames, out.Errors = append(out.DomainNames, names...), append(out.Errors, errs...)
 	return out
 }
 

@@ -37,19 +37,22 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 	out := &snapshot.Snapshot{}
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceAPIGatewayV2, op, err)) }
 
+	var apis []types.Api
 	err := eachPage(func(token *string) (*string, error) {
 		page, err := c.GetApis(ctx, &apigatewayv2.GetApisInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
-		for _, api := range page.Items {
-			out.V2APIs = append(out.V2APIs, v2API(ctx, c, t, api, out))
-		}
+		apis = append(apis, page.Items...)
 		return page.NextToken, nil
 	})
 	if err != nil {
 		fail("GetApis", err)
 	}
+	read, errs := eachResource(apis, func(api types.Api, part *snapshot.Snapshot) snapshot.V2API {
+		return v2API(ctx, c, t, api, part)
+	})
+	out.V2APIs, out.Errors = append(out.V2APIs, read...), append(out.Errors, errs...)
 
 	err = eachPage(func(token *string) (*string, error) {
 		page, err := c.GetVpcLinks(ctx, &apigatewayv2.GetVpcLinksInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
@@ -70,19 +73,22 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 		fail("GetVpcLinks", err)
 	}
 
+	var domains []types.DomainName
 	err = eachPage(func(token *string) (*string, error) {
 		page, err := c.GetDomainNames(ctx, &apigatewayv2.GetDomainNamesInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
 		if err != nil {
 			return nil, err
 		}
-		for _, d := range page.Items {
-			out.DomainNames = append(out.DomainNames, v2DomainName(ctx, c, t, d, out))
-		}
+		domains = append(domains, page.Items...)
 		return page.NextToken, nil
 	})
 	if err != nil {
 		fail("GetDomainNames", err)
 	}
+	names, errs := eachResource(domains, func(d types.DomainName, part *snapshot.Snapshot) snapshot.DomainName {
+		return v2DomainName(ctx, c, t, d, part)
+	})
+	out.DomainNames, out.Errors = append(out.DomainNames, names...), append(out.Errors, errs...)
 	return out
 }
 

@@ -28,6 +28,9 @@ import (
 // account, as EC2 DescribeRegions reports them.
 const AllRegions = "all"
 
+// DefaultCallTimeout bounds each attempt when Options.CallTimeout is zero.
+const DefaultCallTimeout = 20 * time.Second
+
 // globalRegion is where the control planes of the global services
 // (CloudFront, Shield, CLOUDFRONT-scope WAF) answer.
 const globalRegion = "us-east-1"
@@ -62,7 +65,16 @@ type Options struct {
 	// MaxBackoff caps the retryer's delay between attempts; the SDK
 	// default (20 s) when zero. Tests lower it.
 	MaxBackoff time.Duration
-	// CallTimeout bounds each attempt of each call; 60 s when zero.
+	// Timeout, when above zero, bounds the whole collection. When it
+	// passes, the calls in flight stop, every unfinished account-region
+	// is marked with a Timeout error (as an interruption marks them
+	// Canceled) and Collect returns what it collected, marked incomplete.
+	Timeout time.Duration
+	// CallTimeout bounds each attempt of each call, the answer's body
+	// included; an attempt that runs out is retried once (a second one
+	// ends the call, see maxTimedOutAttempts). 20 s when zero: AWS's read
+	// APIs answer in well under a second, so 20 s only ever cuts off a
+	// dead connection.
 	CallTimeout time.Duration
 
 	// Accounts lists the accounts to scan (--accounts); empty means the
@@ -103,6 +115,11 @@ type ProgressEvent struct {
 // and regions cannot be resolved.
 func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 	opts = withDefaults(opts)
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, ErrTimeout)
+		defer cancel()
+	}
 	calls := newCallCounter()
 	home := newTarget(account{partition: "aws", cfg: opts.Config}, opts.Config.Region, opts, calls)
 	if home.region == "" {
@@ -113,21 +130,21 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 
 	caller, partition, err := callerAccount(ctx, stsc)
 	if err != nil {
-		return nil, fmt.Errorf("identify account: %w", err)
+		return nil, fmt.Errorf("identify account: %w", timedOut(ctx, err))
 	}
 	home.account, home.partition = caller, partition
 	home.acct.id, home.acct.partition = caller, partition
 
 	refs, err := resolveAccounts(ctx, opts, home)
 	if err != nil {
-		return nil, err
+		return nil, timedOut(ctx, err)
 	}
 	if opts.RoleARN == "" && slices.ContainsFunc(refs, func(r accountRef) bool { return r.id != caller }) {
 		return nil, fmt.Errorf("accounts: scanning accounts other than %s needs a role to assume in them", caller)
 	}
 	regions, err := resolveRegions(ctx, opts, home)
 	if err != nil {
-		return nil, err
+		return nil, timedOut(ctx, err)
 	}
 
 	c := &collection{opts: opts, calls: calls, sem: semaphore.NewWeighted(int64(opts.Concurrency)),
@@ -194,11 +211,11 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 	// one.
 	unreached := func() {
 		if c.opts.Shard.OwnsGlobal(ref.id) {
-			out.Errors = append(out.Errors, interrupted(ref.id, snapshot.GlobalRegion, "all"))
+			out.Errors = append(out.Errors, stopped(ctx, interrupted(ref.id, snapshot.GlobalRegion, "all"))...)
 		}
 		for _, r := range regions {
 			if c.opts.Shard.Owns(ref.id, r) {
-				out.Errors = append(out.Errors, interrupted(ref.id, r, "all"))
+				out.Errors = append(out.Errors, stopped(ctx, interrupted(ref.id, r, "all"))...)
 			}
 		}
 	}
@@ -301,12 +318,12 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 // of only listing the calls that happened to be in flight.
 func (c *collection) unit(ctx context.Context, markers []snapshot.CollectionError, run func() *snapshot.Snapshot) *snapshot.Snapshot {
 	if err := c.sem.Acquire(ctx, 1); err != nil {
-		return &snapshot.Snapshot{Errors: markers}
+		return &snapshot.Snapshot{Errors: stopped(ctx, markers...)}
 	}
 	defer c.sem.Release(1)
 	part := run()
 	if ctx.Err() != nil {
-		part.Errors = append(part.Errors, markers...)
+		part.Errors = append(part.Errors, stopped(ctx, markers...)...)
 	}
 	return part
 }
@@ -331,6 +348,32 @@ func (c *collection) coverage(account string, regions []string, errs []snapshot.
 func interrupted(account, region, service string) snapshot.CollectionError {
 	return snapshot.CollectionError{Account: account, Region: region, Service: service, Operation: "Collect",
 		Code: "Canceled", Message: "the scan was interrupted before this was fully collected; resources may be missing"}
+}
+
+// ErrTimeout is the cause of the collection's end when Options.Timeout
+// passed; Collect's own error wraps it when the time ran out before any
+// account could be scanned.
+var ErrTimeout = errors.New("the collection's time limit passed")
+
+// stopped returns the markers of units the scan stopped, saying why: an
+// interruption (Canceled) or the time limit (Timeout).
+func stopped(ctx context.Context, markers ...snapshot.CollectionError) []snapshot.CollectionError {
+	out := slices.Clone(markers)
+	if errors.Is(context.Cause(ctx), ErrTimeout) {
+		for i := range out {
+			out[i].Code = "Timeout"
+			out[i].Message = "the scan's time limit passed before this was fully collected; resources may be missing"
+		}
+	}
+	return out
+}
+
+// timedOut names the time limit as the cause of err when it had passed.
+func timedOut(ctx context.Context, err error) error {
+	if errors.Is(context.Cause(ctx), ErrTimeout) {
+		return fmt.Errorf("%w: %w", ErrTimeout, err)
+	}
+	return err
 }
 
 // globalTarget is the us-east-1 target of the account, reusing the regional
@@ -468,7 +511,7 @@ func withDefaults(opts Options) Options {
 		opts.MaxAttempts = cmp.Or(opts.Config.RetryMaxAttempts, 5)
 	}
 	if opts.CallTimeout <= 0 {
-		opts.CallTimeout = time.Minute
+		opts.CallTimeout = DefaultCallTimeout
 	}
 	return opts
 }

@@ -420,7 +420,6 @@ func TestCollectHungCallTimesOut(t *testing.T) {
 	defer srv.Close()
 	got := collectWith(context.Background(), t, srv, "AKID", func(o *collectors.Options) {
 		o.CallTimeout = 50 * time.Millisecond
-		o.MaxAttempts = 2
 	}, "us-east-1")
 
 	want := []snapshot.CollectionError{{Account: "111122223333", Region: "global", Service: "cloudfront",
@@ -430,6 +429,11 @@ func TestCollectHungCallTimesOut(t *testing.T) {
 	}
 	if len(got.Distributions) != 0 || len(got.LoadBalancers) != len(world.LoadBalancers) || got.Incomplete {
 		t.Errorf("distributions %d, load balancers %d, incomplete %v", len(got.Distributions), len(got.LoadBalancers), got.Incomplete)
+	}
+	// A timed-out attempt is retried once: of the 5 attempts the retryer
+	// allows, a call that hangs twice spends 2.
+	if n := srv.Calls()["cloudfront:ListDistributions"]; n != 2 {
+		t.Errorf("ListDistributions attempts = %d, want 2", n)
 	}
 }
 
@@ -459,6 +463,10 @@ func TestCollectCanceledIsIncomplete(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no Canceled error for the interrupted call: %+v", got.Errors)
+	}
+	// The canceled attempt is not retried.
+	if n := srv.Calls()["elasticloadbalancingv2:DescribeLoadBalancers"]; n != 1 {
+		t.Errorf("DescribeLoadBalancers attempts = %d, want 1", n)
 	}
 	if len(got.RestAPIs) != 2 {
 		t.Errorf("REST APIs finished before the cancel = %d, want 2", len(got.RestAPIs))

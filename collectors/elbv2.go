@@ -54,29 +54,35 @@ func elbv2Inventory(ctx context.Context, c elbv2API, t target) *snapshot.Snapsho
 	// DescribeTags pass can fill them all.
 	tagged := map[string]*snapshot.Tags{}
 
-	lbs := elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(elbPageSize)})
-	for lbs.HasMorePages() {
-		page, err := lbs.NextPage(ctx)
+	var lbs []types.LoadBalancer
+	lbPages := elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(elbPageSize)})
+	for lbPages.HasMorePages() {
+		page, err := lbPages.NextPage(ctx)
 		if err != nil {
 			fail("DescribeLoadBalancers", err)
 			break
 		}
-		for _, lb := range page.LoadBalancers {
-			out.LoadBalancers = append(out.LoadBalancers, loadBalancer(ctx, c, t, lb, out))
-		}
+		lbs = append(lbs, page.LoadBalancers...)
 	}
+	read, errs := eachResource(lbs, func(lb types.LoadBalancer, part *snapshot.Snapshot) snapshot.LoadBalancer {
+		return loadBalancer(ctx, c, t, lb, part)
+	})
+	out.LoadBalancers, out.Errors = append(out.LoadBalancers, read...), append(out.Errors, errs...)
 
-	tgs := elb.NewDescribeTargetGroupsPaginator(c, &elb.DescribeTargetGroupsInput{PageSize: aws.Int32(elbPageSize)})
-	for tgs.HasMorePages() {
-		page, err := tgs.NextPage(ctx)
+	var tgs []types.TargetGroup
+	tgPages := elb.NewDescribeTargetGroupsPaginator(c, &elb.DescribeTargetGroupsInput{PageSize: aws.Int32(elbPageSize)})
+	for tgPages.HasMorePages() {
+		page, err := tgPages.NextPage(ctx)
 		if err != nil {
 			fail("DescribeTargetGroups", err)
 			break
 		}
-		for _, tg := range page.TargetGroups {
-			out.TargetGroups = append(out.TargetGroups, targetGroup(ctx, c, t, tg, out))
-		}
+		tgs = append(tgs, page.TargetGroups...)
 	}
+	groups, errs := eachResource(tgs, func(tg types.TargetGroup, part *snapshot.Snapshot) snapshot.TargetGroup {
+		return targetGroup(ctx, c, t, tg, part)
+	})
+	out.TargetGroups, out.Errors = append(out.TargetGroups, groups...), append(out.Errors, errs...)
 
 	for i := range out.LoadBalancers {
 		lb := &out.LoadBalancers[i]
@@ -120,17 +126,20 @@ func loadBalancer(ctx context.Context, c elbv2API, t target, lb types.LoadBalanc
 		}
 	}
 
-	listeners := elb.NewDescribeListenersPaginator(c, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(arn), PageSize: aws.Int32(elbPageSize)})
-	for listeners.HasMorePages() {
-		page, err := listeners.NextPage(ctx)
+	var listeners []types.Listener
+	pages := elb.NewDescribeListenersPaginator(c, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(arn), PageSize: aws.Int32(elbPageSize)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
 		if err != nil {
 			fail("DescribeListeners", err)
 			break
 		}
-		for _, ls := range page.Listeners {
-			l.Listeners = append(l.Listeners, listener(ctx, c, t, ls, lb.Type == types.LoadBalancerTypeEnumApplication, out))
-		}
+		listeners = append(listeners, page.Listeners...)
 	}
+	read, errs := eachResource(listeners, func(ls types.Listener, part *snapshot.Snapshot) snapshot.Listener {
+		return listener(ctx, c, t, ls, lb.Type == types.LoadBalancerTypeEnumApplication, part)
+	})
+	l.Listeners, out.Errors = append(l.Listeners, read...), append(out.Errors, errs...)
 	return l
 }
 

@@ -44,33 +44,44 @@ func collectReferencedFunctions(ctx context.Context, s *snapshot.Snapshot, accou
 // returns its tags and reserved concurrency (so no GetFunctionConcurrency).
 func functions(ctx context.Context, c lambdaAPI, t target, arns []string) *snapshot.Snapshot {
 	out := &snapshot.Snapshot{}
-	for _, arn := range arns {
-		got, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(arn)})
-		var gone *lambdatypes.ResourceNotFoundException
-		if errors.As(err, &gone) {
-			// A deleted function something still routes to is a fact about
-			// the account, not a gap in the scan: it is simply absent.
-			continue
+	read, errs := eachResource(arns, func(arn string, part *snapshot.Snapshot) *snapshot.LambdaFunction {
+		return function(ctx, c, t, arn, part)
+	})
+	for _, f := range read {
+		if f != nil {
+			out.LambdaFunctions = append(out.LambdaFunctions, *f)
 		}
-		if err != nil {
-			out.Errors = append(out.Errors, t.failureFor(serviceLambda, "GetFunction", err, arn))
-			continue
-		}
-		cfg := got.Configuration
-		if cfg == nil {
-			continue
-		}
-		f := snapshot.LambdaFunction{
-			ARN: aws.ToString(cfg.FunctionArn), Account: t.account, Region: t.region,
-			Name: aws.ToString(cfg.FunctionName), Runtime: string(cfg.Runtime),
-			TimeoutSeconds: int(aws.ToInt32(cfg.Timeout)), MemoryMB: int(aws.ToInt32(cfg.MemorySize)), Tags: got.Tags,
-		}
-		if got.Concurrency != nil && got.Concurrency.ReservedConcurrentExecutions != nil {
-			f.ReservedConcurrency = aws.Int(int(*got.Concurrency.ReservedConcurrentExecutions))
-		}
-		out.LambdaFunctions = append(out.LambdaFunctions, f)
 	}
+	out.Errors = errs
 	return out
+}
+
+// function reads one function; nil when there is none to record.
+func function(ctx context.Context, c lambdaAPI, t target, arn string, out *snapshot.Snapshot) *snapshot.LambdaFunction {
+	got, err := c.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(arn)})
+	var gone *lambdatypes.ResourceNotFoundException
+	if errors.As(err, &gone) {
+		// A deleted function something still routes to is a fact about
+		// the account, not a gap in the scan: it is simply absent.
+		return nil
+	}
+	if err != nil {
+		out.Errors = append(out.Errors, t.failureFor(serviceLambda, "GetFunction", err, arn))
+		return nil
+	}
+	cfg := got.Configuration
+	if cfg == nil {
+		return nil
+	}
+	f := snapshot.LambdaFunction{
+		ARN: aws.ToString(cfg.FunctionArn), Account: t.account, Region: t.region,
+		Name: aws.ToString(cfg.FunctionName), Runtime: string(cfg.Runtime),
+		TimeoutSeconds: int(aws.ToInt32(cfg.Timeout)), MemoryMB: int(aws.ToInt32(cfg.MemorySize)), Tags: got.Tags,
+	}
+	if got.Concurrency != nil && got.Concurrency.ReservedConcurrentExecutions != nil {
+		f.ReservedConcurrency = aws.Int(int(*got.Concurrency.ReservedConcurrentExecutions))
+	}
+	return &f
 }
 
 // referencedFunctions lists, sorted and unique, the unqualified Lambda

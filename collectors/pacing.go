@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"context"
+	"fmt"
 
 	"golang.org/x/time/rate"
 )
@@ -148,7 +149,13 @@ func (p *pacer) buckets(service, op string) []*rate.Limiter {
 func (p *pacer) wait(ctx context.Context, service, op string) error {
 	for _, l := range p.buckets(service, op) {
 		if err := l.Wait(ctx); err != nil {
-			return err
+			if ctx.Err() == nil {
+				// The limiter refuses at once a wait that would outlast
+				// the context's deadline; the call could not have been
+				// made before it, so it ends with the deadline.
+				<-ctx.Done()
+			}
+			return fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}
 	}
 	return nil

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
@@ -78,6 +81,9 @@ func (t target) config(service string) aws.Config {
 		if maxBackoff > 0 {
 			o.MaxBackoff = maxBackoff
 		}
+		// First, so that the SDK's "a canceled request is not retried"
+		// does not see the canceled attempt context inside.
+		o.Retryables = append([]retry.IsErrorRetryable{retryAttemptFailures}, o.Retryables...)
 	}
 	adaptive := t.cfg.RetryMode != aws.RetryModeStandard
 	cfg.Retryer = func() aws.Retryer {
@@ -91,7 +97,13 @@ func (t target) config(service string) aws.Config {
 	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
 		// Inside the retry loop, so that every attempt is paced and counted:
 		// a retry spends quota like any other call.
-		return stack.Finalize.Insert(attemptMiddleware(service, t.pace, t.calls, t.opts.CallTimeout), "Retry", middleware.After)
+		if err := stack.Finalize.Insert(attemptMiddleware(service, t.pace, t.calls, t.opts.CallTimeout), "Retry", middleware.After); err != nil {
+			return err
+		}
+		// Outside it, so that a call the time limit cut off is named so
+		// wherever it stopped: waiting for quota, in an attempt, or in the
+		// backoff between two.
+		return stack.Finalize.Insert(timeLimitMiddleware, "Retry", middleware.Before)
 	})
 	return cfg
 }
@@ -107,13 +119,19 @@ func (t target) failure(service, op string, err error) snapshot.CollectionError 
 	var apiErr smithy.APIError
 	var netErr net.Error
 	var respErr *smithyhttp.ResponseError
+	var cut *retryableAttempt
 	switch {
 	case errors.As(err, &apiErr):
 		ce.Code, ce.Message = apiErr.ErrorCode(), apiErr.ErrorMessage()
+	case errors.Is(err, ErrTimeout):
+		ce.Code, ce.Message = "Timeout", err.Error()
 	case errors.Is(err, context.Canceled):
 		ce.Code, ce.Message = "Canceled", err.Error()
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		ce.Code, ce.Message = "RequestTimeout", err.Error()
+	case errors.As(err, &cut):
+		// Every attempt's answer was cut off mid-body.
+		ce.Code, ce.Message = "IncompleteResponse", err.Error()
 	case errors.As(err, &respErr):
 		// An answer that is not the service's error format (a proxy's HTML
 		// page, an emulator that does not speak the protocol): name it by
@@ -151,8 +169,10 @@ func (t target) progress(service string, done bool, errs int) {
 }
 
 // attemptMiddleware waits for the target's quota buckets, counts the
-// attempt, and bounds it by timeout so that a hung connection becomes a
-// recorded RequestTimeout instead of a scan that never ends.
+// attempt, and bounds it by timeout so that a hung connection costs one
+// attempt rather than the scan. Attempts that failed for a reason a new
+// attempt can cure, while the scan itself goes on, are marked retryable
+// (see retryableAttempt).
 func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout time.Duration) middleware.FinalizeMiddleware {
 	return middleware.FinalizeMiddlewareFunc("gatewatchPaceAndCount", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 		op := middleware.GetOperationName(ctx)
@@ -160,11 +180,90 @@ func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout tim
 			return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for %s quota: %w", service, err)
 		}
 		calls.add(service + ":" + op)
-		ctx, cancel := context.WithTimeout(ctx, timeout)
+		attempt, cancel := context.WithTimeoutCause(ctx, timeout, errAttemptTimeout)
 		defer cancel()
-		return next.HandleFinalize(ctx, in)
+		out, md, err := next.HandleFinalize(attempt, in)
+		if err != nil && ctx.Err() == nil {
+			err = classifyAttempt(ctx, attempt, timeout, err)
+		}
+		return out, md, err
 	})
 }
+
+// timeLimitMiddleware marks the error of a call that the collection's time
+// limit (Options.Timeout) ended, so that it is recorded as Timeout like the
+// units the limit stopped, not as a slow call. It also gives the call's
+// attempts a counter of their timeouts (see maxTimedOutAttempts).
+var timeLimitMiddleware = middleware.FinalizeMiddlewareFunc("gatewatchTimeLimit", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+	ctx = context.WithValue(ctx, timedOutAttemptsKey{}, new(atomic.Int32))
+	out, md, err := next.HandleFinalize(ctx, in)
+	if err != nil && errors.Is(context.Cause(ctx), ErrTimeout) && !errors.Is(err, ErrTimeout) {
+		err = fmt.Errorf("%w: %w", ErrTimeout, err)
+	}
+	return out, md, err
+})
+
+// maxTimedOutAttempts is how many attempts of one call may time out before
+// the call is given up, whatever attempts the retryer has left. A hang that
+// one retry does not get past is a dead path (a black-holed endpoint, a
+// proxy that never answers), and every further attempt would cost another
+// attempt timeout: this keeps a dead call at two.
+const maxTimedOutAttempts = 2
+
+// timedOutAttemptsKey keys the count of a call's timed-out attempts in its
+// context.
+type timedOutAttemptsKey struct{}
+
+// errAttemptTimeout is the cause of an attempt's context when the
+// attempt's own deadline passed, as opposed to the scan's.
+var errAttemptTimeout = errors.New("attempt timed out")
+
+// retryableAttempt is an attempt that failed in a way the next attempt may
+// not: no answer within the attempt timeout, or a 200 response whose body
+// was cut short (a connection dropped mid-response). The SDK retries
+// neither by itself: the first arrives as a canceled request, the second
+// as a deserialization error.
+type retryableAttempt struct {
+	reason string
+	err    error
+}
+
+func (e *retryableAttempt) Error() string { return e.reason + ": " + e.err.Error() }
+func (e *retryableAttempt) Unwrap() error { return e.err }
+
+// classifyAttempt wraps the error of a failed attempt in retryableAttempt
+// when a retry may cure it. It is only asked while the scan's context is
+// live: a canceled or timed-out scan is never retried.
+func classifyAttempt(call, attempt context.Context, timeout time.Duration, err error) error {
+	if errors.Is(context.Cause(attempt), errAttemptTimeout) {
+		if n, ok := call.Value(timedOutAttemptsKey{}).(*atomic.Int32); ok && n.Add(1) >= maxTimedOutAttempts {
+			// Recorded as a RequestTimeout: the canceled attempt's
+			// error carries context.DeadlineExceeded.
+			return fmt.Errorf("no complete answer within the attempt timeout (%s), %d times: %w", timeout, maxTimedOutAttempts, err)
+		}
+		return &retryableAttempt{reason: fmt.Sprintf("no complete answer within the attempt timeout (%s)", timeout), err: err}
+	}
+	var de *smithy.DeserializationError
+	var resp *smithyhttp.ResponseError
+	truncated := errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.As(err, &de) && errors.As(err, &resp) && resp.HTTPStatusCode() >= 200 && resp.HTTPStatusCode() < 300
+	if truncated {
+		return &retryableAttempt{reason: "response cut short", err: err}
+	}
+	return err
+}
+
+// retryAttemptFailures tells the retryer to retry what classifyAttempt
+// marked, and leaves every other error to the SDK's own rules (which
+// already retry connection resets, refused connections, failures to send,
+// 5xx answers and throttling).
+var retryAttemptFailures = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+	var ra *retryableAttempt
+	if errors.As(err, &ra) {
+		return aws.TrueTernary
+	}
+	return aws.UnknownTernary
+})
 
 // callCounter counts API attempts by "service:Operation" across targets.
 type callCounter struct {
@@ -184,4 +283,33 @@ func (c *callCounter) snapshot() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return maps.Clone(c.n)
+}
+
+// resourceConcurrency bounds the reads of one service's resources (the
+// listeners of each load balancer, the stages of each API) running at once
+// in one account-region. The pacer still sets the rate; running them side
+// by side only keeps one slow call from holding up the others.
+const resourceConcurrency = 8
+
+// eachResource runs read for every item, resourceConcurrency at a time.
+// Each read records its errors in a snapshot of its own; the results and
+// the errors come back in the order of items, exactly what reading them
+// one after the other would have recorded.
+func eachResource[In, Out any](items []In, read func(item In, out *snapshot.Snapshot) Out) ([]Out, []snapshot.CollectionError) {
+	results := make([]Out, len(items))
+	parts := make([]snapshot.Snapshot, len(items))
+	var g errgroup.Group
+	g.SetLimit(resourceConcurrency)
+	for i, item := range items {
+		g.Go(func() error {
+			results[i] = read(item, &parts[i])
+			return nil
+		})
+	}
+	_ = g.Wait() // the reads record their errors; none is returned
+	var errs []snapshot.CollectionError
+	for _, p := range parts {
+		errs = append(errs, p.Errors...)
+	}
+	return results, errs
 }

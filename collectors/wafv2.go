@@ -59,62 +59,69 @@ func webACLs(ctx context.Context, c wafv2API, t target, scope types.Scope) *snap
 		out.Errors = append(out.Errors, t.failure(serviceWAFv2, "ListWebACLs", err))
 	}
 
-	for _, sum := range summaries {
-		arn := aws.ToString(sum.ARN)
-		fail := func(op string, err error) { out.Errors = append(out.Errors, t.failureFor(serviceWAFv2, op, err, arn)) }
-		w := snapshot.WebACL{
-			ARN: arn, Account: t.account, Region: t.region, ID: aws.ToString(sum.Id),
-			Name: aws.ToString(sum.Name), Scope: string(scope),
-		}
-		if got, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{Id: sum.Id, Name: sum.Name, Scope: scope}); err != nil {
-			fail("GetWebACL", err)
-		} else if acl := got.WebACL; acl != nil {
-			switch d := acl.DefaultAction; {
-			case d != nil && d.Block != nil:
-				w.DefaultAction = "BLOCK"
-			case d != nil && d.Allow != nil:
-				w.DefaultAction = "ALLOW"
-			}
-			for _, r := range acl.Rules {
-				w.Rules = append(w.Rules, wafRule(r))
-			}
-		}
-
-		if scope == types.ScopeRegional {
-			for _, typ := range wafAssociatedTypes {
-				res, err := c.ListResourcesForWebACL(ctx, &wafv2.ListResourcesForWebACLInput{WebACLArn: aws.String(arn), ResourceType: typ})
-				if err != nil {
-					// Recorded without a resource: every protected resource
-					// of the region is unknown until webACLFallback asks them
-					// one by one.
-					out.Errors = append(out.Errors, t.failure(serviceWAFv2, "ListResourcesForWebACL", err))
-					continue
-				}
-				w.AssociatedResources = append(w.AssociatedResources, res.ResourceArns...)
-			}
-		}
-
-		err = eachPage(func(token *string) (*string, error) {
-			page, err := c.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: aws.String(arn), NextMarker: token, Limit: aws.Int32(wafPageSize)})
-			if err != nil {
-				return nil, err
-			}
-			if page.TagInfoForResource != nil {
-				for _, tag := range page.TagInfoForResource.TagList {
-					if w.Tags == nil {
-						w.Tags = snapshot.Tags{}
-					}
-					w.Tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
-				}
-			}
-			return page.NextMarker, nil
-		})
-		if err != nil {
-			fail("ListTagsForResource", err)
-		}
-		out.WebACLs = append(out.WebACLs, w)
-	}
+	acls, errs := eachResource(summaries, func(sum types.WebACLSummary, part *snapshot.Snapshot) snapshot.WebACL {
+		return webACL(ctx, c, t, scope, sum, part)
+	})
+	out.WebACLs, out.Errors = append(out.WebACLs, acls...), append(out.Errors, errs...)
 	return out
+}
+
+// webACL reads one web ACL: its rules, the resources it protects and its
+// tags.
+func webACL(ctx context.Context, c wafv2API, t target, scope types.Scope, sum types.WebACLSummary, out *snapshot.Snapshot) snapshot.WebACL {
+	arn := aws.ToString(sum.ARN)
+	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failureFor(serviceWAFv2, op, err, arn)) }
+	w := snapshot.WebACL{
+		ARN: arn, Account: t.account, Region: t.region, ID: aws.ToString(sum.Id),
+		Name: aws.ToString(sum.Name), Scope: string(scope),
+	}
+	if got, err := c.GetWebACL(ctx, &wafv2.GetWebACLInput{Id: sum.Id, Name: sum.Name, Scope: scope}); err != nil {
+		fail("GetWebACL", err)
+	} else if acl := got.WebACL; acl != nil {
+		switch d := acl.DefaultAction; {
+		case d != nil && d.Block != nil:
+			w.DefaultAction = "BLOCK"
+		case d != nil && d.Allow != nil:
+			w.DefaultAction = "ALLOW"
+		}
+		for _, r := range acl.Rules {
+			w.Rules = append(w.Rules, wafRule(r))
+		}
+	}
+
+	if scope == types.ScopeRegional {
+		for _, typ := range wafAssociatedTypes {
+			res, err := c.ListResourcesForWebACL(ctx, &wafv2.ListResourcesForWebACLInput{WebACLArn: aws.String(arn), ResourceType: typ})
+			if err != nil {
+				// Recorded without a resource: every protected resource
+				// of the region is unknown until webACLFallback asks them
+				// one by one.
+				out.Errors = append(out.Errors, t.failure(serviceWAFv2, "ListResourcesForWebACL", err))
+				continue
+			}
+			w.AssociatedResources = append(w.AssociatedResources, res.ResourceArns...)
+		}
+	}
+
+	err := eachPage(func(token *string) (*string, error) {
+		page, err := c.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: aws.String(arn), NextMarker: token, Limit: aws.Int32(wafPageSize)})
+		if err != nil {
+			return nil, err
+		}
+		if page.TagInfoForResource != nil {
+			for _, tag := range page.TagInfoForResource.TagList {
+				if w.Tags == nil {
+					w.Tags = snapshot.Tags{}
+				}
+				w.Tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+			}
+		}
+		return page.NextMarker, nil
+	})
+	if err != nil {
+		fail("ListTagsForResource", err)
+	}
+	return w
 }
 
 // webACLForResourceAPI is the per-resource association look-up.
@@ -144,26 +151,42 @@ func webACLFallback(ctx context.Context, c webACLForResourceAPI, t target, s *sn
 	for i := range s.WebACLs {
 		byARN[s.WebACLs[i].ARN] = &s.WebACLs[i]
 	}
-	var errs []snapshot.CollectionError
-	asked := 0
+	var albs []string
 	for _, lb := range s.LoadBalancers {
-		if lb.Type != "application" {
-			continue
+		if lb.Type == "application" {
+			albs = append(albs, lb.ARN)
 		}
-		got, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(lb.ARN)})
+	}
+	// answer is what one look-up learnt: whether it was answered, and the
+	// ARN of the web ACL protecting the load balancer, if any.
+	type answer struct {
+		answered bool
+		acl      string
+	}
+	answers, errs := eachResource(albs, func(arn string, part *snapshot.Snapshot) answer {
+		got, err := c.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(arn)})
 		var gone *types.WAFNonexistentItemException
 		switch {
 		case errors.As(err, &gone):
 			// The load balancer was deleted since it was listed.
+			return answer{answered: true}
 		case err != nil:
-			errs = append(errs, t.failureFor(serviceWAFv2, "GetWebACLForResource", err, lb.ARN))
-			continue
+			part.Errors = append(part.Errors, t.failureFor(serviceWAFv2, "GetWebACLForResource", err, arn))
+			return answer{}
 		case got.WebACL != nil:
-			if acl, ok := byARN[aws.ToString(got.WebACL.ARN)]; ok {
-				acl.AssociatedResources = append(acl.AssociatedResources, lb.ARN)
-			}
+			return answer{answered: true, acl: aws.ToString(got.WebACL.ARN)}
+		}
+		return answer{answered: true}
+	})
+	asked := 0
+	for i, a := range answers {
+		if !a.answered {
+			continue
 		}
 		asked++
+		if acl, ok := byARN[a.acl]; ok {
+			acl.AssociatedResources = append(acl.AssociatedResources, albs[i])
+		}
 	}
 	if asked > 0 || len(errs) == 0 {
 		s.Errors = slices.DeleteFunc(s.Errors, failed)

@@ -117,9 +117,10 @@ Try it without AWS credentials on the bundled demo account:
   gatewatch scan --demo
 
 Exit codes: 0 no finding at or above --fail-on; 1 a finding at or above
---fail-on; 2 bad input (flags, configuration, snapshot, rules); 3 coverage has
-gaps (a collection error) and no finding reached --fail-on, or the run was
-interrupted (Ctrl-C, SIGTERM; a second signal ends it at once).`,
+--fail-on; 2 bad input (flags, configuration, no or expired credentials,
+snapshot, rules); 3 coverage has gaps (a collection error, an interrupted or
+timed-out run, AWS unreachable) and no finding reached --fail-on. A second
+Ctrl-C or SIGTERM ends the run at once.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {

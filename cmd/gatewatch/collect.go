@@ -28,9 +28,13 @@ on; the exit code is then 3.
 
 Ctrl-C or SIGTERM stops the collection cleanly and writes what was collected,
 marked incomplete, each unfinished account-region listed as Canceled; the exit
-code is 3.`,
+code is 3. --timeout 20m does the same when the time is up, each unfinished
+account-region listed as Timeout. Each attempt of each AWS call that has not
+answered in full within --attempt-timeout (20s) is retried once with backoff;
+dropped connections are retried too.`,
 		Example: `  gatewatch collect --regions eu-west-1,us-east-1 --output snapshot.json
   gatewatch collect --profile audit --regions all -o snapshot.json
+  gatewatch collect --regions all --timeout 20m --attempt-timeout 10s -o snapshot.json
   gatewatch collect --org --ou-include ou-ab12-prod --role-name gatewatch-audit --regions all -o org.json
   gatewatch collect --accounts 111111111111,222222222222 --role-name gatewatch-audit -o two.json
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 gatewatch collect --regions us-east-1`,

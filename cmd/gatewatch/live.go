@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
@@ -26,6 +25,9 @@ type awsFlags struct {
 	regions     []string
 	endpointURL string
 	concurrency int
+	// timeout bounds the collection; attemptTimeout one attempt of a call.
+	timeout        time.Duration
+	attemptTimeout time.Duration
 
 	accounts     []string
 	org          bool
@@ -46,6 +48,8 @@ func (f *awsFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.regions, "region", nil, "alias of --regions")
 	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured too")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "account-regions collected at once, across all accounts")
+	fs.DurationVar(&f.timeout, "timeout", 0, "stop collecting after this long (e.g. 20m) and go on with what was collected, each unfinished account-region marked Timeout (exit code 3); 0 means no limit")
+	fs.DurationVar(&f.attemptTimeout, "attempt-timeout", collectors.DefaultCallTimeout, "give up on an attempt of an AWS call that has not answered in full after this long, and retry it once with backoff")
 	fs.StringVar(&f.shard, "shard", "", "collect only shard i of n (\"2/8\") of the account-regions, for 'gatewatch merge' later; default from "+
 		collectors.EnvK8sCompletionIndex+" (Kubernetes Indexed Job) or "+collectors.EnvBatchArrayIndex+" (AWS Batch array job) with "+collectors.EnvShardCount)
 	fs.StringSliceVar(&f.accounts, "accounts", nil, "account IDs to scan, comma-separated, or @FILE with one per line (# starts a comment); needs --role-name or --role-arn-template (default: the credentials' account)")
@@ -129,19 +133,22 @@ func readAccounts(args []string) ([]string, error) {
 }
 
 // collect loads the AWS configuration and collects a snapshot. Problems
-// with the configuration (unknown profile, no region, no credentials) are
-// input errors; failed calls after that are recorded in the snapshot.
+// with the configuration (unknown profile, no region, no or expired
+// credentials) are input errors; failed calls after that are recorded in
+// the snapshot, and a failure to reach AWS at all is a collection failure
+// (see collectFailure).
 func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, error) {
-	if f.concurrency < 1 {
+	switch {
+	case f.concurrency < 1:
 		return nil, inputError(fmt.Errorf("--concurrency %d: must be at least 1", f.concurrency))
+	case f.timeout < 0:
+		return nil, inputError(fmt.Errorf("--timeout %s: must not be negative (0 means no limit)", f.timeout))
+	case f.attemptTimeout <= 0:
+		return nil, inputError(fmt.Errorf("--attempt-timeout %s: must be above zero", f.attemptTimeout))
 	}
-	var loadOpts []func(*config.LoadOptions) error
-	if f.profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(f.profile))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	cfg, err := loadAWSConfig(ctx, f.profile, a.log)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("aws configuration: %w", err))
+		return nil, err
 	}
 	regions := trimAll(f.regions)
 	if len(regions) == 0 && cfg.Region == "" {
@@ -161,6 +168,8 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 		ToolVersion: toolVersion(),
 		Logger:      a.log,
 		Concurrency: f.concurrency,
+		Timeout:     f.timeout,
+		CallTimeout: f.attemptTimeout,
 	}
 	if err := f.accountOptions(&opts); err != nil {
 		return nil, inputError(err)
@@ -173,7 +182,7 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 	snap, err := collectors.Collect(ctx, opts)
 	progress.finish()
 	if err != nil {
-		return nil, inputError(fmt.Errorf("%w\n(check credentials with 'aws sts get-caller-identity', or try 'gatewatch scan --demo')", err))
+		return nil, collectFailure(err, f.timeout, a.log)
 	}
 	return snap, nil
 }

@@ -34,13 +34,19 @@ func fakeCredentials(t *testing.T) {
 // wire protocol the collectors speak.
 func demoWorld(t *testing.T, opts fakeaws.Options) string {
 	t.Helper()
+	return demoServer(t, opts).URL
+}
+
+// demoServer is demoWorld's server, for tests that ask it what it saw.
+func demoServer(t *testing.T, opts fakeaws.Options) *fakeaws.Server {
+	t.Helper()
 	world, err := snapshot.Parse(gatewatch.DemoSnapshot, "demo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := fakeaws.New(world, opts)
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv
 }
 
 // findingKeys reduces a report to what a finding is: rule, resource,

@@ -30,17 +30,23 @@ CloudFront -> ALB; internal apps -> internal ALB) with the mistakes teams
 really make beside resources that do it right. It needs no credentials.
 
 Without --demo, gatewatch uses the standard AWS credential chain (environment,
-shared files and --profile, SSO, instance and container roles). Failed calls
-are recorded, shown in every report, and make the exit code 3 when no finding
-reaches --fail-on.
+shared files and --profile, SSO, instance and container roles). Missing or
+expired credentials stop the run at once with one line saying so (exit code 2).
+Failed calls are recorded, shown in every report, and make the exit code 3 when
+no finding reaches --fail-on.
 
 ` + multiAccountHelp + `
 
 Ctrl-C or SIGTERM stops the collection cleanly: what was collected is
 evaluated and reported (and written to --snapshot) marked incomplete, each
-unfinished account-region listed as Canceled.`,
+unfinished account-region listed as Canceled. --timeout 20m does the same when
+the time is up, each unfinished account-region listed as Timeout; the exit code
+is then 3 unless a finding reached --fail-on. Each attempt of each AWS call
+that has not answered in full within --attempt-timeout (20s) is retried once
+with backoff; dropped connections are retried too.`,
 		Example: `  gatewatch scan --demo
   gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
+  gatewatch scan --regions all --timeout 20m -f sarif -o gatewatch.sarif --snapshot snapshot.json
   gatewatch scan --profile audit --regions all -f sarif -o gatewatch.sarif --snapshot snapshot.json
   gatewatch scan --org --ou-exclude ou-ab12-sandbox --role-name gatewatch-audit --regions all --concurrency 16
   gatewatch scan --accounts @accounts.txt --role-arn-template 'arn:aws:iam::{account}:role/audit/gatewatch' --external-id nightly
@@ -64,9 +70,10 @@ unfinished account-region listed as Canceled.`,
 			}
 			ctx := cmd.Context()
 			if snap.Incomplete {
-				// Interrupted: report what was collected, marked incomplete,
-				// rather than throwing the partial inventory away.
-				a.log.Warn("collection interrupted; reporting the partial inventory")
+				// Interrupted or out of time: report what was collected,
+				// marked incomplete, rather than throwing the partial
+				// inventory away.
+				a.log.Warn("collection stopped early (interrupted or --timeout); reporting the partial inventory")
 				ctx = context.WithoutCancel(ctx)
 			}
 			if snapshotPath != "" {

@@ -12,6 +12,7 @@ package fakeaws
 
 import (
 	"fmt"
+	"hash/fnv"
 	"io"
 	"maps"
 	"net/http"
@@ -42,6 +43,19 @@ type Options struct {
 	// Hang holds the requests of these "service:Operation" keys until the
 	// client gives up, as a dead connection would.
 	Hang []string
+	// HangFirst holds the first N requests of each "service:Operation"
+	// key as Hang does, then serves normally: a connection that hung once.
+	HangFirst map[string]int
+	// Drop cuts the connection in the middle of the body of the first N
+	// responses of each "service:Operation" key: the status line and
+	// headers (a Content-Length of the whole body) arrive, half the body
+	// does, then the connection closes.
+	Drop map[string]int
+	// DropRatio cuts that share (0 to 1) of all responses the same way.
+	// Which attempts are cut depends only on the request (its operation
+	// and parameters) and how often the same request came before, never on
+	// timing, so a scan meets the same drops on every run.
+	DropRatio float64
 	// DisabledRegions are answered as AWS answers a region that is not
 	// enabled for the account (UnrecognizedClientException and friends),
 	// and left out of DescribeRegions.
@@ -53,6 +67,9 @@ type Options struct {
 	// account-region; a request that finds a bucket of its quotas empty gets
 	// the service's throttling error, as AWS answers a client over quota.
 	Quotas []Quota
+	// ExpiredKeys lists access key IDs whose session has expired: every
+	// request signed with one gets the service's expired-token error.
+	ExpiredKeys []string
 	// DenyAssumeRole lists accounts whose roles refuse sts:AssumeRole.
 	DenyAssumeRole []string
 	// ExternalID is the external ID every role's trust policy requires;
@@ -110,12 +127,18 @@ type Server struct {
 	// assumed maps the access keys AssumeRole handed out to their account.
 	assumed map[string]string
 	hung    chan string
+	// hangFirst and drop count down the faults of the options.
+	hangFirst, drop map[string]int
+	// seen counts earlier arrivals of each distinct request, for DropRatio.
+	seen    map[string]int
+	dropped int
 }
 
 // New starts a server for world on a loopback port. Close it when done.
 func New(world *snapshot.Snapshot, opts Options) *Server {
 	s := &Server{world: world, opts: opts, calls: map[string]int{}, buckets: map[string]*rate.Limiter{},
-		throttle: maps.Clone(opts.Throttle), assumed: map[string]string{}, hung: make(chan string, 1024)}
+		throttle: maps.Clone(opts.Throttle), assumed: map[string]string{}, hung: make(chan string, 1024),
+		hangFirst: maps.Clone(opts.HangFirst), drop: maps.Clone(opts.Drop), seen: map[string]int{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
@@ -140,12 +163,20 @@ func (s *Server) Throttled() int {
 	return s.throttled
 }
 
+// Dropped returns how many responses were cut mid-body.
+func (s *Server) Dropped() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dropped
+}
+
 // Hung receives the "service:Operation" of each request the Hang option
 // holds, when it starts hanging: tests interrupt a scan at that moment.
 func (s *Server) Hung() <-chan string { return s.hung }
 
 // call is one decoded request.
 type call struct {
+	key     string // access key ID
 	account string
 	region  string
 	service string // gatewatch service key, e.g. "apigatewayv2"
@@ -174,15 +205,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "fakeaws: no service "+c.service, http.StatusBadRequest)
 		return
 	}
+	key := c.service + ":" + c.op
 	s.mu.Lock()
-	s.calls[c.service+":"+c.op]++
+	s.calls[key]++
+	hang := slices.Contains(s.opts.Hang, key) || countDown(s.hangFirst, key)
+	drop := countDown(s.drop, key) || s.dropByRatio(c)
 	s.mu.Unlock()
-	if key := c.service + ":" + c.op; slices.Contains(s.opts.Hang, key) {
+	if hang {
 		select {
 		case s.hung <- key:
 		default:
 		}
 		<-r.Context().Done()
+		return
+	}
+	if drop {
+		s.serveCut(h, c, w)
 		return
 	}
 	if f := s.injected(c); f != nil {
@@ -192,6 +230,52 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if f := h.serve(s, c, w); f != nil {
 		h.fail(w, *f)
 	}
+}
+
+// countDown spends one of the faults left for key; s.mu is held.
+func countDown(left map[string]int, key string) bool {
+	if left[key] <= 0 {
+		return false
+	}
+	left[key]--
+	return true
+}
+
+// dropByRatio decides whether DropRatio cuts this arrival of c: a hash of
+// the request and of how many times it arrived before, compared with the
+// ratio. s.mu is held.
+func (s *Server) dropByRatio(c *call) bool {
+	if s.opts.DropRatio <= 0 {
+		return false
+	}
+	id := c.r.Method + " " + c.r.URL.RequestURI() + " " + string(c.body)
+	n := s.seen[id]
+	s.seen[id]++
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s#%d", id, n)
+	return float64(h.Sum64()%10000) < s.opts.DropRatio*10000
+}
+
+// serveCut answers c in full into a buffer, then sends the headers and half
+// of the body and drops the connection, as a flaky network does.
+func (s *Server) serveCut(h *service, c *call, w http.ResponseWriter) {
+	rec := httptest.NewRecorder()
+	if f := h.serve(s, c, rec); f != nil {
+		h.fail(rec, *f)
+	}
+	s.mu.Lock()
+	s.dropped++
+	s.mu.Unlock()
+	body := rec.Body.Bytes()
+	maps.Copy(w.Header(), rec.Header())
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(body[:len(body)/2])
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	// The server closes the connection without completing the response.
+	panic(http.ErrAbortHandler)
 }
 
 // decode reads the signing scope, the operation and the parameters.
@@ -210,7 +294,7 @@ func (s *Server) decode(r *http.Request) (*call, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &call{account: s.accountFor(scope[0]), region: scope[2], service: scope[3], r: r,
+	c := &call{key: scope[0], account: s.accountFor(scope[0]), region: scope[2], service: scope[3], r: r,
 		path: r.URL.EscapedPath(), query: r.URL.Query(), body: body}
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 		form, err := url.ParseQuery(string(body))
@@ -280,6 +364,10 @@ func (s *Server) accountFor(key string) string {
 func (s *Server) injected(c *call) *fault {
 	h := handlers[c.service]
 	key := c.service + ":" + c.op
+	if slices.Contains(s.opts.ExpiredKeys, c.key) {
+		f := h.expired
+		return &f
+	}
 	if slices.Contains(s.opts.DisabledRegions, c.region) {
 		f := h.notEnabled
 		return &f
@@ -328,31 +416,39 @@ type service struct {
 // faults are a service's answers to the injected faults. Services of one
 // protocol family answer alike.
 type faults struct {
-	denied, throttled, notEnabled fault
+	denied, throttled, notEnabled, expired fault
 }
 
-const invalidToken = "The security token included in the request is invalid."
+const (
+	invalidToken = "The security token included in the request is invalid."
+	expiredToken = "The security token included in the request is expired"
+)
 
 var (
 	restJSONFaults = faults{
 		denied:     fault{403, "AccessDeniedException", ""},
 		throttled:  fault{429, "TooManyRequestsException", "Too Many Requests"},
 		notEnabled: fault{403, "UnrecognizedClientException", invalidToken},
+		expired:    fault{403, "ExpiredTokenException", expiredToken},
 	}
 	jsonFaults = faults{
 		denied:     fault{400, "AccessDeniedException", ""},
 		throttled:  fault{400, "ThrottlingException", "Rate exceeded"},
 		notEnabled: fault{400, "UnrecognizedClientException", invalidToken},
+		expired:    fault{400, "ExpiredTokenException", expiredToken},
 	}
 	queryFaults = faults{
 		denied:     fault{403, "AccessDenied", ""},
 		throttled:  fault{400, "Throttling", "Rate exceeded"},
 		notEnabled: fault{403, "InvalidClientTokenId", invalidToken},
+		expired:    fault{400, "ExpiredToken", expiredToken},
 	}
 	ec2Faults = faults{
 		denied:     fault{403, "UnauthorizedOperation", ""},
 		throttled:  fault{503, "RequestLimitExceeded", "Request limit exceeded."},
 		notEnabled: fault{401, "AuthFailure", "AWS was not able to validate the provided access credentials"},
+		// EC2 reports an expired session as an expired request.
+		expired: fault{400, "RequestExpired", "Request has expired."},
 	}
 )
 

@@ -1,6 +1,8 @@
 package fakeaws
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -95,5 +97,38 @@ func TestQuotaFloor(t *testing.T) {
 	delete(calls, AccountRegion{"1", "us-east-1"})
 	if got, want := QuotaFloor(calls, AWSQuotas()), 8*time.Second; got != want {
 		t.Errorf("QuotaFloor = %v, want %v", got, want)
+	}
+}
+
+// TestDropCutsTheBody: a dropped response announces its whole length, then
+// the connection closes half-way through the body; the next one is whole.
+func TestDropCutsTheBody(t *testing.T) {
+	t.Parallel()
+	srv := New(&snapshot.Snapshot{Scope: snapshot.Scope{Accounts: []string{"111122223333"}}},
+		Options{Drop: map[string]int{"apigateway:GetRestApis": 1}})
+	defer srv.Close()
+	get := func() (*http.Response, []byte, error) {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/restapis", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/apigateway/aws4_request, SignedHeaders=host, Signature=00")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		return resp, body, err
+	}
+	resp, body, err := get()
+	if resp.StatusCode != http.StatusOK || !errors.Is(err, io.ErrUnexpectedEOF) || int64(len(body)) >= resp.ContentLength {
+		t.Errorf("dropped: status %d, %d of %d bytes, error %v; want 200 and the body cut short", resp.StatusCode, len(body), resp.ContentLength, err)
+	}
+	if resp, body, err := get(); resp.StatusCode != http.StatusOK || err != nil || int64(len(body)) != resp.ContentLength {
+		t.Errorf("after the drop: status %d, %d of %d bytes, error %v; want a whole answer", resp.StatusCode, len(body), resp.ContentLength, err)
+	}
+	if got := srv.Dropped(); got != 1 {
+		t.Errorf("Dropped = %d, want 1", got)
 	}
 }

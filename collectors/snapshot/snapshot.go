@@ -79,8 +79,10 @@ type CollectionError struct {
 	Service   string `json:"service"`
 	Operation string `json:"operation"`
 	// Code is the AWS error code (AccessDeniedException, ThrottlingException,
-	// UnrecognizedClientException, ...) or a gatewatch code such as
-	// "Canceled" or "RequestTimeout".
+	// UnrecognizedClientException, ...) or a gatewatch code: "Canceled"
+	// and "Timeout" mark work an interruption or the run's time limit
+	// stopped, "RequestTimeout" a call whose attempts all went unanswered,
+	// "IncompleteResponse" one whose answers were all cut off mid-body.
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	// Resources are the resources a failed per-resource call was for
