@@ -191,3 +191,33 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestSARIFSourceLocation: a finding whose resource is defined in code (a
+// planned Terraform resource) is located on its block, so the alert
+// annotates the pull request; its fingerprint does not depend on that.
+func TestSARIFSourceLocation(t *testing.T) {
+	t.Parallel()
+	plain := parseSARIF(t, render(t, "sarif", testReport()))
+	r := testReport()
+	r.Findings[0].Source = &Source{File: "modules/edge alb/main.tf", StartLine: 11, EndLine: 26, Address: `module.shop["bare"].aws_lb.this`}
+	located := parseSARIF(t, render(t, "sarif", r))
+	var hit *sarifResult
+	for i, res := range located.Runs[0].Results {
+		if res.Locations[0].LogicalLocations[0].FullyQualifiedName == r.Findings[0].Resource && res.RuleID == r.Findings[0].RuleID {
+			hit = &located.Runs[0].Results[i]
+		}
+		if got, want := res.PartialFingerprints, plain.Runs[0].Results[i].PartialFingerprints; got[fingerprintKey] != want[fingerprintKey] {
+			t.Errorf("result %d: fingerprint %v changed with a source location (was %v)", i, got, want)
+		}
+	}
+	if hit == nil {
+		t.Fatal("the located finding is not in the SARIF")
+	}
+	loc := hit.Locations[0].PhysicalLocation
+	if loc.ArtifactLocation.URI != "modules/edge%20alb/main.tf" || loc.Region.StartLine != 11 || loc.Region.EndLine != 26 {
+		t.Errorf("location %+v, want modules/edge%%20alb/main.tf lines 11-26", loc)
+	}
+	if hit.Properties["terraform_address"] != `module.shop["bare"].aws_lb.this` {
+		t.Errorf("properties %v carry no terraform_address", hit.Properties)
+	}
+}
