@@ -1,0 +1,296 @@
+package tfplan
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+)
+
+var pinned = func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }
+
+func convert(t *testing.T, path string, opts Options) *snapshot.Snapshot {
+	t.Helper()
+	plan, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Now = pinned
+	snap, err := Convert(plan, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := snap.Validate(); err != nil {
+		t.Fatalf("converted snapshot is invalid: %v", err)
+	}
+	return snap
+}
+
+func TestParseRejectsWhatIsNotAPlan(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, data, want string }{
+		{"empty", "", "not a JSON object"},
+		{"array", "[]", "not a JSON object"},
+		{"truncated", `{"format_version": "1.2", "planned_values": {`, "unexpected end of JSON input"},
+		{"no version", `{"planned_values": {}}`, "format version is missing"},
+		{"future version", `{"format_version": "2.0", "planned_values": {}}`, "unsupported plan format version"},
+		{"state", `{"format_version": "1.0", "values": {"root_module": {}}}`, "this is a state, not a plan"},
+		{"wrong type", `{"format_version": "1.2", "resource_changes": {"a": 1}}`, "cannot unmarshal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse([]byte(tt.data), "plan.json")
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "terraform plan plan.json: ") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q: want one line naming the file and containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestReferencesJoinPlannedResources: identifiers known only after apply
+// become placeholders, and the plan's references join them as AWS would:
+// each module instance's listener to its own ALB, for_each targets to the
+// function with the same key, a count-indexed integration to the ALB's
+// host, an association to its web ACL, an origin to the ALB's DNS name.
+func TestReferencesJoinPlannedResources(t *testing.T) {
+	t.Parallel()
+	s := convert(t, "../../testdata/tfplan/pr/plan.json", Options{})
+	if got, want := s.Scope, (snapshot.Scope{Accounts: []string{"123456789012"}, Regions: []string{"eu-west-1"}}); !cmp.Equal(got, want) {
+		t.Errorf("scope %+v, want %+v (account from data.aws_caller_identity, region from the provider)", got, want)
+	}
+	lbs := map[string]snapshot.LoadBalancer{}
+	for _, lb := range s.LoadBalancers {
+		lbs[lb.Name] = lb
+		if !strings.Contains(lb.ARN, PlaceholderMarker) || !strings.Contains(lb.DNSName, PlaceholderMarker) {
+			t.Errorf("%s: ARN %s / DNS %s carry no placeholder marker", lb.Name, lb.ARN, lb.DNSName)
+		}
+		if len(lb.AvailabilityZones) != 2 {
+			t.Errorf("%s: %d zones, want 2 (one per subnet)", lb.Name, len(lb.AvailabilityZones))
+		}
+	}
+	for _, name := range []string{"shop-guarded", "shop-bare"} {
+		lb := lbs[name]
+		if len(lb.Listeners) != 1 {
+			t.Fatalf("%s has %d listeners, want its own module instance's one", name, len(lb.Listeners))
+		}
+		l := lb.Listeners[0]
+		if !strings.HasPrefix(l.ARN, strings.Replace(lb.ARN, ":loadbalancer/", ":listener/", 1)+"/") {
+			t.Errorf("%s: listener %s is not under its load balancer", name, l.ARN)
+		}
+		var fwd []string
+		for _, r := range l.Rules {
+			for _, a := range r.Actions {
+				fwd = append(fwd, a.TargetGroupARNs...)
+			}
+		}
+		if len(fwd) != 1 || !strings.Contains(fwd[0], ":targetgroup/"+name+"-web/") {
+			t.Errorf("%s forwards to %v, want its own web target group", name, fwd)
+		}
+	}
+	orders := lbs["orders-internal"]
+	if orders.Scheme != "internal" || !strings.HasPrefix(orders.DNSName, "internal-") {
+		t.Errorf("orders ALB scheme %s DNS %s, want internal", orders.Scheme, orders.DNSName)
+	}
+	for _, tg := range s.TargetGroups {
+		if tg.TargetType != "lambda" {
+			continue
+		}
+		key := strings.TrimPrefix(tg.Name, "orders-report-")
+		want := []snapshot.Target{{ID: "arn:aws:lambda:eu-west-1:123456789012:function:orders-report-" + key}}
+		if !cmp.Equal(tg.Targets, want) {
+			t.Errorf("%s targets %v, want %v", tg.Name, tg.Targets, want)
+		}
+		if !cmp.Equal(tg.LoadBalancerARNs, []string{orders.ARN}) {
+			t.Errorf("%s load balancers %v, want the orders ALB that forwards to it", tg.Name, tg.LoadBalancerARNs)
+		}
+	}
+	for _, a := range s.RestAPIs {
+		var paths []string
+		for _, r := range a.Resources {
+			paths = append(paths, r.Path)
+			for _, m := range r.Methods {
+				if m.Integration == nil || !strings.Contains(m.Integration.URI, orders.DNSName) {
+					t.Errorf("%s %s %s: integration %+v does not reach the orders ALB", a.Name, m.HTTPMethod, r.Path, m.Integration)
+				}
+			}
+		}
+		if !cmp.Equal(paths, []string{"/", "/{proxy+}"}) {
+			t.Errorf("%s paths %v", a.Name, paths)
+		}
+	}
+	if len(s.WebACLs) != 1 || !cmp.Equal(s.WebACLs[0].AssociatedResources, []string{lbs["shop-guarded"].ARN}) {
+		t.Errorf("web ACLs %+v, want shop-edge associated with shop-guarded only", s.WebACLs)
+	}
+	for _, d := range s.Distributions {
+		host := d.Origins[0].DomainName
+		if host != lbs["shop-guarded"].DNSName && host != lbs["shop-bare"].DNSName {
+			t.Errorf("distribution %s origin %s is not a shop ALB", d.ID, host)
+		}
+	}
+	g := s.Graph()
+	if fronts := g.Fronts[lbs["shop-bare"].ARN]; len(fronts) != 1 {
+		t.Errorf("shop-bare fronted by %v, want its module's distribution", fronts)
+	}
+}
+
+// TestPlannedResourcesCarryAddresses: every resource from the plan is
+// listed with its address and action, and deleted ones are not there.
+func TestPlannedResourcesCarryAddresses(t *testing.T) {
+	t.Parallel()
+	s := convert(t, "../../testdata/tfplan/pr/plan.json", Options{})
+	idx := s.Index()
+	var addrs []string
+	for _, p := range s.Planned {
+		if _, ok := idx[p.ARN]; !ok {
+			t.Errorf("planned %s (%s) is not a resource of the snapshot", p.ARN, p.Address)
+		}
+		if p.Action != "create" {
+			t.Errorf("%s: action %q, want create", p.Address, p.Action)
+		}
+		addrs = append(addrs, p.Address)
+	}
+	for _, want := range []string{`module.shop["bare"].aws_lb.this`, `module.shop["bare"].aws_lb_listener_rule.web`,
+		`aws_lambda_function.report["plain"]`, `aws_api_gateway_rest_api.orders[0]`, `aws_api_gateway_stage.prod[1]`} {
+		if !slices.Contains(addrs, want) {
+			t.Errorf("no planned resource at %s", want)
+		}
+	}
+}
+
+// TestCoverageSaysWhatAPlanCannotKnow: datasets a plan shows are complete;
+// metrics, alarms, account settings and Shield are not collected, with a
+// reason; nothing is a gap.
+func TestCoverageSaysWhatAPlanCannotKnow(t *testing.T) {
+	t.Parallel()
+	s := convert(t, "../../testdata/tfplan/pr/plan.json", Options{})
+	notCollected := map[string]bool{}
+	for _, c := range s.Coverage {
+		if c.Gap() {
+			t.Errorf("%s in %s is a gap (%s)", c.Dataset, c.Region, c.State)
+		}
+		if c.State == snapshot.NotCollected {
+			if c.Reason == "" {
+				t.Errorf("%s not collected without a reason", c.Dataset)
+			}
+			notCollected[c.Dataset] = true
+		}
+	}
+	want := map[string]bool{"metrics": true, "alarms": true, "apigateway_accounts": true, "shield_subscription": true, "shield_protections": true}
+	if diff := cmp.Diff(want, notCollected); diff != "" {
+		t.Errorf("not collected datasets (-want +got):\n%s", diff)
+	}
+
+	// A plan that changes existing entry points cannot know what is
+	// associated with them outside it, nor groups it does not define.
+	ctx := convert(t, "../../testdata/tfplan/context/plan.json", Options{})
+	reasons := map[string]string{}
+	for _, c := range ctx.Coverage {
+		if c.State == snapshot.NotCollected {
+			reasons[c.Dataset] = c.Reason
+		}
+	}
+	for _, ds := range []string{"web_acl_associations", "target_health", "cloudfront_distributions", "security_groups"} {
+		if reasons[ds] == "" {
+			t.Errorf("%s is complete for a plan that updates aws_lb.admin and uses groups it does not define", ds)
+		}
+	}
+	if !strings.Contains(reasons["web_acl_associations"], "aws_lb.admin") {
+		t.Errorf("reason %q does not name the existing entry point", reasons["web_acl_associations"])
+	}
+}
+
+// TestContextReplacesLiveResources: with a live snapshot, an updated ALB
+// replaces its live version (keeping live listeners the plan does not
+// declare), a new rule joins its live listener, a new ALB joins, and the
+// live web ACL association stands.
+func TestContextReplacesLiveResources(t *testing.T) {
+	t.Parallel()
+	live, err := snapshot.Load("../../testdata/tfplan/context/live.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := convert(t, "../../testdata/tfplan/context/plan.json", Options{Context: live})
+	const admin = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/legacy-admin-alb/3e9f1a7b5c2d8064"
+	var found, partners int
+	for _, lb := range s.LoadBalancers {
+		switch {
+		case lb.ARN == admin:
+			found++
+			if lb.Attributes["idle_timeout.timeout_seconds"] != "120" {
+				t.Errorf("admin ALB idle timeout %q, want the planned 120", lb.Attributes["idle_timeout.timeout_seconds"])
+			}
+			if len(lb.Listeners) != 2 {
+				t.Fatalf("admin ALB has %d listeners, want its 2 live ones", len(lb.Listeners))
+			}
+			var priorities []string
+			for _, l := range lb.Listeners {
+				for _, r := range l.Rules {
+					priorities = append(priorities, l.Protocol+":"+r.Priority)
+				}
+			}
+			slices.Sort(priorities)
+			if want := []string{"HTTP:default", "HTTPS:10", "HTTPS:20", "HTTPS:default"}; !cmp.Equal(priorities, want) {
+				t.Errorf("admin rules %v, want %v (the planned rule 20 on the live HTTPS listener)", priorities, want)
+			}
+		case lb.Name == "partners-public":
+			partners++
+		}
+	}
+	if found != 1 || partners != 1 {
+		t.Errorf("admin ALB %d times, partners ALB %d times; want each once", found, partners)
+	}
+	if len(s.LoadBalancers) != len(live.LoadBalancers)+1 {
+		t.Errorf("%d load balancers, want the %d live ones and the new one", len(s.LoadBalancers), len(live.LoadBalancers))
+	}
+	for _, c := range s.Coverage {
+		if c.Dataset == "web_acl_associations" && c.State != snapshot.Complete {
+			t.Errorf("web ACL associations %s in %s: the live snapshot read them", c.State, c.Region)
+		}
+	}
+}
+
+func TestLocateFindsBlocksInModules(t *testing.T) {
+	t.Parallel()
+	plan, err := Load("../../testdata/tfplan/pr/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Convert(plan, Options{Now: pinned})
+	if err != nil {
+		t.Fatal(err)
+	}
+	locs, err := Locate(plan, s, "../../testdata/tfplan/pr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byAddr := map[string]Location{}
+	for _, l := range locs {
+		byAddr[l.Address] = l
+	}
+	tests := []struct {
+		addr string
+		want Location
+	}{
+		{`module.shop["bare"].aws_lb.this`, Location{File: "modules/public-alb/main.tf", StartLine: 11, EndLine: 26}},
+		{`aws_lambda_function.report["plain"]`, Location{File: "main.tf", StartLine: 121, EndLine: 132}},
+		{`aws_api_gateway_rest_api.orders[0]`, Location{File: "apis.tf", StartLine: 9, EndLine: 20}},
+	}
+	for _, tt := range tests {
+		got := byAddr[tt.addr]
+		got.Address = ""
+		if got != tt.want {
+			t.Errorf("%s at %+v, want %+v", tt.addr, got, tt.want)
+		}
+	}
+	if _, err := Locate(plan, s, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no *.tf files") {
+		t.Errorf("a directory without Terraform: err %v", err)
+	}
+}
