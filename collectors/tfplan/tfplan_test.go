@@ -290,7 +290,18 @@ func TestLocateFindsBlocksInModules(t *testing.T) {
 			t.Errorf("%s at %+v, want %+v", tt.addr, got, tt.want)
 		}
 	}
-	if _, err := Locate(plan, s, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no *.tf files") {
+	// Given the repository rather than the root module's directory, the
+	// root is found below it and paths are relative to the repository.
+	locs, err = Locate(plan, s, "../../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range locs {
+		if l.Address == `module.shop["bare"].aws_lb.this` && (l.File != "tfplan/pr/modules/public-alb/main.tf" || l.StartLine != 11) {
+			t.Errorf("from the repository: %+v, want tfplan/pr/modules/public-alb/main.tf:11", l)
+		}
+	}
+	if _, err := Locate(plan, s, t.TempDir()); err == nil || !strings.Contains(err.Error(), "declares the plan's root module") {
 		t.Errorf("a directory without Terraform: err %v", err)
 	}
 }
