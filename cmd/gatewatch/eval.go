@@ -108,7 +108,7 @@ func (p *planFlags) load(a *app) (*snapshot.Snapshot, func(*findings.Report), er
 	if err != nil {
 		return nil, nil, inputError(err)
 	}
-	opts := tfplan.Options{Account: p.account, Version: toolVersion()}
+	opts := tfplan.Options{Account: p.account, Version: toolVersion(), Warn: func(msg string) { a.log.Warn(msg) }}
 	if p.snapshot != "" {
 		if opts.Context, err = snapshot.Load(p.snapshot); err != nil {
 			return nil, nil, inputError(err)

@@ -119,6 +119,7 @@ func overlay(live, plan *snapshot.Snapshot, c *converter) (*snapshot.Snapshot, e
 			}
 		}
 	}
+	c.warnOrphans(live)
 	out.TakenAt = plan.TakenAt
 	out.Tool = plan.Tool
 	out.Normalize()

@@ -2,6 +2,9 @@ package tfplan
 
 import (
 	"cmp"
+	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -151,6 +154,7 @@ func Convert(plan *tfjson.Plan, opts Options) (*snapshot.Snapshot, error) {
 	if opts.Context != nil {
 		return overlay(opts.Context, b.s, c)
 	}
+	c.warnOrphans(nil)
 	b.s.Normalize()
 	return b.s, nil
 }
@@ -248,4 +252,38 @@ func (c *converter) resolveEach(in *instance, ref, referring string) []string {
 		out = append(out, c.attr(t, name))
 	}
 	return out
+}
+
+// warnOrphans says which planned pieces have no parent to join, in the
+// plan or in the live snapshot (live may be nil), and so are not judged.
+func (c *converter) warnOrphans(live *snapshot.Snapshot) {
+	if c.opts.Warn == nil {
+		return
+	}
+	idx := map[string]snapshot.Resource{}
+	if live != nil {
+		idx = live.Index()
+	}
+	known := func(arn string) bool { _, ok := idx[arn]; return ok }
+	liveTGs := map[string]bool{}
+	if live != nil {
+		for _, tg := range live.TargetGroups {
+			liveTGs[tg.ARN] = true
+		}
+	}
+	for _, arn := range slices.Sorted(maps.Keys(c.orphans.listeners)) {
+		if !known(arn) {
+			c.opts.Warn(fmt.Sprintf("%d planned listener(s) on load balancer %s, which is neither in the plan nor in the live snapshot: not judged", len(c.orphans.listeners[arn]), arn))
+		}
+	}
+	for _, arn := range slices.Sorted(maps.Keys(c.orphans.rules)) {
+		if !known(arn) {
+			c.opts.Warn(fmt.Sprintf("%d planned listener rule(s) on listener %s, which is neither in the plan nor in the live snapshot: not judged", len(c.orphans.rules[arn]), arn))
+		}
+	}
+	for _, arn := range slices.Sorted(maps.Keys(c.orphans.targets)) {
+		if !liveTGs[arn] {
+			c.opts.Warn(fmt.Sprintf("%d planned target(s) of target group %s, which is neither in the plan nor in the live snapshot: not judged", len(c.orphans.targets[arn]), arn))
+		}
+	}
 }

@@ -83,6 +83,9 @@ type Options struct {
 	Now func() time.Time
 	// Version is the gatewatch version written in the snapshot's tool.
 	Version string
+	// Warn, when set, hears about planned resources that cannot be judged
+	// (a listener rule whose listener is neither planned nor live).
+	Warn func(msg string)
 }
 
 // placeholderAccount stands for an account no ARN in the plan names.
@@ -179,6 +182,9 @@ func newConverter(plan *tfjson.Plan, opts Options) *converter {
 		}
 		in := &instance{addr: rc.Address, module: rc.ModuleAddress, typ: rc.Type, name: rc.Name, key: rc.Index,
 			mode: rc.Mode, actions: rc.Change.Actions, memo: map[string]string{}, busy: map[string]bool{}}
+		if rc.Change.After == nil {
+			continue // deleted or forgotten: not part of the planned infrastructure
+		}
 		in.values, _ = rc.Change.After.(map[string]any)
 		in.unknown, _ = rc.Change.AfterUnknown.(map[string]any)
 		in.before, _ = rc.Change.Before.(map[string]any)

@@ -305,3 +305,23 @@ func TestLocateFindsBlocksInModules(t *testing.T) {
 		t.Errorf("a directory without Terraform: err %v", err)
 	}
 }
+
+// TestWarnsAboutPiecesWithoutParent: a rule on a listener that is neither
+// planned nor live cannot be judged, and the user hears of it; with the
+// live snapshot it joins its listener and nothing is said.
+func TestWarnsAboutPiecesWithoutParent(t *testing.T) {
+	t.Parallel()
+	var alone, inContext []string
+	convert(t, "../../testdata/tfplan/context/plan.json", Options{Warn: func(m string) { alone = append(alone, m) }})
+	live, err := snapshot.Load("../../testdata/tfplan/context/live.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	convert(t, "../../testdata/tfplan/context/plan.json", Options{Context: live, Warn: func(m string) { inContext = append(inContext, m) }})
+	if len(alone) != 1 || !strings.Contains(alone[0], "listener/app/legacy-admin-alb/3e9f1a7b5c2d8064/b5e1c7a93f2d8046") {
+		t.Errorf("plan alone warned %q, want one warning naming the admin listener", alone)
+	}
+	if len(inContext) != 0 {
+		t.Errorf("with the live snapshot warned %q, want nothing", inContext)
+	}
+}
