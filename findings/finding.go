@@ -112,3 +112,12 @@ type Source struct {
 	// Address is the Terraform address of the resource instance.
 	Address string `json:"address"`
 }
+
+// Where says where the resource is defined, for people: "file:line" when
+// the block was located, else the Terraform address.
+func (s Source) Where() string {
+	if s.File == "" || s.StartLine == 0 {
+		return s.Address
+	}
+	return fmt.Sprintf("%s:%d", s.File, s.StartLine)
+}

@@ -221,3 +221,20 @@ func TestSARIFSourceLocation(t *testing.T) {
 		t.Errorf("properties %v carry no terraform_address", hit.Properties)
 	}
 }
+
+// TestSourceShownToPeople: the table and the Markdown report say where a
+// finding's resource is defined.
+func TestSourceShownToPeople(t *testing.T) {
+	t.Parallel()
+	r := testReport()
+	r.Findings[0].Source = &Source{File: "infra/alb.tf", StartLine: 42, EndLine: 60, Address: "aws_lb.public"}
+	if table := string(render(t, "table", r)); !strings.Contains(table, "(infra/alb.tf:42)") {
+		t.Errorf("table does not say infra/alb.tf:42:\n%s", table)
+	}
+	if md := string(render(t, "markdown", r)); !strings.Contains(md, "- **Defined in:** `infra/alb.tf:42`") {
+		t.Errorf("markdown does not say where the resource is defined:\n%s", md)
+	}
+	if got := (Source{Address: `module.edge.aws_lb.public["eu"]`}).Where(); got != `module.edge.aws_lb.public["eu"]` {
+		t.Errorf("unlocated source reads %q, want its address", got)
+	}
+}
