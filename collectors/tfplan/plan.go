@@ -182,8 +182,8 @@ func newConverter(plan *tfjson.Plan, opts Options) *converter {
 		}
 		in := &instance{addr: rc.Address, module: rc.ModuleAddress, typ: rc.Type, name: rc.Name, key: rc.Index,
 			mode: rc.Mode, actions: rc.Change.Actions, memo: map[string]string{}, busy: map[string]bool{}}
-		if rc.Change.After == nil {
-			continue // deleted or forgotten: not part of the planned infrastructure
+		if rc.Change.After == nil && !rc.Change.Actions.Delete() {
+			continue // forgotten: leaves Terraform, not part of the planned infrastructure
 		}
 		in.values, _ = rc.Change.After.(map[string]any)
 		in.unknown, _ = rc.Change.AfterUnknown.(map[string]any)

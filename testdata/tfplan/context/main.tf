@@ -1,5 +1,7 @@
 # A change to the demo account's legacy admin ALB (already in Terraform):
 # a longer idle timeout and a new exports route; plus a new partners ALB.
+# The ops dashboard ALB (aws_lb.ops) was removed from this root, so the
+# plan deletes it.
 # Evaluated with --snapshot live.json (the demo account, whose admin ALB
 # has a web ACL associated outside this root).
 

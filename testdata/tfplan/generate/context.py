@@ -53,8 +53,19 @@ p.add("", "aws_lb", "partners", {"name": "partners-public", "internal": False, "
 p.addcfg("", "aws_lb", "partners", {"name": const("partners-public"), "internal": const(False),
     "security_groups": const(["sg-0c3f5a9e2b7d41a86"]), "subnets": const(["subnet-0a1", "subnet-0b2"])})
 
+# The ops dashboard ALB leaves: its block was removed from the root.
+ops = [l for l in live["load_balancers"] if l["name"] == "ops-dashboard-alb"][0]
+ops_before = {"name": ops["name"], "internal": False, "load_balancer_type": "application", "arn": ops["arn"], "id": ops["arn"],
+              "dns_name": ops["dns_name"], "security_groups": ops["security_groups"], "tags": ops["tags"], "tags_all": ops["tags"]}
+p.changes.append({"address": "aws_lb.ops", "mode": "managed", "type": "aws_lb", "name": "ops", "provider_name": PROV,
+    "change": {"actions": ["delete"], "before": ops_before, "after": None, "after_unknown": {},
+               "before_sensitive": {}, "after_sensitive": False},
+    "action_reason": "delete_because_no_resource_config"})
+
 plan = p.render({})
 # An update's prior state holds the resource as it is.
 plan["prior_state"]["values"]["root_module"]["resources"] = [{"address": "aws_lb.admin", "mode": "managed", "type": "aws_lb",
-    "name": "admin", "provider_name": PROV, "schema_version": 0, "values": before, "sensitive_values": {}}]
+    "name": "admin", "provider_name": PROV, "schema_version": 0, "values": before, "sensitive_values": {}},
+    {"address": "aws_lb.ops", "mode": "managed", "type": "aws_lb", "name": "ops", "provider_name": PROV,
+     "schema_version": 0, "values": ops_before, "sensitive_values": {}}]
 json.dump(plan, sys.stdout, indent=1)
