@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -142,6 +143,7 @@ func Convert(plan *tfjson.Plan, opts Options) (*snapshot.Snapshot, error) {
 	b.assembleRest()
 	b.assembleV2()
 	b.assembleWAF()
+	b.warnForeignAPIs()
 
 	now := time.Now
 	if opts.Now != nil {
@@ -286,4 +288,39 @@ func (c *converter) warnOrphans(live *snapshot.Snapshot) {
 			c.opts.Warn(fmt.Sprintf("%d planned target(s) of target group %s, which is neither in the plan nor in the live snapshot: not judged", len(c.orphans.targets[arn]), arn))
 		}
 	}
+}
+
+// warnForeignAPIs says which APIs the plan adds stages, methods, routes
+// or integrations to without defining them: those pieces are not judged
+// (they are not attached to live APIs either).
+func (b *builder) warnForeignAPIs() {
+	if b.c.opts.Warn == nil {
+		return
+	}
+	apis := map[string]bool{}
+	for _, r := range b.restResources {
+		apis[r.api] = true
+	}
+	for key := range b.methods {
+		api, _, _ := strings.Cut(key, "/")
+		apis[api] = true
+	}
+	for _, m := range []map[string]int{lens(b.restStages), lens(b.authorizers), lens(b.validators), lens(b.v2Routes), lens(b.v2Integrations), lens(b.v2Stages)} {
+		for api := range m {
+			apis[api] = true
+		}
+	}
+	for _, api := range slices.Sorted(maps.Keys(apis)) {
+		if b.restAPIs[api] == nil && b.v2APIs[api] == nil {
+			b.c.opts.Warn("the plan adds stages, methods, routes or integrations to API " + api + ", which it does not define: they are not judged")
+		}
+	}
+}
+
+func lens[V any](m map[string][]V) map[string]int {
+	out := make(map[string]int, len(m))
+	for k, v := range m {
+		out[k] = len(v)
+	}
+	return out
 }

@@ -327,3 +327,28 @@ func TestWarnsAboutPiecesWithoutParent(t *testing.T) {
 		t.Errorf("with the live snapshot warned %q, want nothing", inContext)
 	}
 }
+
+// TestWarnsAboutPiecesOfForeignAPIs: a stage added to an API the plan
+// does not define is not judged, and the user hears of it; the
+// pull-request plan, which defines its APIs, draws no warning.
+func TestWarnsAboutPiecesOfForeignAPIs(t *testing.T) {
+	t.Parallel()
+	plan, err := Parse([]byte(`{"format_version": "1.2", "resource_changes": [{"address": "aws_api_gateway_stage.v2",
+		"mode": "managed", "type": "aws_api_gateway_stage", "name": "v2", "change": {"actions": ["create"], "before": null,
+		"after": {"rest_api_id": "a1b2c3d4e5", "stage_name": "v2"}, "after_unknown": {"arn": true}}}]}`), "stage.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	if _, err := Convert(plan, Options{Now: pinned, Warn: func(m string) { warnings = append(warnings, m) }}); err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "API a1b2c3d4e5") {
+		t.Errorf("warnings %q, want one naming API a1b2c3d4e5", warnings)
+	}
+	warnings = nil
+	convert(t, "../../testdata/tfplan/pr/plan.json", Options{Warn: func(m string) { warnings = append(warnings, m) }})
+	if len(warnings) != 0 {
+		t.Errorf("the pull-request plan drew warnings %q", warnings)
+	}
+}
