@@ -277,7 +277,7 @@ func renderSARIF(r *Report, rules []Rule, findings []Finding, notes []string) ([
 			Invocations: []sarifInvocation{inv},
 			// One category per scope, so scans of different account sets
 			// uploaded to one repository do not close each other's alerts.
-			AutomationDetails: sarifAutomation{ID: "gatewatch/" + scopeID(r) + "/"},
+			AutomationDetails: sarifAutomation{ID: automationID(r)},
 			Results:           results,
 			ColumnKind:        "unicodeCodePoints",
 		}},
@@ -482,6 +482,17 @@ func semver(v string) string {
 		return ""
 	}
 	return v
+}
+
+// automationID is the run's category: one per scope, and one of their own
+// for Terraform plans, so that a pull request's results neither close nor
+// are closed by the nightly scan's alerts on the same account.
+func automationID(r *Report) string {
+	kind := "gatewatch"
+	if r.Snapshot != nil && len(r.Snapshot.Planned) > 0 {
+		kind = "gatewatch-plan"
+	}
+	return kind + "/" + scopeID(r) + "/"
 }
 
 // scopeID names the accounts and regions covered, for automation IDs.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/findings/judge"
 )
 
@@ -219,6 +220,14 @@ func TestSARIFSourceLocation(t *testing.T) {
 	}
 	if hit.Properties["terraform_address"] != `module.shop["bare"].aws_lb.this` {
 		t.Errorf("properties %v carry no terraform_address", hit.Properties)
+	}
+	if id := located.Runs[0].AutomationDetails.ID; id != plain.Runs[0].AutomationDetails.ID {
+		t.Errorf("a live report's category changed with a source location: %q", id)
+	}
+	r.Snapshot = &snapshot.Snapshot{Planned: []snapshot.Planned{{ARN: r.Findings[0].Resource, Address: "aws_lb.this", Action: "create"}}}
+	planned := parseSARIF(t, render(t, "sarif", r))
+	if id := planned.Runs[0].AutomationDetails.ID; !strings.HasPrefix(id, "gatewatch-plan/") {
+		t.Errorf("a plan's category is %q, want its own gatewatch-plan/... so it leaves the nightly scan's alerts alone", id)
 	}
 }
 
