@@ -32,6 +32,9 @@ type planFinding struct {
 //     is associated with the shop-edge ACL.
 //   - GW101 on the REST API orders[0] (HTTP_PROXY to the internal ALB, no
 //     authorizer or key); orders[1] signs with AWS_IAM.
+//   - GW101 on the HTTP API internal["open"] (HTTP_PROXY over a VPC link to
+//     the internal ALB's listener, no authorizer), with GW205, the same
+//     unauthenticated route seen as hygiene; internal["jwt"] checks a JWT.
 //   - GW106 on report["plain"] (ALB target, no reserved concurrency);
 //     report["reserved"] has 20.
 //   - GW103 on module.shop["bare"]'s rule (no owner tag); the guarded
@@ -62,9 +65,11 @@ func TestPlanFindingsLandOnTheCode(t *testing.T) {
 	}
 	want := []planFinding{
 		{"GW101", "aws_api_gateway_rest_api.orders[0]", "apis.tf", 9, 20},
+		{"GW101", `aws_apigatewayv2_api.internal["open"]`, "apis.tf", 79, 85},
 		{"GW103", `module.shop["bare"].aws_lb_listener_rule.web`, "modules/public-alb/main.tf", 52, 68},
 		{"GW104", `module.shop["bare"].aws_lb.this`, "modules/public-alb/main.tf", 11, 26},
 		{"GW106", `aws_lambda_function.report["plain"]`, "main.tf", 121, 132},
+		{"GW205", `aws_apigatewayv2_api.internal["open"]`, "apis.tf", 79, 85},
 	}
 	less := func(a, b planFinding) int { return strings.Compare(a.Rule+a.Address, b.Rule+b.Address) }
 	slices.SortFunc(got, less)

@@ -135,7 +135,26 @@ func TestReferencesJoinPlannedResources(t *testing.T) {
 			t.Errorf("distribution %s origin %s is not a shop ALB", d.ID, host)
 		}
 	}
+	for _, a := range s.V2APIs {
+		if len(a.Integrations) != 1 || len(a.Routes) != 1 || len(a.Stages) != 1 {
+			t.Fatalf("%s: %d integrations, %d routes, %d stages; want one of each, joined by for_each key", a.Name, len(a.Integrations), len(a.Routes), len(a.Stages))
+		}
+		in, r := a.Integrations[0], a.Routes[0]
+		if r.Target != "integrations/"+in.ID {
+			t.Errorf("%s: route target %s, integration %s", a.Name, r.Target, in.ID)
+		}
+		if (r.AuthorizationType == "JWT") != (len(a.Authorizers) == 1 && r.AuthorizerID == a.Authorizers[0].ID) {
+			t.Errorf("%s: route %+v, authorizers %+v", a.Name, r, a.Authorizers)
+		}
+	}
 	g := s.Graph()
+	for _, a := range s.V2APIs {
+		for _, in := range a.Integrations {
+			if !cmp.Equal(g.Targets[in.URI], []string{orders.ARN}) {
+				t.Errorf("%s: integration URI %s reaches %v, want the orders ALB through its listener", a.Name, in.URI, g.Targets[in.URI])
+			}
+		}
+	}
 	if fronts := g.Fronts[lbs["shop-bare"].ARN]; len(fronts) != 1 {
 		t.Errorf("shop-bare fronted by %v, want its module's distribution", fronts)
 	}

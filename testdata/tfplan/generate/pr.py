@@ -197,4 +197,49 @@ p.addcfg("", "aws_api_gateway_stage", "prod", {"rest_api_id": ref("aws_api_gatew
     "xray_tracing_enabled": const(True), "client_certificate_id": ref("var.client_certificate_id"),
     "tags": ref("local.tags")}, count=CNT)
 
+# HTTP APIs over a VPC link, for_each = ["open", "jwt"]
+p.add("", "aws_apigatewayv2_vpc_link", "orders", {"name": "orders", "subnet_ids": VARS["private_subnet_ids"], "tags": TAGS},
+    unknown=["arn", "id", "security_group_ids"])
+p.addcfg("", "aws_apigatewayv2_vpc_link", "orders", {"name": const("orders"), "subnet_ids": ref("var.private_subnet_ids"),
+    "security_group_ids": ref("aws_security_group.internal_alb.id", "aws_security_group.internal_alb"), "tags": ref("local.tags")})
+V2FE = ref("aws_apigatewayv2_api.internal")
+for key in ["open", "jwt"]:
+    p.add("", "aws_apigatewayv2_api", "internal", {"name": "orders-internal-" + key, "protocol_type": "HTTP",
+        "disable_execute_api_endpoint": True, "route_selection_expression": "$request.method $request.path",
+        "api_key_selection_expression": "$request.header.x-api-key", "cors_configuration": [], "tags": TAGS},
+        unknown=["arn", "id", "api_endpoint", "execution_arn"], index=key)
+    p.add("", "aws_apigatewayv2_integration", "orders", {"integration_type": "HTTP_PROXY", "integration_method": "ANY",
+        "connection_type": "VPC_LINK", "payload_format_version": "1.0", "timeout_milliseconds": 30000, "request_parameters": None},
+        unknown=["id", "api_id", "integration_uri", "connection_id", "integration_response_selection_expression"], index=key)
+    route = {"route_key": "ANY /{proxy+}", "authorization_type": "JWT" if key == "jwt" else "NONE", "api_key_required": False,
+             "authorization_scopes": None, "request_models": None}
+    unknown = ["id", "api_id", "target"]
+    if key == "jwt":
+        unknown.append("authorizer_id")
+    else:
+        route["authorizer_id"] = None
+    p.add("", "aws_apigatewayv2_route", "proxy", route, unknown=unknown, index=key)
+    p.add("", "aws_apigatewayv2_stage", "default", {"name": "$default", "auto_deploy": True,
+        "access_log_settings": [{"destination_arn": VARS["access_log_group_arn"], "format": "$context.requestId"}],
+        "default_route_settings": [], "route_settings": [], "stage_variables": None,
+        "tags": {"cost-center": "shop", "owner": "orders"}},
+        unknown=["arn", "id", "api_id", "deployment_id", "execution_arn", "invoke_url"], index=key)
+p.add("", "aws_apigatewayv2_authorizer", "jwt", {"name": "cognito", "authorizer_type": "JWT",
+    "identity_sources": ["$request.header.Authorization"],
+    "jwt_configuration": [{"audience": ["orders"], "issuer": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_EXAMPLE"}]},
+    unknown=["id", "api_id"])
+p.addcfg("", "aws_apigatewayv2_api", "internal", {"name": ref("each.key"), "protocol_type": const("HTTP"),
+    "disable_execute_api_endpoint": const(True), "tags": ref("local.tags")}, for_each=const(["open", "jwt"]))
+p.addcfg("", "aws_apigatewayv2_integration", "orders", {"api_id": ref("each.value.id", "each.value"),
+    "integration_type": const("HTTP_PROXY"), "integration_method": const("ANY"),
+    "integration_uri": ref("aws_lb_listener.orders.arn", "aws_lb_listener.orders"), "connection_type": const("VPC_LINK"),
+    "connection_id": ref("aws_apigatewayv2_vpc_link.orders.id", "aws_apigatewayv2_vpc_link.orders")}, for_each=V2FE)
+p.addcfg("", "aws_apigatewayv2_authorizer", "jwt", {"api_id": ref('aws_apigatewayv2_api.internal["jwt"].id', 'aws_apigatewayv2_api.internal["jwt"]', "aws_apigatewayv2_api.internal"),
+    "name": const("cognito"), "authorizer_type": const("JWT"), "identity_sources": const(["$request.header.Authorization"])})
+p.addcfg("", "aws_apigatewayv2_route", "proxy", {"api_id": ref("each.value.id", "each.value"), "route_key": const("ANY /{proxy+}"),
+    "target": ref("aws_apigatewayv2_integration.orders", "each.key"), "authorization_type": ref("each.key"),
+    "authorizer_id": ref("each.key", "aws_apigatewayv2_authorizer.jwt.id", "aws_apigatewayv2_authorizer.jwt")}, for_each=V2FE)
+p.addcfg("", "aws_apigatewayv2_stage", "default", {"api_id": ref("each.value.id", "each.value"), "name": const("$default"),
+    "auto_deploy": const(True), "tags": ref("local.tags")}, for_each=V2FE)
+
 json.dump(p.render(VARS), sys.stdout, indent=1)

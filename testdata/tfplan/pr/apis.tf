@@ -65,3 +65,66 @@ resource "aws_api_gateway_stage" "prod" {
 
   tags = merge(local.tags, { owner = "orders" })
 }
+
+# Two HTTP APIs reaching the orders ALB's listener over a VPC link, with
+# their default endpoint disabled (reached from inside the VPC only):
+# "open" routes everything unauthenticated, "jwt" checks a Cognito token.
+resource "aws_apigatewayv2_vpc_link" "orders" {
+  name               = "orders"
+  subnet_ids         = var.private_subnet_ids
+  security_group_ids = [aws_security_group.internal_alb.id]
+  tags               = local.tags
+}
+
+resource "aws_apigatewayv2_api" "internal" {
+  for_each                     = toset(["open", "jwt"])
+  name                         = "orders-internal-${each.key}"
+  protocol_type                = "HTTP"
+  disable_execute_api_endpoint = true
+  tags                         = local.tags
+}
+
+resource "aws_apigatewayv2_integration" "orders" {
+  for_each           = aws_apigatewayv2_api.internal
+  api_id             = each.value.id
+  integration_type   = "HTTP_PROXY"
+  integration_method = "ANY"
+  integration_uri    = aws_lb_listener.orders.arn
+  connection_type    = "VPC_LINK"
+  connection_id      = aws_apigatewayv2_vpc_link.orders.id
+}
+
+resource "aws_apigatewayv2_authorizer" "jwt" {
+  api_id           = aws_apigatewayv2_api.internal["jwt"].id
+  name             = "cognito"
+  authorizer_type  = "JWT"
+  identity_sources = ["$request.header.Authorization"]
+
+  jwt_configuration {
+    audience = ["orders"]
+    issuer   = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_EXAMPLE"
+  }
+}
+
+resource "aws_apigatewayv2_route" "proxy" {
+  for_each           = aws_apigatewayv2_api.internal
+  api_id             = each.value.id
+  route_key          = "ANY /{proxy+}"
+  target             = "integrations/${aws_apigatewayv2_integration.orders[each.key].id}"
+  authorization_type = each.key == "jwt" ? "JWT" : "NONE"
+  authorizer_id      = each.key == "jwt" ? aws_apigatewayv2_authorizer.jwt.id : null
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  for_each    = aws_apigatewayv2_api.internal
+  api_id      = each.value.id
+  name        = "$default"
+  auto_deploy = true
+
+  access_log_settings {
+    destination_arn = var.access_log_group_arn
+    format          = "$context.requestId"
+  }
+
+  tags = merge(local.tags, { owner = "orders" })
+}
