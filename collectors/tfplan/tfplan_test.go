@@ -371,3 +371,34 @@ func TestWarnsAboutPiecesOfForeignAPIs(t *testing.T) {
 		t.Errorf("the pull-request plan drew warnings %q", warnings)
 	}
 }
+
+// TestAccountAndRegionWhenThePlanNamesNone: a plan with no known ARN and
+// no provider region takes them from the options, else placeholders that
+// say so.
+func TestAccountAndRegionWhenThePlanNamesNone(t *testing.T) {
+	t.Parallel()
+	plan, err := Parse([]byte(`{"format_version": "1.2", "resource_changes": [{"address": "aws_lb.x", "mode": "managed",
+		"type": "aws_lb", "name": "x", "change": {"actions": ["create"], "before": null,
+		"after": {"name": "x", "internal": false}, "after_unknown": {"arn": true, "dns_name": true}}}]}`), "lb.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		opts            Options
+		account, region string
+	}{
+		{Options{Account: "111122223333", Region: "ap-southeast-2"}, "111122223333", "ap-southeast-2"},
+		{Options{}, placeholderAccount, "us-east-1"},
+	}
+	for _, tt := range tests {
+		tt.opts.Now = pinned
+		s, err := Convert(plan, tt.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "arn:aws:elasticloadbalancing:" + tt.region + ":" + tt.account + ":loadbalancer/app/x/" + PlaceholderMarker
+		if got := s.LoadBalancers[0].ARN; !strings.HasPrefix(got, want) {
+			t.Errorf("%+v: ARN %s, want prefix %s", tt.opts, got, want)
+		}
+	}
+}
