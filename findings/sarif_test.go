@@ -231,7 +231,7 @@ func TestSARIFSourceLocation(t *testing.T) {
 	}
 }
 
-// TestSourceShownToPeople: the table and the Markdown report say where a
+// TestSourceShownToPeople: the table, Markdown and HTML reports say where a
 // finding's resource is defined.
 func TestSourceShownToPeople(t *testing.T) {
 	t.Parallel()
@@ -242,6 +242,9 @@ func TestSourceShownToPeople(t *testing.T) {
 	}
 	if md := string(render(t, "markdown", r)); !strings.Contains(md, "- **Defined in:** `infra/alb.tf:42`") {
 		t.Errorf("markdown does not say where the resource is defined:\n%s", md)
+	}
+	if page := string(render(t, "html", r)); !strings.Contains(page, "defined in infra/alb.tf:42") {
+		t.Error("the HTML report does not say where the resource is defined")
 	}
 	if got := (Source{Address: `module.edge.aws_lb.public["eu"]`}).Where(); got != `module.edge.aws_lb.public["eu"]` {
 		t.Errorf("unlocated source reads %q, want its address", got)
