@@ -36,8 +36,7 @@ func (c *converter) placeholder(in *instance, name string) string {
 		}
 		return host
 	case "aws_lb_listener.arn", "aws_alb_listener.arn", "aws_lb_listener.id", "aws_alb_listener.id":
-		lb := c.listenerLB(in)
-		return strings.Replace(lb, ":loadbalancer/", ":listener/", 1) + "/" + h
+		return strings.Replace(c.attr(in, "load_balancer_arn"), ":loadbalancer/", ":listener/", 1) + "/" + h
 	case "aws_lb_listener_rule.arn", "aws_alb_listener_rule.arn", "aws_lb_listener_rule.id", "aws_alb_listener_rule.id":
 		l := c.attr(in, "listener_arn")
 		return strings.Replace(l, ":listener/", ":listener-rule/", 1) + "/" + h
@@ -117,9 +116,4 @@ func lbName(in *instance) string {
 		return n
 	}
 	return strings.TrimSuffix(in.str("name_prefix"), "-") + "-generated"
-}
-
-// listenerLB is the load balancer ARN of a listener.
-func (c *converter) listenerLB(in *instance) string {
-	return c.attr(in, "load_balancer_arn")
 }

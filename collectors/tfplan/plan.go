@@ -394,10 +394,10 @@ func (c *converter) attr(in *instance, name string) string {
 	return v
 }
 
-// nested returns the value of attribute name in the i-th block of a
-// nested block path (default_action, forward.target_group), following the
-// block's configuration expression when the planned value is unknown.
-// blocks is the planned value of the nested block list.
+// nestedRef returns an attribute of a nested block (path names the blocks,
+// index the position in each: default_action[i].forward[0].target_group[j]):
+// value when the plan knows it, else what the block's configuration
+// expression refers to.
 func (c *converter) nestedRef(in *instance, value any, path []string, index []int, name string) string {
 	if s, ok := value.(string); ok && s != "" {
 		return s
