@@ -20,10 +20,10 @@ type planFlags struct {
 }
 
 func (p *planFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&p.plan, "terraform-plan", "", "lint a Terraform plan: the output of `terraform show -json PLANFILE`")
-	fs.StringVar(&p.snapshot, "snapshot", "", "with --terraform-plan, a live snapshot the plan changes: planned resources replace or join the live ones")
-	fs.StringVar(&p.source, "source", "", "with --terraform-plan, the repository checkout (or the root module's directory): findings point at their resource block's file and lines, relative to it")
-	fs.StringVar(&p.account, "account", "", "with --terraform-plan, the AWS account the plan applies to (default: from ARNs the plan knows, else the live snapshot's)")
+	fs.StringVar(&p.plan, "terraform-plan", "", "lint a Terraform plan: `PLAN.json` is the output of terraform show -json PLANFILE")
+	fs.StringVar(&p.snapshot, "snapshot", "", "with --terraform-plan, a live snapshot `FILE` of the account the plan changes: planned resources replace or join the live ones")
+	fs.StringVar(&p.source, "source", "", "with --terraform-plan, the repository checkout `DIR` (or the root module's directory): findings point at their resource block's file and lines, relative to it")
+	fs.StringVar(&p.account, "account", "", "with --terraform-plan, the AWS account `ID` the plan applies to (default: from ARNs the plan knows, else the live snapshot's)")
 }
 
 func newEvalCommand(a *app) *cobra.Command {
