@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
@@ -399,6 +400,47 @@ func TestAccountAndRegionWhenThePlanNamesNone(t *testing.T) {
 		want := "arn:aws:elasticloadbalancing:" + tt.region + ":" + tt.account + ":loadbalancer/app/x/" + PlaceholderMarker
 		if got := s.LoadBalancers[0].ARN; !strings.HasPrefix(got, want) {
 			t.Errorf("%+v: ARN %s, want prefix %s", tt.opts, got, want)
+		}
+	}
+}
+
+// TestFixturePlansAgreeWithThemselves: the fixture plans were written
+// without a terraform binary, so hold them to what Terraform guarantees:
+// every change that leaves a resource has it in planned_values with the
+// same values, and every managed resource has a configuration block.
+func TestFixturePlansAgreeWithThemselves(t *testing.T) {
+	t.Parallel()
+	for _, path := range []string{"../../testdata/tfplan/pr/plan.json", "../../testdata/tfplan/context/plan.json"} {
+		plan, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		planned := map[string]map[string]any{}
+		walkState(plan.PlannedValues.RootModule, func(r *tfjson.StateResource, _ string) { planned[r.Address] = r.AttributeValues })
+		if len(planned) == 0 {
+			t.Fatalf("%s: %d planned values: the walk found nothing to compare", path, len(planned))
+		}
+		c := newConverter(plan, Options{})
+		for _, rc := range plan.ResourceChanges {
+			if rc.Change.Actions.Delete() {
+				if _, ok := planned[rc.Address]; ok {
+					t.Errorf("%s: %s is deleted yet in planned_values", path, rc.Address)
+				}
+				continue
+			}
+			vals, ok := planned[rc.Address]
+			if !ok {
+				t.Errorf("%s: %s changes but is not in planned_values", path, rc.Address)
+				continue
+			}
+			if diff := cmp.Diff(rc.Change.After, any(vals)); diff != "" {
+				t.Errorf("%s: %s after and planned values differ:\n%s", path, rc.Address, diff)
+			}
+		}
+		for _, in := range c.instances {
+			if in.mode == tfjson.ManagedResourceMode && !in.actions.Delete() && in.cfg == nil {
+				t.Errorf("%s: %s has no configuration block", path, in.addr)
+			}
 		}
 	}
 }
