@@ -79,6 +79,9 @@ type Finding struct {
 	Suppression *Suppression `json:"suppression,omitempty"`
 	// Baseline is "new" or "unchanged" when a baseline was given.
 	Baseline string `json:"baseline,omitempty"`
+	// Source is the infrastructure code that defines the resource, when
+	// known (a Terraform plan's resource, located with --source).
+	Source *Source `json:"source,omitempty"`
 	// Inputs, when the rule's result named them, narrow the datasets this
 	// finding rests on. Not part of the report.
 	Inputs []string `json:"-"`
@@ -97,4 +100,24 @@ type Suppression struct {
 func Fingerprint(ruleID, resource string) string {
 	sum := sha256.Sum256([]byte(ruleID + "\x00" + resource))
 	return hex.EncodeToString(sum[:16])
+}
+
+// Source is where a finding's resource is defined in code.
+type Source struct {
+	// File is relative to the --source directory, with forward slashes;
+	// empty when the defining block was not found (no --source given).
+	File      string `json:"file,omitempty"`
+	StartLine int    `json:"start_line,omitempty"`
+	EndLine   int    `json:"end_line,omitempty"`
+	// Address is the Terraform address of the resource instance.
+	Address string `json:"address"`
+}
+
+// Where says where the resource is defined, for people: "file:line" when
+// the block was located, else the Terraform address.
+func (s Source) Where() string {
+	if s.File == "" || s.StartLine == 0 {
+		return s.Address
+	}
+	return fmt.Sprintf("%s:%d", s.File, s.StartLine)
 }

@@ -60,16 +60,18 @@ type htmlPicture struct {
 }
 
 type htmlRow struct {
-	Severity   string
-	Rule       string
-	RuleURL    string
-	Title      string
-	Resource   string
-	Name       string
-	Account    string
-	Region     string
-	Message    string
-	Remedy     string
+	Severity string
+	Rule     string
+	RuleURL  string
+	Title    string
+	Resource string
+	Name     string
+	Account  string
+	Region   string
+	Message  string
+	Remedy   string
+	// Defined is where the resource is defined in code, when known.
+	Defined    string
 	Tags       string
 	Status     string
 	Suppressed bool
@@ -125,6 +127,9 @@ func writeHTML(w io.Writer, r *Report) error {
 		}
 		if own := tags[f.Resource]; len(own) > 0 {
 			row.Tags = prose(formatTags(own[0]))
+		}
+		if f.Source != nil {
+			row.Defined = short(f.Source.Where())
 		}
 		switch {
 		case f.Suppression != nil:
@@ -358,7 +363,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 {{range .Rows}}<tr data-sev="{{.Severity}}" data-rule="{{.Rule}}" data-account="{{.Account}}" data-suppressed="{{.Suppressed}}"{{if .Suppressed}} class="suppressed" hidden{{end}}>
 <td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td>
 <td><a href="{{.RuleURL}}">{{.Rule}}</a><br>{{.Title}}</td>
-<td>{{with .Name}}<strong>{{.}}</strong><br>{{end}}<span class="arn" title="{{.Tags}}">{{.Resource}}</span>{{with .Tags}}<br><span class="status">tags: {{.}}</span>{{end}}</td>
+<td>{{with .Name}}<strong>{{.}}</strong><br>{{end}}<span class="arn" title="{{.Tags}}">{{.Resource}}</span>{{with .Tags}}<br><span class="status">tags: {{.}}</span>{{end}}{{with .Defined}}<br><span class="status">defined in {{.}}</span>{{end}}</td>
 <td>{{.Account}}</td><td>{{.Region}}</td>
 <td>{{.Message}}<br><em>Fix:</em> {{.Remedy}}{{with .Status}}<br><span class="status">{{.}}</span>{{end}}</td>
 </tr>

@@ -119,6 +119,9 @@ func writeMarkdown(w io.Writer, r *Report) error {
 				p(" (%s)", mdEscape(n))
 			}
 			p("\n- **Where:** account %s, region %s\n", mdEscape(f.Account), mdEscape(f.Region))
+			if src := f.Source; src != nil {
+				p("- **Defined in:** %s\n", mdCode(src.Where()))
+			}
 			p("- **What:** %s\n", mdProse(f.Message))
 			p("- **Fix:** %s ([rule %s](%s))\n", mdProse(f.Remediation), mdEscape(f.RuleID), ruleHelpURI(f.RuleID))
 			if len(f.Controls) > 0 {

@@ -144,6 +144,7 @@ type sarifArtifact struct {
 
 type sarifRegion struct {
 	StartLine int `json:"startLine"`
+	EndLine   int `json:"endLine,omitempty"`
 }
 
 type sarifLogical struct {
@@ -276,7 +277,7 @@ func renderSARIF(r *Report, rules []Rule, findings []Finding, notes []string) ([
 			Invocations: []sarifInvocation{inv},
 			// One category per scope, so scans of different account sets
 			// uploaded to one repository do not close each other's alerts.
-			AutomationDetails: sarifAutomation{ID: "gatewatch/" + scopeID(r) + "/"},
+			AutomationDetails: sarifAutomation{ID: automationID(r)},
 			Results:           results,
 			ColumnKind:        "unicodeCodePoints",
 		}},
@@ -356,10 +357,7 @@ func sarifResultOf(f Finding, ruleIndex int, name string) sarifResult {
 		Level:     sarifLevel(f.Severity),
 		Message:   sarifText{Text: cmp.Or(sanitize(f.Message), sanitize(f.Title), f.RuleID)},
 		Locations: []sarifLocation{{
-			PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: resourceURI(f)},
-				Region:           sarifRegion{StartLine: 1},
-			},
+			PhysicalLocation: physicalLocation(f),
 			LogicalLocations: []sarifLogical{{Name: sanitize(name), FullyQualifiedName: f.Resource, Kind: "resource"}},
 		}},
 		PartialFingerprints: map[string]string{fingerprintKey: cmp.Or(f.Fingerprint, Fingerprint(f.RuleID, f.Resource))},
@@ -367,6 +365,9 @@ func sarifResultOf(f Finding, ruleIndex int, name string) sarifResult {
 	}
 	if f.ResourceType != "" {
 		res.Properties["resource_type"] = f.ResourceType
+	}
+	if f.Source != nil && f.Source.Address != "" {
+		res.Properties["terraform_address"] = f.Source.Address
 	}
 	if s := f.Suppression; s != nil {
 		just := s.Kind + ": " + sanitize(s.Reason)
@@ -382,6 +383,27 @@ func sarifResultOf(f Finding, ruleIndex int, name string) sarifResult {
 		res.BaselineState = "unchanged"
 	}
 	return res
+}
+
+// physicalLocation is the code that defines the resource when known, so
+// the alert annotates the pull request's diff; else the synthetic path.
+func physicalLocation(f Finding) sarifPhysical {
+	if src := f.Source; src != nil && src.File != "" && src.StartLine > 0 {
+		return sarifPhysical{
+			ArtifactLocation: sarifArtifact{URI: sourceURI(src.File)},
+			Region:           sarifRegion{StartLine: src.StartLine, EndLine: max(src.EndLine, src.StartLine)},
+		}
+	}
+	return sarifPhysical{ArtifactLocation: sarifArtifact{URI: resourceURI(f)}, Region: sarifRegion{StartLine: 1}}
+}
+
+// sourceURI escapes a repository-relative path segment by segment.
+func sourceURI(file string) string {
+	segs := strings.Split(file, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
 }
 
 // resourceURI is the stable relative path GitHub files an alert under:
@@ -460,6 +482,17 @@ func semver(v string) string {
 		return ""
 	}
 	return v
+}
+
+// automationID is the run's category: one per scope, and one of their own
+// for Terraform plans, so that a pull request's results neither close nor
+// are closed by the nightly scan's alerts on the same account.
+func automationID(r *Report) string {
+	kind := "gatewatch"
+	if r.Snapshot != nil && len(r.Snapshot.Planned) > 0 {
+		kind = "gatewatch-plan"
+	}
+	return kind + "/" + scopeID(r) + "/"
 }
 
 // scopeID names the accounts and regions covered, for automation IDs.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/findings/judge"
 )
 
@@ -190,4 +191,62 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestSARIFSourceLocation: a finding whose resource is defined in code (a
+// planned Terraform resource) is located on its block, so the alert
+// annotates the pull request; its fingerprint does not depend on that.
+func TestSARIFSourceLocation(t *testing.T) {
+	t.Parallel()
+	plain := parseSARIF(t, render(t, "sarif", testReport()))
+	r := testReport()
+	r.Findings[0].Source = &Source{File: "modules/edge alb/main.tf", StartLine: 11, EndLine: 26, Address: `module.shop["bare"].aws_lb.this`}
+	located := parseSARIF(t, render(t, "sarif", r))
+	var hit *sarifResult
+	for i, res := range located.Runs[0].Results {
+		if res.Locations[0].LogicalLocations[0].FullyQualifiedName == r.Findings[0].Resource && res.RuleID == r.Findings[0].RuleID {
+			hit = &located.Runs[0].Results[i]
+		}
+		if got, want := res.PartialFingerprints, plain.Runs[0].Results[i].PartialFingerprints; got[fingerprintKey] != want[fingerprintKey] {
+			t.Errorf("result %d: fingerprint %v changed with a source location (was %v)", i, got, want)
+		}
+	}
+	if hit == nil {
+		t.Fatal("the located finding is not in the SARIF")
+	}
+	loc := hit.Locations[0].PhysicalLocation
+	if loc.ArtifactLocation.URI != "modules/edge%20alb/main.tf" || loc.Region.StartLine != 11 || loc.Region.EndLine != 26 {
+		t.Errorf("location %+v, want modules/edge%%20alb/main.tf lines 11-26", loc)
+	}
+	if hit.Properties["terraform_address"] != `module.shop["bare"].aws_lb.this` {
+		t.Errorf("properties %v carry no terraform_address", hit.Properties)
+	}
+	if id := located.Runs[0].AutomationDetails.ID; id != plain.Runs[0].AutomationDetails.ID {
+		t.Errorf("a live report's category changed with a source location: %q", id)
+	}
+	r.Snapshot = &snapshot.Snapshot{Planned: []snapshot.Planned{{ARN: r.Findings[0].Resource, Address: "aws_lb.this", Action: "create"}}}
+	planned := parseSARIF(t, render(t, "sarif", r))
+	if id := planned.Runs[0].AutomationDetails.ID; !strings.HasPrefix(id, "gatewatch-plan/") {
+		t.Errorf("a plan's category is %q, want its own gatewatch-plan/... so it leaves the nightly scan's alerts alone", id)
+	}
+}
+
+// TestSourceShownToPeople: the table, Markdown and HTML reports say where a
+// finding's resource is defined.
+func TestSourceShownToPeople(t *testing.T) {
+	t.Parallel()
+	r := testReport()
+	r.Findings[0].Source = &Source{File: "infra/alb.tf", StartLine: 42, EndLine: 60, Address: "aws_lb.public"}
+	if table := string(render(t, "table", r)); !strings.Contains(table, "(infra/alb.tf:42)") {
+		t.Errorf("table does not say infra/alb.tf:42:\n%s", table)
+	}
+	if md := string(render(t, "markdown", r)); !strings.Contains(md, "- **Defined in:** `infra/alb.tf:42`") {
+		t.Errorf("markdown does not say where the resource is defined:\n%s", md)
+	}
+	if page := string(render(t, "html", r)); !strings.Contains(page, "defined in infra/alb.tf:42") {
+		t.Error("the HTML report does not say where the resource is defined")
+	}
+	if got := (Source{Address: `module.edge.aws_lb.public["eu"]`}).Where(); got != `module.edge.aws_lb.public["eu"]` {
+		t.Errorf("unlocated source reads %q, want its address", got)
+	}
 }

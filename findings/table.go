@@ -32,8 +32,12 @@ func writeTable(w io.Writer, r *Report) error {
 			if f.Baseline == "new" {
 				sev += " (new)"
 			}
+			res := label(f.Resource)
+			if f.Source != nil {
+				res += " (" + f.Source.Where() + ")"
+			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sev, short(f.RuleID), short(f.Account),
-				short(f.Region), short(label(f.Resource)), truncate(sanitize(f.Message), tableMessageWidth))
+				short(f.Region), short(res), truncate(sanitize(f.Message), tableMessageWidth))
 		}
 		if err := tw.Flush(); err != nil {
 			return err

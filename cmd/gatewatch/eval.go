@@ -4,34 +4,93 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/collectors/tfplan"
+	"github.com/gatewatch/gatewatch/findings"
 )
 
+// planFlags select a Terraform plan to lint instead of a saved snapshot.
+type planFlags struct {
+	plan     string
+	snapshot string
+	source   string
+	account  string
+}
+
+func (p *planFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&p.plan, "terraform-plan", "", "lint a Terraform plan: `PLAN.json` is the output of terraform show -json PLANFILE")
+	fs.StringVar(&p.snapshot, "snapshot", "", "with --terraform-plan, a live snapshot `FILE` of the account the plan changes: planned resources replace or join the live ones")
+	fs.StringVar(&p.source, "source", "", "with --terraform-plan, the repository checkout `DIR` (or the root module's directory): findings point at their resource block's file and lines, relative to it")
+	fs.StringVar(&p.account, "account", "", "with --terraform-plan, the AWS account `ID` the plan applies to (default: from ARNs the plan knows, else the live snapshot's)")
+}
+
 func newEvalCommand(a *app) *cobra.Command {
-	var flags reportFlags
+	var (
+		flags reportFlags
+		plan  planFlags
+	)
 	cmd := &cobra.Command{
-		Use:   "eval SNAPSHOT",
-		Short: "Evaluate a saved snapshot offline, without AWS credentials",
+		Use:   "eval [SNAPSHOT | --terraform-plan PLAN.json]",
+		Short: "Evaluate a saved snapshot or a Terraform plan offline, without AWS credentials",
 		Long: `Evaluate the rules over a snapshot written by 'gatewatch collect' (or by a scan
 with a snapshot output). No AWS call is made. Re-evaluating a snapshot gives
 exactly the findings the live scan gave, so a reviewer can work from the file
 alone, and rule changes can be tried against last night's inventory.
 
-A snapshot that is not valid JSON, has fields of the wrong type or unknown
-fields, or carries a schema_version this build does not read is rejected with
-one line naming the file and the problem (exit 2).
+With --terraform-plan, the rules run over the infrastructure a Terraform plan
+describes (the output of 'terraform show -json PLANFILE'), before it is
+applied: a pull request is linted with the rules that audit the live account.
+Identifiers known only after apply get stable placeholders ("planned-..."),
+and the plan's references join what they name. What the plan shows of the
+resources it creates is taken as the whole truth (a new ALB with no web ACL
+association in the plan has none); what it cannot show (metrics, alarms and
+Shield state outside it, relations of resources that already exist) is "not
+evaluated", never a finding, and does not make the run exit 3. Give
+--snapshot with a live snapshot to judge the plan in context: resources it
+updates replace their live versions, so a new listener rule on an existing
+ALB is judged with the ALB's live web ACL. --source DIR (the repository
+checkout; the root module is found below it) points each finding at its
+resource block's file and lines, relative to DIR (JSON "source", SARIF
+physicalLocation), so code scanning annotates the pull request.
+
+A snapshot or plan that is not valid JSON, has fields of the wrong type, or
+carries a version this build does not read is rejected with one line naming
+the file and the problem (exit 2).
 
 Ctrl-C or SIGTERM stops the evaluation or the writing promptly (exit 3):
 files already written stay, the others are left as they were.`,
 		Example: `  gatewatch eval snapshot.json
   gatewatch eval snapshot.json --format json --output findings.json
-  gatewatch eval snapshot.json --policy ./my-rules --config gatewatch.yaml --fail-on high`,
-		Args: exactArgs(1, "SNAPSHOT"),
+  gatewatch eval snapshot.json --policy ./my-rules --config gatewatch.yaml --fail-on high
+  terraform show -json tfplan > plan.json
+  gatewatch eval --terraform-plan plan.json --source . -f sarif -o gatewatch.sarif
+  gatewatch eval --terraform-plan plan.json --snapshot live.json --fail-on high`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if plan.plan != "" {
+				if len(args) > 0 {
+					return inputError(fmt.Errorf("eval takes SNAPSHOT or --terraform-plan, not both (use --snapshot to give the live context of a plan)\nRun '%s --help' for usage", cmd.CommandPath()))
+				}
+				return nil
+			}
+			if plan.snapshot != "" || plan.source != "" || plan.account != "" {
+				return inputError(fmt.Errorf("--snapshot, --source and --account go with --terraform-plan\nRun '%s --help' for usage", cmd.CommandPath()))
+			}
+			return exactArgs(1, "SNAPSHOT")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rep, err := flags.prepare(cmd.Context(), a.log)
 			if err != nil {
 				return err
+			}
+			if plan.plan != "" {
+				snap, annotate, err := plan.load(a)
+				if err != nil {
+					return err
+				}
+				rep.annotate = annotate
+				return rep.report(cmd.Context(), a, snap)
 			}
 			snap, err := snapshot.Load(args[0])
 			if err != nil {
@@ -41,7 +100,50 @@ files already written stay, the others are left as they were.`,
 		},
 	}
 	flags.register(cmd.Flags())
+	plan.register(cmd.Flags())
 	return cmd
+}
+
+// load converts the plan (over the live snapshot, if given) and returns
+// the function that points findings at their Terraform code.
+func (p *planFlags) load(a *app) (*snapshot.Snapshot, func(*findings.Report), error) {
+	tp, err := tfplan.Load(p.plan)
+	if err != nil {
+		return nil, nil, inputError(err)
+	}
+	opts := tfplan.Options{Account: p.account, Version: toolVersion(), Warn: func(msg string) { a.log.Warn(msg) }}
+	if p.snapshot != "" {
+		if opts.Context, err = snapshot.Load(p.snapshot); err != nil {
+			return nil, nil, inputError(err)
+		}
+	}
+	snap, err := tfplan.Convert(tp, opts)
+	if err != nil {
+		return nil, nil, inputError(fmt.Errorf("terraform plan %s: %w", p.plan, err))
+	}
+	if err := snap.Validate(); err != nil {
+		return nil, nil, inputError(fmt.Errorf("terraform plan %s: %w", p.plan, err))
+	}
+	if len(snap.Planned) == 0 {
+		a.log.Warn("the plan holds no resource gatewatch reads", "plan", p.plan)
+	}
+	locs, err := tfplan.Locate(tp, snap, p.source)
+	if err != nil {
+		return nil, nil, inputError(err)
+	}
+	return snap, func(r *findings.Report) { annotateSources(r, locs) }, nil
+}
+
+// annotateSources attaches to each finding on a planned resource its
+// Terraform address and, when located, its file and lines.
+func annotateSources(r *findings.Report, locs map[string]tfplan.Location) {
+	for i, f := range r.Findings {
+		loc, ok := locs[f.Resource]
+		if !ok {
+			continue
+		}
+		r.Findings[i].Source = &findings.Source{File: loc.File, StartLine: loc.StartLine, EndLine: loc.EndLine, Address: loc.Address}
+	}
 }
 
 // exactArgs is cobra.ExactArgs with a message that names the argument.

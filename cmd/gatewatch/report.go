@@ -168,6 +168,9 @@ type reporter struct {
 	sup    findings.Suppressions
 	base   *findings.Report
 	engine *policies.Engine
+	// annotate, when set, adds to the findings what the input knows of
+	// them beyond the snapshot (the Terraform code of planned resources).
+	annotate func(*findings.Report)
 }
 
 func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger) (*reporter, error) {
@@ -202,6 +205,9 @@ func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) 
 	runtime.GC()
 	runtime.GC()
 	report.Warn = func(msg string) { a.log.Warn(msg) }
+	if p.annotate != nil {
+		p.annotate(report)
+	}
 	now := time.Now
 	if p.flags.now != nil {
 		now = p.flags.now

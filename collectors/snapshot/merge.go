@@ -127,6 +127,7 @@ func (s *Snapshot) Append(src *Snapshot) {
 	s.ShieldProtections = append(s.ShieldProtections, src.ShieldProtections...)
 	s.Alarms = append(s.Alarms, src.Alarms...)
 	s.Metrics = append(s.Metrics, src.Metrics...)
+	s.Planned = append(s.Planned, src.Planned...)
 }
 
 // checkDisjoint refuses resources present in two parts, and per-region API

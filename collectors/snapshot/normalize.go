@@ -85,6 +85,9 @@ func (s *Snapshot) Normalize() {
 	for i := range s.Alarms {
 		s.Alarms[i].Metrics = nonNil(s.Alarms[i].Metrics)
 	}
+	if len(s.Planned) > 0 {
+		s.Planned = sortBy(s.Planned, func(p Planned) string { return p.ARN })
+	}
 	s.Metrics = sortBy(s.Metrics, func(m MetricSummary) string {
 		return strings.Join([]string{m.Resource, m.Namespace, m.Name, m.Statistic, itoa(m.PeriodSeconds)}, "\x00")
 	})

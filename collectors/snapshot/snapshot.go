@@ -53,6 +53,10 @@ type Snapshot struct {
 	ShieldProtections  []ShieldProtection  `json:"shield_protections"`
 	Alarms             []Alarm             `json:"alarms"`
 	Metrics            []MetricSummary     `json:"metrics"`
+
+	// Planned lists the resources that come from a Terraform plan rather
+	// than from AWS, with their Terraform addresses; empty for a live run.
+	Planned []Planned `json:"planned,omitempty"`
 }
 
 // Tool names the program and version that wrote the snapshot.

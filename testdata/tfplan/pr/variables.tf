@@ -1,0 +1,9 @@
+variable "vpc_id" { default = "vpc-0a7e3c91d2b4f5068" }
+variable "public_subnet_ids" { default = ["subnet-0a1", "subnet-0b2"] }
+variable "private_subnet_ids" { default = ["subnet-1a1", "subnet-1b2"] }
+variable "certificate_arn" { default = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" }
+variable "lambda_role_arn" { default = "arn:aws:iam::123456789012:role/orders-report" }
+variable "vpce_id" { default = "vpce-0123456789abcdef0" }
+variable "private_api_policy" { default = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"execute-api:Invoke\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":\"vpce-0123456789abcdef0\"}}}]}" }
+variable "client_certificate_id" { default = "ab12cd" }
+variable "access_log_group_arn" { default = "arn:aws:logs:eu-west-1:123456789012:log-group:api-access" }
