@@ -1,4 +1,8 @@
+//go:build unix
+
 package main
+
+// The output file tests need Unix: FIFOs, device nodes, the umask, /dev/fd.
 
 import (
 	"errors"
