@@ -134,7 +134,7 @@ func TestGoReleaserVersionPinnedOnce(t *testing.T) {
 	t.Parallel()
 	pin := regexp.MustCompile(`goreleaser/goreleaser/v2@(v[0-9][0-9.]*)`)
 	versions := map[string][]string{}
-	for _, f := range []string{".ci/run", ".goreleaser.yaml"} {
+	for _, f := range []string{".ci/run", "README.md", ".goreleaser.yaml"} {
 		data := repoFile(t, f)
 		for _, m := range pin.FindAllStringSubmatch(data, -1) {
 			versions[m[1]] = append(versions[m[1]], f)
