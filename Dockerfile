@@ -4,6 +4,7 @@
 #   docker build -t registry.example.com/gatewatch:v1.2.3 \
 #     --build-arg VERSION=v1.2.3 \
 #     --build-arg REVISION="$(git rev-parse HEAD)" \
+#     --build-arg COMMIT_TIME="$(git log -1 --format=%cI)" \
 #     --build-arg BUILD_TIME="$(date -u +%Y-%m-%dT%H:%M:%SZ)" .
 #
 # The README's CronJob and Indexed Job run this image. TestDockerfile
@@ -22,10 +23,11 @@ COPY . .
 # passed in rather than read by Go's VCS stamping.
 ARG VERSION=
 ARG REVISION=
+ARG COMMIT_TIME=
 ARG BUILD_TIME=
 # No cgo: the binary needs no libc, so it runs on an image without one.
 ENV CGO_ENABLED=0
-RUN go build -trimpath -buildvcs=false -ldflags="-s -w -X main.version=${VERSION} -X main.revision=${REVISION} -X main.buildTime=${BUILD_TIME}" -o /out/gatewatch ./cmd/gatewatch
+RUN go build -trimpath -buildvcs=false -ldflags="-s -w -X main.version=${VERSION} -X main.revision=${REVISION} -X main.commitTime=${COMMIT_TIME} -X main.buildTime=${BUILD_TIME}" -o /out/gatewatch ./cmd/gatewatch
 
 # distroless/static carries CA certificates (the AWS APIs are HTTPS) and
 # tzdata, and no shell or package manager.

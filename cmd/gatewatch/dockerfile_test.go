@@ -194,7 +194,8 @@ func TestDockerfile(t *testing.T) {
 	}
 	bin := filepath.Join(dir, "gatewatch")
 
-	args := map[string]string{"VERSION": "v9.9.9-image", "REVISION": "0123456789abcdef0123456789abcdef01234567", "BUILD_TIME": "2026-12-03T05:00:00Z"}
+	args := map[string]string{"VERSION": "v9.9.9-image", "REVISION": "0123456789abcdef0123456789abcdef01234567",
+		"COMMIT_TIME": "2026-12-02T00:00:00Z", "BUILD_TIME": "2026-12-03T05:00:00Z"}
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		return strings.HasPrefix(kv, "GOFLAGS=") // the golang image sets none
 	})
@@ -255,7 +256,8 @@ func TestDockerfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The build arguments are the identity the image reports.
-	for k, want := range map[string]string{"version": args["VERSION"], "revision": args["REVISION"], "build_time": args["BUILD_TIME"]} {
+	for k, want := range map[string]string{"version": args["VERSION"], "revision": args["REVISION"],
+		"commit_time": args["COMMIT_TIME"], "build_time": args["BUILD_TIME"]} {
 		if r.Tool[k] != want {
 			t.Errorf("report tool.%s = %v, want %s from --build-arg", k, r.Tool[k], want)
 		}

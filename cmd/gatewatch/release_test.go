@@ -88,8 +88,8 @@ func TestGoReleaserConfig(t *testing.T) {
 			t.Errorf("ldflags stamp %s, which version.go does not declare as a string variable (declared: %v)", v, declared)
 		}
 	}
-	if len(release) < 3 {
-		t.Errorf("ldflags stamp %v, want version, revision and build time", release)
+	if len(release) < 4 {
+		t.Errorf("ldflags stamp %v, want version, revision, commit time and build time", release)
 	}
 }
 

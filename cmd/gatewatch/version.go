@@ -15,13 +15,14 @@ import (
 )
 
 // Stamped by release builds (the Dockerfile, .goreleaser.yaml) with
-// -ldflags "-X main.version=v1.2.3 -X main.revision=... -X main.buildTime=...".
-// A build from a checkout or by `go install` leaves them empty and the
-// build info answers instead.
+// -ldflags "-X main.version=v1.2.3 -X main.revision=...", since neither
+// builds with Go's VCS stamping. A build from a checkout or by `go install`
+// leaves them empty and the build info answers instead.
 var (
-	version   = ""
-	revision  = ""
-	buildTime = ""
+	version    = ""
+	revision   = ""
+	commitTime = ""
+	buildTime  = ""
 )
 
 // Module paths whose versions identify what a report rests on: the Rego
@@ -33,13 +34,13 @@ const (
 
 // stamped holds the values release builds set with -ldflags.
 type stamped struct {
-	version, revision, buildTime string
+	version, revision, commitTime, buildTime string
 }
 
 // buildTool is this binary's identity, as reports and `version` print it.
 func buildTool() findings.Tool {
 	bi, _ := debug.ReadBuildInfo()
-	return toolIdentity(bi, stamped{version: version, revision: revision, buildTime: buildTime}, policies.RulePackVersion())
+	return toolIdentity(bi, stamped{version: version, revision: revision, commitTime: commitTime, buildTime: buildTime}, policies.RulePackVersion())
 }
 
 // toolIdentity reads an identity from the build info (nil when the binary
@@ -49,6 +50,7 @@ func toolIdentity(bi *debug.BuildInfo, s stamped, rulePack string) findings.Tool
 		Name:            "gatewatch",
 		Version:         s.version,
 		Revision:        s.revision,
+		CommitTime:      s.commitTime,
 		BuildTime:       s.buildTime,
 		RulePackVersion: rulePack,
 	}
@@ -69,7 +71,7 @@ func toolIdentity(bi *debug.BuildInfo, s stamped, rulePack string) findings.Tool
 		case "vcs.revision":
 			t.Revision = cmp.Or(t.Revision, s.Value)
 		case "vcs.time":
-			t.CommitTime = s.Value
+			t.CommitTime = cmp.Or(t.CommitTime, s.Value)
 		case "vcs.modified":
 			t.Dirty, _ = strconv.ParseBool(s.Value)
 		}

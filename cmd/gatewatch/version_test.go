@@ -56,8 +56,8 @@ func TestToolIdentity(t *testing.T) {
 		{
 			name:  "release build stamps win over the build info",
 			bi:    &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}, Deps: deps, Settings: settings},
-			stamp: stamped{version: "v1.2.3", revision: "feedface", buildTime: "2026-12-03T05:00:00Z"},
-			want: findings.Tool{Name: "gatewatch", Version: "v1.2.3", Revision: "feedface", CommitTime: "2026-12-03T04:55:35Z",
+			stamp: stamped{version: "v1.2.3", revision: "feedface", commitTime: "2026-12-02T00:00:00Z", buildTime: "2026-12-03T05:00:00Z"},
+			want: findings.Tool{Name: "gatewatch", Version: "v1.2.3", Revision: "feedface", CommitTime: "2026-12-02T00:00:00Z",
 				BuildTime: "2026-12-03T05:00:00Z", Dirty: true,
 				GoVersion: "go1.26.8", OPAVersion: "v1.22.4-fix", AWSSDKVersion: "v1.48.0", RulePackVersion: "sha256:r"},
 		},
