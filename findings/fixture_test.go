@@ -212,7 +212,7 @@ func testReport() *Report {
 		"Stage prod of partners-api has no usage plan.", nil)
 	suppressed.Suppression = &Suppression{Kind: "file", Reason: "Partners are throttled by the edge WAF | see RISK-12", Expires: "2027-01-31"}
 	r := &Report{
-		Tool:            snapshot.Tool{Name: "gatewatch", Version: "0.1.0-test"},
+		Tool:            Tool{Name: "gatewatch", Version: "0.1.0-test"},
 		SnapshotTakenAt: "2026-11-24T02:00:00Z",
 		Scope:           snapshot.Scope{Accounts: []string{acctA, acctB}, Regions: []string{"eu-west-1", "us-east-1"}},
 		Findings: []Finding{

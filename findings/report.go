@@ -13,8 +13,8 @@ const ReportVersion = 1
 
 // Report is the result of evaluating one snapshot.
 type Report struct {
-	ReportVersion int           `json:"report_version"`
-	Tool          snapshot.Tool `json:"tool"`
+	ReportVersion int  `json:"report_version"`
+	Tool          Tool `json:"tool"`
 	// SnapshotTakenAt is when the evaluated inventory was collected; the
 	// report carries no clock of its own so re-evaluating a snapshot gives
 	// the same bytes.
@@ -47,6 +47,27 @@ type Report struct {
 	// as SARIF output cut to fit GitHub's ingestion limits. Writers never
 	// change the report, so warnings go here rather than into it.
 	Warn func(msg string) `json:"-"`
+}
+
+// Tool identifies the build that evaluated the rules, so a report can be
+// traced to the commit, dependencies and rule pack that produced it. Name
+// and Version are the keys of report version 1; the rest were added after
+// them, and every key is always written, empty when unknown.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// Revision is the VCS commit the binary was built from.
+	Revision string `json:"revision"`
+	// CommitTime is the revision's commit time (RFC 3339), from the build info.
+	CommitTime string `json:"commit_time"`
+	// BuildTime is when a release build was made, stamped with -ldflags.
+	BuildTime string `json:"build_time"`
+	// Dirty is true when the working tree had uncommitted changes.
+	Dirty           bool   `json:"dirty"`
+	GoVersion       string `json:"go_version"`
+	OPAVersion      string `json:"opa_version"`
+	AWSSDKVersion   string `json:"aws_sdk_version"`
+	RulePackVersion string `json:"rule_pack_version"`
 }
 
 // Summary counts findings. Suppressed findings are counted apart and not

@@ -66,6 +66,32 @@ type sarifDriver struct {
 	SemanticVer    string      `json:"semanticVersion,omitempty"`
 	InformationURI string      `json:"informationUri"`
 	Rules          []sarifRule `json:"rules"`
+	// Properties carry the rest of the build's identity (Tool); absent
+	// when the report knows only a name and version.
+	Properties *sarifToolProps `json:"properties,omitempty"`
+}
+
+// sarifToolProps is the driver's property bag: Tool's keys past name and
+// version, in SARIF's camelCase.
+type sarifToolProps struct {
+	Revision        string `json:"revision,omitempty"`
+	CommitTime      string `json:"commitTime,omitempty"`
+	BuildTime       string `json:"buildTime,omitempty"`
+	Dirty           bool   `json:"dirty,omitempty"`
+	GoVersion       string `json:"goVersion,omitempty"`
+	OPAVersion      string `json:"opaVersion,omitempty"`
+	AWSSDKVersion   string `json:"awsSdkVersion,omitempty"`
+	RulePackVersion string `json:"rulePackVersion,omitempty"`
+}
+
+// sarifToolProperties returns t's identity past name and version, or nil.
+func sarifToolProperties(t Tool) *sarifToolProps {
+	p := sarifToolProps{Revision: t.Revision, CommitTime: t.CommitTime, BuildTime: t.BuildTime, Dirty: t.Dirty,
+		GoVersion: t.GoVersion, OPAVersion: t.OPAVersion, AWSSDKVersion: t.AWSSDKVersion, RulePackVersion: t.RulePackVersion}
+	if p == (sarifToolProps{}) {
+		return nil
+	}
+	return &p
 }
 
 type sarifRule struct {
@@ -272,7 +298,7 @@ func renderSARIF(r *Report, rules []Rule, findings []Finding, notes []string) ([
 		Runs: []sarifRun{{
 			Tool: sarifTool{Driver: sarifDriver{
 				Name: cmp.Or(r.Tool.Name, "gatewatch"), Version: r.Tool.Version, SemanticVer: semver(r.Tool.Version),
-				InformationURI: toolInfoURL, Rules: driverRules,
+				InformationURI: toolInfoURL, Rules: driverRules, Properties: sarifToolProperties(r.Tool),
 			}},
 			Invocations: []sarifInvocation{inv},
 			// One category per scope, so scans of different account sets

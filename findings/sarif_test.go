@@ -85,6 +85,35 @@ func TestSARIF(t *testing.T) {
 	}
 }
 
+// fullTool is the identity of a build from a dirty checkout, every key set.
+var fullTool = Tool{
+	Name: "gatewatch", Version: "v0.0.0-20261203045535-220d8a8abcd1+dirty",
+	Revision: "220d8a8abcd1ef0123456789abcdef0123456789", CommitTime: "2026-12-03T04:55:35Z",
+	BuildTime: "2026-12-03T05:00:00Z", Dirty: true, GoVersion: "go1.26.8",
+	OPAVersion: "v1.22.3", AWSSDKVersion: "v1.48.0", RulePackVersion: "sha256:0123456789abcdef",
+}
+
+func TestSARIFDriverCarriesToolIdentity(t *testing.T) {
+	t.Parallel()
+	r := testReport()
+	r.Tool = fullTool
+	d := parseSARIF(t, render(t, "sarif", r)).Runs[0].Tool.Driver
+	want := sarifToolProps{
+		Revision: fullTool.Revision, CommitTime: fullTool.CommitTime, BuildTime: fullTool.BuildTime, Dirty: true,
+		GoVersion: "go1.26.8", OPAVersion: "v1.22.3", AWSSDKVersion: "v1.48.0", RulePackVersion: "sha256:0123456789abcdef",
+	}
+	if d.Version != fullTool.Version || d.SemanticVer != "0.0.0-20261203045535-220d8a8abcd1+dirty" || d.InformationURI != toolInfoURL {
+		t.Errorf("driver version %q semanticVersion %q informationUri %q", d.Version, d.SemanticVer, d.InformationURI)
+	}
+	if d.Properties == nil || *d.Properties != want {
+		t.Errorf("driver properties = %+v, want %+v", d.Properties, want)
+	}
+	// A report that knows only name and version has no property bag.
+	if p := parseSARIF(t, render(t, "sarif", testReport())).Runs[0].Tool.Driver.Properties; p != nil {
+		t.Errorf("driver properties = %+v for a name-and-version tool, want none", p)
+	}
+}
+
 func TestSARIFLimits(t *testing.T) {
 	t.Parallel()
 	size := func(t *testing.T, lim sarifLimits) (sarifLog, []string) {
@@ -158,6 +187,11 @@ func TestSARIFMultitool(t *testing.T) {
 	good := render(t, "sarif", testReport())
 	if errs := judge.SARIFErrors(t, tool, good); len(errs) > 0 {
 		t.Errorf("multitool found %d errors:\n%s", len(errs), strings.Join(errs, "\n"))
+	}
+	identified := testReport()
+	identified.Tool = fullTool
+	if errs := judge.SARIFErrors(t, tool, render(t, "sarif", identified)); len(errs) > 0 {
+		t.Errorf("multitool found %d errors with the full tool identity:\n%s", len(errs), strings.Join(errs, "\n"))
 	}
 	// The judge must be able to say no: drop the locations GitHub needs.
 	var bad map[string]any

@@ -39,6 +39,9 @@ type Options struct {
 	Config Config
 	// NoBuiltin leaves the built-in rule pack out (for testing user rules).
 	NoBuiltin bool
+	// Tool identifies the evaluating build in every report. When its Name
+	// is empty, reports carry the name and version of the snapshot's tool.
+	Tool findings.Tool
 }
 
 // Engine evaluates snapshots against a compiled rule set. It is safe for
@@ -47,6 +50,7 @@ type Engine struct {
 	rules     []findings.Rule // every loaded rule, enabled or not, by ID
 	byPackage map[string]findings.Rule
 	prepared  rego.PreparedEvalQuery
+	tool      findings.Tool
 }
 
 // New loads, checks and compiles the rules. Errors name the file and line.
@@ -67,7 +71,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		mods = append(mods, u...)
 	}
 
-	e := &Engine{byPackage: make(map[string]findings.Rule)}
+	e := &Engine{byPackage: make(map[string]findings.Rule), tool: opts.Tool}
 	seenID := make(map[string]string)
 	var compile []module
 	for _, m := range mods {
@@ -156,8 +160,12 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findin
 		return nil, fmt.Errorf("evaluate rules: %w", err)
 	}
 	index := snap.Index()
+	tool := e.tool
+	if tool.Name == "" {
+		tool = findings.Tool{Name: snap.Tool.Name, Version: snap.Tool.Version}
+	}
 	report := &findings.Report{
-		Tool:            snap.Tool,
+		Tool:            tool,
 		SnapshotTakenAt: snap.TakenAt.UTC().Format("2006-01-02T15:04:05Z"),
 		Scope:           snap.Scope,
 		Incomplete:      snap.Incomplete,

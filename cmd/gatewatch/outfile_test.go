@@ -5,6 +5,7 @@ package main
 // The output file tests need Unix: FIFOs, device nodes, the umask, /dev/fd.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -110,6 +111,11 @@ const testUmask = 0o022
 
 func TestMain(m *testing.M) {
 	syscall.Umask(testUmask)
+	if filepath.Base(os.Args[0]) == "gatewatch" {
+		// The test binary linked as "gatewatch" on PATH is the CLI, for
+		// tests that run scripts calling it (action_test.go).
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	if path := os.Getenv("GATEWATCH_TEST_WRITE_STDOUT"); path != "" {
 		// The child of TestWriteFileDevStdout: write to its stdout by path.
 		if err := writeFile(path, text("through /dev/stdout\n")); err != nil {

@@ -53,7 +53,7 @@ func (p *policyFlags) engine(ctx context.Context, log *slog.Logger) (*policies.E
 			log.Warn(w)
 		}
 	}
-	e, err := policies.New(ctx, policies.Options{PolicyDirs: p.policyDirs, Config: cfg})
+	e, err := policies.New(ctx, policies.Options{PolicyDirs: p.policyDirs, Config: cfg, Tool: buildTool()})
 	if err != nil {
 		return nil, inputError(err)
 	}
