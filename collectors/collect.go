@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -458,8 +457,8 @@ func callerAccount(ctx context.Context, c callerIdentityAPI) (account, partition
 		return "", "", errors.New("sts get caller identity: no account in response")
 	}
 	partition = "aws"
-	if parts := strings.SplitN(aws.ToString(out.Arn), ":", 3); len(parts) == 3 && parts[0] == "arn" && parts[1] != "" {
-		partition = parts[1]
+	if a, ok := snapshot.ParseARN(aws.ToString(out.Arn)); ok {
+		partition = a.Partition
 	}
 	return account, partition, nil
 }

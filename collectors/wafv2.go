@@ -143,8 +143,7 @@ func webACLFallback(ctx context.Context, c webACLForResourceAPI, t target, s *sn
 	failed := func(e snapshot.CollectionError) bool {
 		return e.Service == serviceWAFv2 && e.Operation == "ListResourcesForWebACL"
 	}
-	inverted := slices.IndexFunc(s.Errors, failed) >= 0
-	if !inverted {
+	if !slices.ContainsFunc(s.Errors, failed) {
 		return
 	}
 	byARN := map[string]*snapshot.WebACL{}

@@ -223,9 +223,8 @@ func resourceIndex(r *Report) map[string]snapshot.Resource {
 // arnPartition is the partition of an ARN (aws, aws-cn, aws-us-gov), "aws"
 // when the resource is not an ARN.
 func arnPartition(arn string) string {
-	parts := strings.SplitN(arn, ":", 3)
-	if len(parts) == 3 && parts[0] == "arn" && parts[1] != "" {
-		return parts[1]
+	if a, ok := snapshot.ParseARN(arn); ok {
+		return a.Partition
 	}
 	return "aws"
 }

@@ -54,13 +54,16 @@ type missing struct {
 type coverageJudge struct {
 	cov    *snapshot.CoverageIndex
 	errors []snapshot.CollectionError
+	// memo remembers each answer of missing: every finding of a rule in
+	// one account-region asks the same question.
+	memo map[string]missing
 }
 
 func newJudge(snap *snapshot.Snapshot) *coverageJudge {
 	if snap == nil {
 		snap = &snapshot.Snapshot{}
 	}
-	return &coverageJudge{cov: snap.IndexCoverage(), errors: snap.Errors}
+	return &coverageJudge{cov: snap.IndexCoverage(), errors: snap.Errors, memo: map[string]missing{}}
 }
 
 // Needs lists the datasets a rule reads to judge a resource of type typ:
@@ -82,6 +85,10 @@ func (r Rule) Needs(typ string) []string {
 // missing reports which of the datasets are not complete for a judgement
 // about a resource in account and region.
 func (j *coverageJudge) missing(datasets []string, account, region string) missing {
+	key := account + "\x00" + region + "\x00" + strings.Join(datasets, ",")
+	if m, ok := j.memo[key]; ok {
+		return m
+	}
 	var m missing
 	for _, name := range datasets {
 		d, ok := snapshot.DatasetByName(name)
@@ -104,6 +111,7 @@ func (j *coverageJudge) missing(datasets []string, account, region string) missi
 		}
 	}
 	m.errors = distinctErrors(m.errors)
+	j.memo[key] = m
 	return m
 }
 
@@ -112,7 +120,7 @@ func (j *coverageJudge) missing(datasets []string, account, region string) missi
 func (j *coverageJudge) errorsFor(c snapshot.Coverage) []snapshot.CollectionError {
 	var out []snapshot.CollectionError
 	for _, e := range j.errors {
-		if e.Account == c.Account && e.Affects(c.Dataset) && (e.Region == c.Region || e.Service == "sts" || e.Service == "ec2" && e.Operation == "DescribeRegions") {
+		if e.Account == c.Account && e.Affects(c.Dataset) && (e.Region == c.Region || e.WholeAccount()) {
 			out = append(out, e)
 		}
 	}
@@ -138,9 +146,7 @@ func (m missing) entry(ruleID, account, region, resource, typ string) NotEvaluat
 	perms := []string{}
 	for _, name := range m.datasets {
 		d, _ := snapshot.DatasetByName(name)
-		for _, a := range strings.Split(d.Action, ", ") {
-			perms = append(perms, a)
-		}
+		perms = append(perms, d.Actions...)
 	}
 	slices.Sort(perms)
 	return NotEvaluated{RuleID: ruleID, Account: account, Region: region, Resource: resource, ResourceType: typ,
@@ -159,10 +165,14 @@ func (r *Report) Judge() {
 	for _, rule := range r.Rules {
 		rules[rule.ID] = rule
 	}
+	needs := map[[2]string][]string{} // rule ID, resource type -> datasets
 	kept := r.Findings[:0]
 	for _, f := range r.Findings {
-		rule := rules[f.RuleID]
-		needs := rule.Needs(f.ResourceType)
+		key := [2]string{f.RuleID, f.ResourceType}
+		if _, ok := needs[key]; !ok {
+			needs[key] = rules[f.RuleID].Needs(f.ResourceType)
+		}
+		needs := needs[key]
 		if len(f.Inputs) > 0 {
 			needs = snapshot.WithParents(f.Inputs)
 		}
@@ -199,7 +209,7 @@ func (r *Report) Judge() {
 		judged := map[string]bool{}
 		for _, scope := range j.cov.Scopes() {
 			account, region := scope[0], scope[1]
-			found := false
+			found, gapped := false, false
 			for _, typ := range rule.ResourceTypes {
 				// A type lives in one kind of scope: CloudFront and Shield
 				// under GlobalRegion, everything else in regions.
@@ -215,6 +225,7 @@ func (r *Report) Judge() {
 					if len(arns) > 0 || len(listing.datasets) > 0 {
 						r.NotEvaluated = append(r.NotEvaluated, m.entry(rule.ID, account, region, "", typ))
 						o.NotEvaluated += max(len(arns), 1)
+						gapped = true
 					}
 					continue
 				}
@@ -228,7 +239,7 @@ func (r *Report) Judge() {
 					}
 				}
 			}
-			if !found && len(rule.ResourceTypes) > 0 && !hasGapEntry(r.NotEvaluated, rule.ID, account, region) {
+			if !found && !gapped && len(rule.ResourceTypes) > 0 {
 				o.NotApplicable++
 			}
 		}
@@ -241,12 +252,6 @@ func (r *Report) Judge() {
 		}
 		r.ByRule[rule.ID] = o
 	}
-}
-
-func hasGapEntry(entries []NotEvaluated, ruleID, account, region string) bool {
-	return slices.ContainsFunc(entries, func(e NotEvaluated) bool {
-		return e.RuleID == ruleID && e.Account == account && e.Region == region && e.Resource == ""
-	})
 }
 
 // sortNotEvaluated orders entries by rule, account, region and resource,

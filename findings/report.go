@@ -41,6 +41,9 @@ type Report struct {
 	Rules []Rule `json:"-"`
 	// Snapshot is the evaluated inventory, for writers that draw topology.
 	Snapshot *snapshot.Snapshot `json:"-"`
+	// Graph is the request graph the rules read (Snapshot.Graph), for the
+	// pictures; derived from Snapshot when nil.
+	Graph *snapshot.Graph `json:"-"`
 	// judge answers coverage questions for the baseline; set by Judge.
 	judge *coverageJudge
 	// Warn, when set, receives non-fatal problems met while writing, such

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
 
 // SARIF is written with plain structs rather than a library: gatewatch
@@ -438,14 +440,9 @@ func sourceURI(file string) string {
 // location for every result, and a cloud resource has no file.
 func resourceURI(f Finding) string {
 	account, region, service, id := f.Account, f.Region, "resource", f.Resource
-	if parts := strings.SplitN(f.Resource, ":", 6); len(parts) == 6 && parts[0] == "arn" {
-		service, id = parts[2], parts[5]
-		if parts[4] != "" {
-			account = parts[4]
-		}
-		if parts[3] != "" {
-			region = parts[3]
-		}
+	if a, ok := snapshot.ParseARN(f.Resource); ok {
+		service, id = a.Service, a.Resource
+		account, region = cmp.Or(a.Account, account), cmp.Or(a.Region, region)
 	}
 	segs := []string{"aws", cmp.Or(account, "unknown-account"), cmp.Or(region, "global"), service}
 	for _, s := range strings.FieldsFunc(id, func(r rune) bool { return r == '/' || r == ':' }) {

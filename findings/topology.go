@@ -128,7 +128,11 @@ func buildTopology(r *Report) *topology {
 	// The edges are the request graph's, nothing added or left out: a
 	// function something routes to but the scan did not describe still
 	// gets a node.
-	for _, e := range s.Graph().Edges {
+	graph := r.Graph
+	if graph == nil {
+		graph = s.Graph()
+	}
+	for _, e := range graph.Edges {
 		from, to := b.byARN[e.From], b.byARN[e.To]
 		if e.From == snapshot.Internet {
 			from = clients

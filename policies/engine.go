@@ -150,7 +150,10 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findin
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)
 	}
-	if ctx, err = withGraph(ctx, snap); err != nil {
+	// The request graph is derived once: the rules read it through the
+	// builtin, the pictures from the report.
+	graph := snap.Graph()
+	if ctx, err = withGraph(ctx, graph); err != nil {
 		return nil, err
 	}
 	// OPA checks ctx as it evaluates and stops with an error when it is
@@ -172,6 +175,7 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findin
 		Errors:          slices.Clone(snap.Errors),
 		Rules:           e.Rules(),
 		Snapshot:        snap,
+		Graph:           graph,
 	}
 	seen := make(map[string]bool)
 	for _, r := range rs {

@@ -29,9 +29,10 @@ var graphBuiltin = &rego.Function{
 // builtin need not rebuild the snapshot from its OPA value.
 type graphKey struct{}
 
-// withGraph stores the value of snap's graph in ctx for the builtin.
-func withGraph(ctx context.Context, snap *snapshot.Snapshot) (context.Context, error) {
-	v, err := toValue(snap.Graph())
+// withGraph stores the value of the snapshot's graph in ctx for the
+// builtin.
+func withGraph(ctx context.Context, g *snapshot.Graph) (context.Context, error) {
+	v, err := toValue(g)
 	if err != nil {
 		return nil, fmt.Errorf("request graph: %w", err)
 	}

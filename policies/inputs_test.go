@@ -149,7 +149,6 @@ func detectedInputs(t *testing.T) map[string][]string {
 		}
 		sort.Strings(ds)
 		out[m.rule.ID] = slices.Compact(ds)
-		_ = seen
 	}
 	return out
 }

@@ -64,8 +64,8 @@ type Dataset struct {
 	// Operations are the "service:Operation" calls that read it; a failed
 	// call of one of them is a gap in this dataset.
 	Operations []string
-	// Action is the IAM permission to grant when the calls are denied.
-	Action string
+	// Actions are the IAM permissions to grant when the calls are denied.
+	Actions []string
 }
 
 // dependsOn names the datasets whose reading decides what else is read:
@@ -83,43 +83,43 @@ var dependsOn = map[string][]string{
 // Datasets lists every dataset the collector reads: the one table that
 // maps calls to data, and data to the rules that need it.
 var Datasets = []Dataset{
-	{"apigateway_accounts", Regional, []string{"apigateway_accounts"}, []string{"apigateway:GetAccount"}, "apigateway:GET"},
-	{"rest_apis", Regional, []string{"rest_apis"}, []string{"apigateway:GetRestApis"}, "apigateway:GET"},
-	{"rest_resources", Regional, []string{"rest_apis.resources"}, []string{"apigateway:GetResources"}, "apigateway:GET"},
-	{"rest_stages", Regional, []string{"rest_apis.stages"}, []string{"apigateway:GetStages"}, "apigateway:GET"},
-	{"rest_authorizers", Regional, []string{"rest_apis.authorizers"}, []string{"apigateway:GetAuthorizers"}, "apigateway:GET"},
-	{"rest_request_validators", Regional, []string{"rest_apis.request_validators"}, []string{"apigateway:GetRequestValidators"}, "apigateway:GET"},
-	{"usage_plans", Regional, []string{"usage_plans"}, []string{"apigateway:GetUsagePlans"}, "apigateway:GET"},
-	{"vpc_links", Regional, []string{"vpc_links"}, []string{"apigateway:GetVpcLinks", "apigatewayv2:GetVpcLinks"}, "apigateway:GET"},
-	{"domain_names", Regional, []string{"domain_names"}, []string{"apigateway:GetDomainNames", "apigatewayv2:GetDomainNames"}, "apigateway:GET"},
-	{"domain_mappings", Regional, []string{"domain_names.mappings"}, []string{"apigateway:GetBasePathMappings", "apigatewayv2:GetApiMappings"}, "apigateway:GET"},
-	{"v2_apis", Regional, []string{"v2_apis"}, []string{"apigatewayv2:GetApis"}, "apigateway:GET"},
-	{"v2_routes", Regional, []string{"v2_apis.routes"}, []string{"apigatewayv2:GetRoutes"}, "apigateway:GET"},
-	{"v2_integrations", Regional, []string{"v2_apis.integrations"}, []string{"apigatewayv2:GetIntegrations"}, "apigateway:GET"},
-	{"v2_stages", Regional, []string{"v2_apis.stages"}, []string{"apigatewayv2:GetStages"}, "apigateway:GET"},
-	{"v2_authorizers", Regional, []string{"v2_apis.authorizers"}, []string{"apigatewayv2:GetAuthorizers"}, "apigateway:GET"},
-	{"load_balancers", Regional, []string{"load_balancers"}, []string{"elasticloadbalancingv2:DescribeLoadBalancers"}, "elasticloadbalancing:DescribeLoadBalancers"},
-	{"load_balancer_attributes", Regional, []string{"load_balancers.attributes"}, []string{"elasticloadbalancingv2:DescribeLoadBalancerAttributes"}, "elasticloadbalancing:DescribeLoadBalancerAttributes"},
-	{"listeners", Regional, []string{"load_balancers.listeners"}, []string{"elasticloadbalancingv2:DescribeListeners"}, "elasticloadbalancing:DescribeListeners"},
-	{"listener_rules", Regional, []string{"load_balancers.listeners.rules"}, []string{"elasticloadbalancingv2:DescribeRules"}, "elasticloadbalancing:DescribeRules"},
-	{"target_groups", Regional, []string{"target_groups"}, []string{"elasticloadbalancingv2:DescribeTargetGroups"}, "elasticloadbalancing:DescribeTargetGroups"},
-	{"target_group_attributes", Regional, []string{"target_groups.attributes"}, []string{"elasticloadbalancingv2:DescribeTargetGroupAttributes"}, "elasticloadbalancing:DescribeTargetGroupAttributes"},
-	{"target_health", Regional, []string{"target_groups.targets"}, []string{"elasticloadbalancingv2:DescribeTargetHealth"}, "elasticloadbalancing:DescribeTargetHealth"},
+	{"apigateway_accounts", Regional, []string{"apigateway_accounts"}, []string{"apigateway:GetAccount"}, []string{"apigateway:GET"}},
+	{"rest_apis", Regional, []string{"rest_apis"}, []string{"apigateway:GetRestApis"}, []string{"apigateway:GET"}},
+	{"rest_resources", Regional, []string{"rest_apis.resources"}, []string{"apigateway:GetResources"}, []string{"apigateway:GET"}},
+	{"rest_stages", Regional, []string{"rest_apis.stages"}, []string{"apigateway:GetStages"}, []string{"apigateway:GET"}},
+	{"rest_authorizers", Regional, []string{"rest_apis.authorizers"}, []string{"apigateway:GetAuthorizers"}, []string{"apigateway:GET"}},
+	{"rest_request_validators", Regional, []string{"rest_apis.request_validators"}, []string{"apigateway:GetRequestValidators"}, []string{"apigateway:GET"}},
+	{"usage_plans", Regional, []string{"usage_plans"}, []string{"apigateway:GetUsagePlans"}, []string{"apigateway:GET"}},
+	{"vpc_links", Regional, []string{"vpc_links"}, []string{"apigateway:GetVpcLinks", "apigatewayv2:GetVpcLinks"}, []string{"apigateway:GET"}},
+	{"domain_names", Regional, []string{"domain_names"}, []string{"apigateway:GetDomainNames", "apigatewayv2:GetDomainNames"}, []string{"apigateway:GET"}},
+	{"domain_mappings", Regional, []string{"domain_names.mappings"}, []string{"apigateway:GetBasePathMappings", "apigatewayv2:GetApiMappings"}, []string{"apigateway:GET"}},
+	{"v2_apis", Regional, []string{"v2_apis"}, []string{"apigatewayv2:GetApis"}, []string{"apigateway:GET"}},
+	{"v2_routes", Regional, []string{"v2_apis.routes"}, []string{"apigatewayv2:GetRoutes"}, []string{"apigateway:GET"}},
+	{"v2_integrations", Regional, []string{"v2_apis.integrations"}, []string{"apigatewayv2:GetIntegrations"}, []string{"apigateway:GET"}},
+	{"v2_stages", Regional, []string{"v2_apis.stages"}, []string{"apigatewayv2:GetStages"}, []string{"apigateway:GET"}},
+	{"v2_authorizers", Regional, []string{"v2_apis.authorizers"}, []string{"apigatewayv2:GetAuthorizers"}, []string{"apigateway:GET"}},
+	{"load_balancers", Regional, []string{"load_balancers"}, []string{"elasticloadbalancingv2:DescribeLoadBalancers"}, []string{"elasticloadbalancing:DescribeLoadBalancers"}},
+	{"load_balancer_attributes", Regional, []string{"load_balancers.attributes"}, []string{"elasticloadbalancingv2:DescribeLoadBalancerAttributes"}, []string{"elasticloadbalancing:DescribeLoadBalancerAttributes"}},
+	{"listeners", Regional, []string{"load_balancers.listeners"}, []string{"elasticloadbalancingv2:DescribeListeners"}, []string{"elasticloadbalancing:DescribeListeners"}},
+	{"listener_rules", Regional, []string{"load_balancers.listeners.rules"}, []string{"elasticloadbalancingv2:DescribeRules"}, []string{"elasticloadbalancing:DescribeRules"}},
+	{"target_groups", Regional, []string{"target_groups"}, []string{"elasticloadbalancingv2:DescribeTargetGroups"}, []string{"elasticloadbalancing:DescribeTargetGroups"}},
+	{"target_group_attributes", Regional, []string{"target_groups.attributes"}, []string{"elasticloadbalancingv2:DescribeTargetGroupAttributes"}, []string{"elasticloadbalancing:DescribeTargetGroupAttributes"}},
+	{"target_health", Regional, []string{"target_groups.targets"}, []string{"elasticloadbalancingv2:DescribeTargetHealth"}, []string{"elasticloadbalancing:DescribeTargetHealth"}},
 	{"elb_tags", Regional, []string{"load_balancers.tags", "load_balancers.listeners.tags", "load_balancers.listeners.rules.tags", "target_groups.tags"},
-		[]string{"elasticloadbalancingv2:DescribeTags"}, "elasticloadbalancing:DescribeTags"},
-	{"security_groups", Regional, []string{"security_groups"}, []string{"ec2:DescribeSecurityGroups"}, "ec2:DescribeSecurityGroups"},
-	{"web_acls", Both, []string{"web_acls"}, []string{"wafv2:ListWebACLs", "wafv2:GetWebACL"}, "wafv2:ListWebACLs, wafv2:GetWebACL"},
+		[]string{"elasticloadbalancingv2:DescribeTags"}, []string{"elasticloadbalancing:DescribeTags"}},
+	{"security_groups", Regional, []string{"security_groups"}, []string{"ec2:DescribeSecurityGroups"}, []string{"ec2:DescribeSecurityGroups"}},
+	{"web_acls", Both, []string{"web_acls"}, []string{"wafv2:ListWebACLs", "wafv2:GetWebACL"}, []string{"wafv2:ListWebACLs", "wafv2:GetWebACL"}},
 	{"web_acl_associations", Regional, []string{"web_acls.associated_resources"},
-		[]string{"wafv2:ListResourcesForWebACL", "wafv2:GetWebACLForResource"}, "wafv2:ListResourcesForWebACL"},
-	{"web_acl_tags", Both, []string{"web_acls.tags"}, []string{"wafv2:ListTagsForResource"}, "wafv2:ListTagsForResource"},
-	{"lambda_functions", Regional, []string{"lambda_functions"}, []string{"lambda:GetFunction"}, "lambda:GetFunction"},
-	{"cloudfront_distributions", Global, []string{"cloudfront_distributions"}, []string{"cloudfront:ListDistributions"}, "cloudfront:ListDistributions"},
-	{"distribution_configs", Global, []string{"cloudfront_distributions.logging_enabled"}, []string{"cloudfront:GetDistributionConfig"}, "cloudfront:GetDistributionConfig"},
-	{"distribution_tags", Global, []string{"cloudfront_distributions.tags"}, []string{"cloudfront:ListTagsForResource"}, "cloudfront:ListTagsForResource"},
-	{"shield_subscription", Global, []string{"accounts.shield_advanced"}, []string{"shield:DescribeSubscription"}, "shield:DescribeSubscription"},
-	{"shield_protections", Global, []string{"shield_protections"}, []string{"shield:ListProtections"}, "shield:ListProtections"},
-	{"alarms", Regional, []string{"alarms"}, []string{"cloudwatch:DescribeAlarms"}, "cloudwatch:DescribeAlarms"},
-	{"metrics", Regional, []string{"metrics"}, []string{"cloudwatch:GetMetricData"}, "cloudwatch:GetMetricData"},
+		[]string{"wafv2:ListResourcesForWebACL", "wafv2:GetWebACLForResource"}, []string{"wafv2:ListResourcesForWebACL"}},
+	{"web_acl_tags", Both, []string{"web_acls.tags"}, []string{"wafv2:ListTagsForResource"}, []string{"wafv2:ListTagsForResource"}},
+	{"lambda_functions", Regional, []string{"lambda_functions"}, []string{"lambda:GetFunction"}, []string{"lambda:GetFunction"}},
+	{"cloudfront_distributions", Global, []string{"cloudfront_distributions"}, []string{"cloudfront:ListDistributions"}, []string{"cloudfront:ListDistributions"}},
+	{"distribution_configs", Global, []string{"cloudfront_distributions.logging_enabled"}, []string{"cloudfront:GetDistributionConfig"}, []string{"cloudfront:GetDistributionConfig"}},
+	{"distribution_tags", Global, []string{"cloudfront_distributions.tags"}, []string{"cloudfront:ListTagsForResource"}, []string{"cloudfront:ListTagsForResource"}},
+	{"shield_subscription", Global, []string{"accounts.shield_advanced"}, []string{"shield:DescribeSubscription"}, []string{"shield:DescribeSubscription"}},
+	{"shield_protections", Global, []string{"shield_protections"}, []string{"shield:ListProtections"}, []string{"shield:ListProtections"}},
+	{"alarms", Regional, []string{"alarms"}, []string{"cloudwatch:DescribeAlarms"}, []string{"cloudwatch:DescribeAlarms"}},
+	{"metrics", Regional, []string{"metrics"}, []string{"cloudwatch:GetMetricData"}, []string{"cloudwatch:GetMetricData"}},
 }
 
 // DatasetByName returns the dataset called name.
@@ -138,30 +138,43 @@ func DatasetByName(name string) (Dataset, bool) {
 // unique.
 func WithParents(names []string) []string {
 	out := slices.Clone(names)
-	for i := 0; i < len(out); i++ {
-		d, ok := DatasetByName(out[i])
-		if !ok {
-			continue
-		}
-		for _, p := range d.Paths {
-			for parent := p; strings.Contains(parent, "."); {
-				parent = parent[:strings.LastIndex(parent, ".")]
-				for _, other := range Datasets {
-					if slices.Contains(other.Paths, parent) && !slices.Contains(out, other.Name) {
-						out = append(out, other.Name)
-					}
-				}
-			}
-		}
-		for _, dep := range dependsOn[d.Name] {
-			if !slices.Contains(out, dep) {
-				out = append(out, dep)
-			}
-		}
+	for _, name := range names {
+		out = append(out, parents[name]...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// parents maps each dataset to the datasets it sits inside or depends on,
+// transitively: the table is fixed, so the closure is computed once.
+var parents = func() map[string][]string {
+	direct := map[string][]string{}
+	for _, d := range Datasets {
+		direct[d.Name] = append(direct[d.Name], dependsOn[d.Name]...)
+		for _, p := range d.Paths {
+			for parent := p; strings.Contains(parent, "."); {
+				parent = parent[:strings.LastIndex(parent, ".")]
+				for _, other := range Datasets {
+					if slices.Contains(other.Paths, parent) {
+						direct[d.Name] = append(direct[d.Name], other.Name)
+					}
+				}
+			}
+		}
+	}
+	closure := map[string][]string{}
+	for _, d := range Datasets {
+		var out []string
+		for queue := slices.Clone(direct[d.Name]); len(queue) > 0; queue = queue[1:] {
+			if !slices.Contains(out, queue[0]) {
+				out = append(out, queue[0])
+				queue = append(queue, direct[queue[0]]...)
+			}
+		}
+		closure[d.Name] = out
+	}
+	return closure
+}()
 
 // DatasetNames lists every dataset name in table order.
 func DatasetNames() []string {
@@ -196,6 +209,10 @@ var datasetsByOperation = func() map[string]string {
 // account was read, in any region.
 var accountOperations = map[string]bool{"sts:AssumeRole": true, "ec2:DescribeRegions": true}
 
+// WholeAccount reports whether the error is a failure to reach the account
+// at all, which leaves every dataset of every region unknown.
+func (e CollectionError) WholeAccount() bool { return accountOperations[e.Service+":"+e.Operation] }
+
 // interruptedOperation is the operation of the errors that mark a unit of
 // work as unfinished (an interrupted scan): service "all" for every
 // dataset of the scope, or one service for its datasets.
@@ -205,21 +222,20 @@ const interruptedOperation = "Collect"
 // reads it, an interruption of its service or of everything, or a failure
 // to reach the account at all.
 func (e CollectionError) Affects(dataset string) bool {
-	key := e.Service + ":" + e.Operation
 	switch {
-	case accountOperations[key], e.Operation == interruptedOperation && e.Service == "all":
+	case e.WholeAccount(), e.Operation == interruptedOperation && e.Service == "all":
 		return true
 	case e.Operation == interruptedOperation:
 		d, _ := DatasetByName(dataset)
 		return slices.ContainsFunc(d.Operations, func(op string) bool { return strings.HasPrefix(op, e.Service+":") })
 	}
-	return datasetsByOperation[key] == dataset
+	return datasetsByOperation[e.Service+":"+e.Operation] == dataset
 }
 
 // wholeScope reports whether the error leaves a dataset unknown for every
 // resource rather than for the resources it names.
 func (e CollectionError) wholeScope() bool {
-	return len(e.Resources) == 0 || accountOperations[e.Service+":"+e.Operation] || e.Operation == interruptedOperation
+	return len(e.Resources) == 0 || e.WholeAccount() || e.Operation == interruptedOperation
 }
 
 // CoverageOf derives the coverage of the datasets read for one account in
@@ -235,7 +251,7 @@ func CoverageOf(account, region string, datasets []string, errs []CollectionErro
 			if e.Account != account || !e.Affects(name) {
 				continue
 			}
-			if e.Region != region && !accountOperations[e.Service+":"+e.Operation] {
+			if e.Region != region && !e.WholeAccount() {
 				continue
 			}
 			switch {
@@ -257,10 +273,8 @@ func CoverageOf(account, region string, datasets []string, errs []CollectionErro
 		failed[c.Dataset] = c.State == Failed
 	}
 	for i, c := range out {
-		for _, p := range WithParents([]string{c.Dataset}) {
-			if p != c.Dataset && failed[p] {
-				out[i].State, out[i].Resources = Failed, nil
-			}
+		if slices.ContainsFunc(parents[c.Dataset], func(p string) bool { return failed[p] }) {
+			out[i].State, out[i].Resources = Failed, nil
 		}
 	}
 	return out
@@ -340,35 +354,43 @@ func worse(a, b Coverage) Coverage {
 
 // CoverageIndex answers coverage questions by account, region and dataset.
 type CoverageIndex struct {
-	byKey map[string]Coverage
+	byKey map[coverageKey]Coverage
 	// regions lists the regions (not GlobalRegion) recorded per account.
 	regions map[string][]string
+	scopes  [][2]string
 }
+
+type coverageKey struct{ account, region, dataset string }
 
 // IndexCoverage indexes the snapshot's coverage.
 func (s *Snapshot) IndexCoverage() *CoverageIndex {
-	ix := &CoverageIndex{byKey: make(map[string]Coverage, len(s.Coverage)), regions: map[string][]string{}}
+	ix := &CoverageIndex{byKey: make(map[coverageKey]Coverage, len(s.Coverage)), regions: map[string][]string{}}
+	seen := map[[2]string]bool{}
 	for _, c := range s.Coverage {
-		ix.byKey[c.Account+"\x00"+c.Region+"\x00"+c.Dataset] = c
-		if c.Region != GlobalRegion && !slices.Contains(ix.regions[c.Account], c.Region) {
+		ix.byKey[coverageKey{c.Account, c.Region, c.Dataset}] = c
+		scope := [2]string{c.Account, c.Region}
+		if seen[scope] {
+			continue
+		}
+		seen[scope] = true
+		ix.scopes = append(ix.scopes, scope)
+		if c.Region != GlobalRegion {
 			ix.regions[c.Account] = append(ix.regions[c.Account], c.Region)
 		}
 	}
 	for _, rs := range ix.regions {
 		slices.Sort(rs)
 	}
+	slices.SortFunc(ix.scopes, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
 	return ix
 }
 
 // Get returns the coverage of one dataset in one scope; ok is false when
 // the run recorded nothing there (the scope was not reached at all).
 func (ix *CoverageIndex) Get(account, region, dataset string) (Coverage, bool) {
-	c, ok := ix.byKey[account+"\x00"+region+"\x00"+dataset]
+	c, ok := ix.byKey[coverageKey{account, region, dataset}]
 	return c, ok
 }
-
-// Regions lists the regions recorded for an account.
-func (ix *CoverageIndex) Regions(account string) []string { return ix.regions[account] }
 
 // Needed lists the coverage keys a judgement about a resource in account
 // and region needs for one dataset: a regional resource reads regional
@@ -408,17 +430,4 @@ func (ix *CoverageIndex) Needed(account, region string, d Dataset) []Coverage {
 
 // Scopes lists the account/region pairs that have coverage records, sorted,
 // GlobalRegion included.
-func (ix *CoverageIndex) Scopes() [][2]string {
-	seen := map[[2]string]bool{}
-	var out [][2]string
-	for k := range ix.byKey {
-		parts := strings.SplitN(k, "\x00", 3)
-		key := [2]string{parts[0], parts[1]}
-		if !seen[key] {
-			seen[key] = true
-			out = append(out, key)
-		}
-	}
-	slices.SortFunc(out, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
-	return out
-}
+func (ix *CoverageIndex) Scopes() [][2]string { return ix.scopes }

@@ -121,7 +121,6 @@ func ExecuteAPIHost(id, region string) string {
 
 // graphBuilder holds the look-ups used while deriving the graph.
 type graphBuilder struct {
-	s     *Snapshot
 	edges map[GraphEdge]bool
 	// hosts maps normalised host names to what answers there: load
 	// balancers by DNS name, REST and v2 APIs by execute-api host.
@@ -135,15 +134,15 @@ type graphBuilder struct {
 
 // apiRef is an API with what the graph needs of it.
 type apiRef struct {
-	arn, account, region, id string
-	stages                   []string // names
-	stageARN                 map[string]string
-	executeDisabled          bool
+	account, region, id string
+	stages              []string // names
+	stageARN            map[string]string
+	executeDisabled     bool
 }
 
 // Graph derives the request graph of the snapshot.
 func (s *Snapshot) Graph() *Graph {
-	b := &graphBuilder{s: s, edges: map[GraphEdge]bool{}, lbByHost: map[string][]string{}, lbByListener: map[string]string{},
+	b := &graphBuilder{edges: map[GraphEdge]bool{}, lbByHost: map[string][]string{}, lbByListener: map[string]string{},
 		apiByHost: map[string][]apiRef{}, domains: map[string][]DomainName{}, apis: map[string]apiRef{}, links: map[string]VPCLink{}}
 	g := &Graph{Fronts: map[string][]string{}, Targets: map[string][]string{}}
 	for _, lb := range s.LoadBalancers {
@@ -156,7 +155,7 @@ func (s *Snapshot) Graph() *Graph {
 		}
 	}
 	for _, a := range s.RestAPIs {
-		ref := apiRef{arn: a.ARN, account: a.Account, region: a.Region, id: a.ID, stageARN: map[string]string{},
+		ref := apiRef{account: a.Account, region: a.Region, id: a.ID, stageARN: map[string]string{},
 			executeDisabled: a.DisableExecuteAPIEndpoint}
 		public := !a.DisableExecuteAPIEndpoint && !slices.ContainsFunc(a.EndpointTypes, func(t string) bool { return strings.EqualFold(t, "PRIVATE") })
 		for _, st := range a.Stages {
@@ -169,7 +168,7 @@ func (s *Snapshot) Graph() *Graph {
 		b.addAPI(ref, ExecuteAPIHost(a.ID, a.Region))
 	}
 	for _, a := range s.V2APIs {
-		ref := apiRef{arn: a.ARN, account: a.Account, region: a.Region, id: a.ID, stageARN: map[string]string{},
+		ref := apiRef{account: a.Account, region: a.Region, id: a.ID, stageARN: map[string]string{},
 			executeDisabled: a.DisableExecuteAPIEndpoint}
 		for _, st := range a.Stages {
 			ref.stages = append(ref.stages, st.Name)
