@@ -129,3 +129,10 @@ test_quiet_on_alb_behind_cloudfront_by_dualstack_name if {
 	results := rule.deny with input as {"load_balancers": [alb("internet-facing", "forward")], "cloudfront_distributions": [dist("dualstack.www-1.eu-west-1.elb.amazonaws.com.")]}
 	count(results) == 0
 }
+
+# Near miss: the dualstack name of another load balancer fronts nothing
+# here, so the ALB still serves uncached.
+test_fires_when_dualstack_origin_names_another_alb if {
+	results := rule.deny with input as {"load_balancers": [alb("internet-facing", "forward")], "cloudfront_distributions": [dist("dualstack.www-2.eu-west-1.elb.amazonaws.com")]}
+	{r.resource | some r in results} == {alb("internet-facing", "forward").arn}
+}
