@@ -5,6 +5,7 @@ package policies
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -19,8 +20,10 @@ import (
 )
 
 // query asks every rule package for its deny set in one evaluation; pkg
-// binds to the package name so each result maps back to its rule.
-const query = "data.gatewatch.rules[pkg].deny[result]"
+// binds to the package name so each set maps back to its rule. One result
+// per rule, not one per finding: each set is read into findings' terms as
+// OPA produces it (readBinding), and never held in OPA's form after.
+const query = "results := data.gatewatch.rules[pkg].deny"
 
 // compilations counts successful engine compilations in this process, so
 // tests can hold the engine to compiling once however many snapshots (or
@@ -143,24 +146,62 @@ func (e *Engine) Rules() []findings.Rule { return slices.Clone(e.rules) }
 
 // Evaluate runs every enabled rule over snap and returns the report.
 func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findings.Report, error) {
+	return e.EvaluateSource(ctx, InMemory(snap))
+}
+
+// Source yields the snapshot to evaluate, each time it is called the same.
+type Source func() (*snapshot.Snapshot, error)
+
+// InMemory is the Source of a snapshot already in memory.
+func InMemory(snap *snapshot.Snapshot) Source {
+	return func() (*snapshot.Snapshot, error) { return snap, nil }
+}
+
+// EvaluateSource runs every enabled rule over the snapshot of load and
+// returns the report. It calls load twice: for the rules' input, and,
+// once the rules have run and their input is released, for the report.
+// In between it holds neither the snapshot nor its input, so a source
+// that reads a file (cmd/gatewatch's eval) keeps the snapshot's Go form
+// (about 120 MB at 100k resources) out of memory while OPA works with its
+// own form of it.
+func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Report, error) {
+	snap, err := load()
+	if err != nil {
+		return nil, err
+	}
 	input, err := inputValue(snap)
 	if err != nil {
 		return nil, fmt.Errorf("prepare input: %w", err)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("evaluate rules: %w", err)
-	}
 	// The request graph is derived once: the rules read it through the
 	// builtin, the pictures from the report.
 	graph := snap.Graph()
+	snap = nil
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("evaluate rules: %w", err)
+	}
 	if ctx, err = withGraph(ctx, graph); err != nil {
 		return nil, err
 	}
 	// OPA checks ctx as it evaluates and stops with an error when it is
 	// done, so a signal stops a long evaluation promptly.
-	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
+	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input),
+		rego.EvalVirtualCache(newRuleCache()),
+		rego.EvalGenerateJSON(readBinding))
+	input = nil
 	if err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)
+	}
+	// The input and OPA's working state are garbage now, but OPA pools
+	// part of that state (sync.Pool) for one more collection cycle, and the
+	// next cycle would wait for the heap to double over the evaluation's
+	// peak: reading the snapshot back would stack on top of it. Two
+	// collections (a few hundred milliseconds at 100k resources) start it
+	// from the results' own heap.
+	runtime.GC()
+	runtime.GC()
+	if snap, err = load(); err != nil {
+		return nil, err
 	}
 	index := snap.Index()
 	tool := e.tool
@@ -178,24 +219,33 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findin
 		Graph:           graph,
 	}
 	seen := make(map[string]bool)
-	for _, r := range rs {
-		pkg, _ := r.Bindings["pkg"].(string)
+	for i := range rs {
+		// Each rule's results are released once they are findings.
+		bindings := rs[i].Bindings
+		rs[i] = rego.Result{}
+		pkg, _ := bindings["pkg"].(string)
 		rule, ok := e.byPackage[pkg]
 		if !ok {
 			continue
 		}
-		f, err := toFinding(rule, r.Bindings["result"], index)
-		if err != nil {
-			return nil, err
+		results, ok := bindings["results"].([]any)
+		if !ok {
+			return nil, fmt.Errorf("rule %s (%s): deny is not a set of results", rule.ID, rule.Source)
 		}
-		// A rule may derive the same verdict twice (two paths to one
-		// resource); the finding identity is rule + resource + message.
-		key := f.Fingerprint + "\x00" + f.Message
-		if seen[key] {
-			continue
+		for _, raw := range results {
+			f, err := toFinding(rule, raw, index)
+			if err != nil {
+				return nil, err
+			}
+			// A rule may derive the same verdict twice (two paths to one
+			// resource); the finding identity is rule + resource + message.
+			key := f.Fingerprint + "\x00" + f.Message
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			report.Findings = append(report.Findings, f)
 		}
-		seen[key] = true
-		report.Findings = append(report.Findings, f)
 	}
 	report.Judge()
 	report.Finalize()
@@ -208,66 +258,4 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*findin
 // findings of the live scan (see toValue).
 func inputValue(snap *snapshot.Snapshot) (ast.Value, error) {
 	return toValue(snap)
-}
-
-// toFinding checks one deny result against the rule contract and fills the
-// finding from the rule's metadata and the resource index.
-func toFinding(rule findings.Rule, raw any, index map[string]snapshot.Resource) (findings.Finding, error) {
-	fail := func(msg string) (findings.Finding, error) {
-		return findings.Finding{}, fmt.Errorf("rule %s (%s): %s", rule.ID, rule.Source, msg)
-	}
-	obj, ok := raw.(map[string]any)
-	if !ok {
-		return fail("deny produced a result that is not an object; want {\"resource\", \"message\", \"evidence\"}")
-	}
-	resource, _ := obj["resource"].(string)
-	message, _ := obj["message"].(string)
-	if resource == "" {
-		return fail("deny produced a result without a \"resource\" ARN")
-	}
-	if message == "" {
-		return fail("deny produced a result without a \"message\"")
-	}
-	evidence := map[string]any{}
-	if ev, ok := obj["evidence"]; ok {
-		if evidence, ok = ev.(map[string]any); !ok {
-			return fail("deny produced an \"evidence\" that is not an object")
-		}
-	}
-	f := findings.Finding{
-		RuleID:      rule.ID,
-		Severity:    rule.Severity,
-		Title:       rule.Title,
-		Resource:    resource,
-		Message:     message,
-		Remediation: rule.Remediation,
-		Evidence:    evidence,
-		Controls:    rule.Controls,
-		Fingerprint: findings.Fingerprint(rule.ID, resource),
-	}
-	if res, ok := index[resource]; ok {
-		f.ResourceType, f.Account, f.Region = res.Type, res.Account, res.Region
-	}
-	if s, ok := obj["account"].(string); ok && s != "" {
-		f.Account = s
-	}
-	if s, ok := obj["region"].(string); ok && s != "" {
-		f.Region = s
-	}
-	// A result may narrow the datasets it rests on to a subset of the
-	// rule's declaration.
-	if raw, ok := obj["inputs"]; ok {
-		items, ok := raw.([]any)
-		if !ok {
-			return fail("deny produced \"inputs\" that is not a list of dataset names")
-		}
-		for _, it := range items {
-			name, _ := it.(string)
-			if rule.Inputs != nil && !slices.Contains(rule.Inputs, name) {
-				return fail(fmt.Sprintf("deny result names input %v, which the rule's METADATA custom.inputs does not declare", it))
-			}
-			f.Inputs = append(f.Inputs, name)
-		}
-	}
-	return f, nil
 }

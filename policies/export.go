@@ -27,7 +27,7 @@ const Query = query
 // library, without tests) below dir, and cfg's rule data with the request
 // graph of snap as dir/data.json, so that
 //
-//	opa eval -d DIR -i SNAPSHOT.json 'data.gatewatch.rules[pkg].deny[result]'
+//	opa eval -d DIR -i SNAPSHOT.json 'results := data.gatewatch.rules[pkg].deny'
 //
 // evaluates exactly what the engine evaluates for snap. The opa CLI has no
 // gatewatch.request_graph builtin, so the library written reads the graph

@@ -73,8 +73,10 @@ func TestWriteOPAFilesEvaluatesLikeTheEngine(t *testing.T) {
 	}
 	var got []string
 	for _, r := range rs {
-		res := r.Bindings["result"].(map[string]any)
-		got = append(got, res["resource"].(string)+" "+res["message"].(string))
+		for _, raw := range r.Bindings["results"].([]any) {
+			res := raw.(map[string]any)
+			got = append(got, res["resource"].(string)+" "+res["message"].(string))
+		}
 	}
 	slices.Sort(got)
 	got = slices.Compact(got)

@@ -2,15 +2,18 @@ package policies
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -24,37 +27,56 @@ import (
 // float formatting), and a test holds it to ast.ValueFromReader over
 // json.Marshal, so the rules still see exactly what a saved snapshot holds.
 func toValue(v any) (ast.Value, error) {
-	c := converter{strings: make(map[string]*ast.Term)}
-	t, err := c.convert(reflect.ValueOf(v))
+	c := converter{strings: make(map[string]*ast.Term), composites: make(map[string]*ast.Term)}
+	t, _, err := c.convert(reflect.ValueOf(v))
 	if err != nil {
 		return nil, err
 	}
 	return t.Value, nil
 }
 
-// converter shares one term among equal short strings (regions, account
-// IDs, tag keys and values, enum values), which a snapshot repeats
-// thousands of times: fewer allocations, less garbage to collect. Terms of
-// the input are never modified during evaluation; OPA shares its own
-// interned terms the same way.
+// converter shares terms among equal values. Every string is one term
+// however often the snapshot repeats it (regions, account IDs, tag keys
+// and values, the ARNs that load balancer rules, target groups and web
+// ACLs name each other by). Small objects and arrays made only of shared
+// terms are shared too: tag sets, attribute maps, health checks, method
+// settings, listener conditions and actions repeat across thousands of
+// resources, and OPA's objects cost about 4x their JSON (at 100k
+// resources the input value was 300 MB, the largest part of an
+// evaluation's memory). Terms of the input are never modified during
+// evaluation; OPA shares its own interned terms the same way.
 type converter struct {
-	strings map[string]*ast.Term
+	strings    map[string]*ast.Term
+	composites map[string]*ast.Term // by kind and the addresses of their shared parts
+	key        []byte
 }
 
-// maxInterned is the longest string shared; longer ones (ARNs, URIs,
-// policies) are nearly all unique.
-const maxInterned = 40
+// maxShared bounds the entries of an object or array considered for
+// sharing: larger ones (a resource with all its fields) are nearly all
+// unique, and their keys would only cost time.
+const maxShared = 16
 
 func (c *converter) str(s string) *ast.Term {
 	s = validUTF8(s)
-	if len(s) > maxInterned {
-		return ast.StringTerm(s)
-	}
 	if t, ok := c.strings[s]; ok {
 		return t
 	}
 	t := ast.StringTerm(s)
 	c.strings[s] = t
+	return t
+}
+
+// share returns the term already made for a composite of the same kind
+// with the same (shared) parts, or t, remembered for the next one.
+func (c *converter) share(kind byte, parts []*ast.Term, t *ast.Term) *ast.Term {
+	c.key = append(c.key[:0], kind)
+	for _, p := range parts {
+		c.key = binary.LittleEndian.AppendUint64(c.key, uint64(uintptr(unsafe.Pointer(p))))
+	}
+	if prev, ok := c.composites[string(c.key)]; ok {
+		return prev
+	}
+	c.composites[string(c.key)] = t
 	return t
 }
 
@@ -64,85 +86,129 @@ var (
 	marshalerType = reflect.TypeFor[json.Marshaler]()
 )
 
-func (c *converter) convert(v reflect.Value) (*ast.Term, error) {
+// convert returns v's term and whether that term is shared (every equal
+// value converts to the same pointer), which makes the objects and arrays
+// holding it candidates for sharing.
+func (c *converter) convert(v reflect.Value) (*ast.Term, bool, error) {
 	switch t := v.Type(); {
 	case t == timeType:
 		b, err := v.Interface().(time.Time).MarshalJSON()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		s, err := strconv.Unquote(string(b))
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return ast.StringTerm(s), nil
+		return c.str(s), true, nil
 	case t == rawJSONType:
 		if v.IsNil() {
-			return ast.NullTerm(), nil
+			return nullTerm, true, nil
 		}
-		return fromJSON(v.Bytes())
+		t, err := fromJSON(v.Bytes())
+		return t, false, err
 	case t.Implements(marshalerType) && (t.Kind() != reflect.Pointer || !v.IsNil()):
 		// A type with its own JSON form, which only its marshaller knows.
 		data, err := json.Marshal(v.Interface())
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return fromJSON(data)
+		t, err := fromJSON(data)
+		return t, false, err
 	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			return ast.NullTerm(), nil
+			return nullTerm, true, nil
 		}
 		return c.convert(v.Elem())
 	case reflect.Struct:
 		return c.convertStruct(v)
 	case reflect.Slice:
 		if v.IsNil() {
-			return ast.NullTerm(), nil
+			return nullTerm, true, nil
 		}
 		fallthrough
 	case reflect.Array:
 		terms := make([]*ast.Term, v.Len())
+		all := len(terms) <= maxShared
 		for i := range terms {
-			e, err := c.convert(v.Index(i))
+			e, shared, err := c.convert(v.Index(i))
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
-			terms[i] = e
+			terms[i], all = e, all && shared
 		}
-		return ast.ArrayTerm(terms...), nil
+		t := ast.ArrayTerm(terms...)
+		if all {
+			return c.share('a', terms, t), true, nil
+		}
+		return t, false, nil
 	case reflect.Map:
 		if v.IsNil() {
-			return ast.NullTerm(), nil
+			return nullTerm, true, nil
 		}
 		if v.Type().Key().Kind() != reflect.String {
-			return nil, fmt.Errorf("input: map key type %s is not a string", v.Type().Key())
+			return nil, false, fmt.Errorf("input: map key type %s is not a string", v.Type().Key())
 		}
 		pairs := make([][2]*ast.Term, 0, v.Len())
+		all := v.Len() <= maxShared
 		for it := v.MapRange(); it.Next(); {
-			e, err := c.convert(it.Value())
+			e, shared, err := c.convert(it.Value())
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			pairs = append(pairs, [2]*ast.Term{c.str(it.Key().String()), e})
+			all = all && shared
 		}
-		return ast.ObjectTerm(pairs...), nil
+		t := ast.ObjectTerm(pairs...)
+		if !all {
+			return t, false, nil
+		}
+		// Map order is random: key the pairs in key order.
+		slices.SortFunc(pairs, func(a, b [2]*ast.Term) int {
+			return strings.Compare(string(a[0].Value.(ast.String)), string(b[0].Value.(ast.String)))
+		})
+		return c.share('o', flatten(pairs), t), true, nil
 	case reflect.String:
-		return c.str(v.String()), nil
+		return c.str(v.String()), true, nil
 	case reflect.Bool:
-		return ast.InternedTerm(v.Bool()), nil
+		return ast.InternedTerm(v.Bool()), true, nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return ast.InternedTerm(v.Int()), nil
+		return c.number(json.Number(strconv.FormatInt(v.Int(), 10))), true, nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		if n := v.Uint(); n <= math.MaxInt64 {
-			return ast.InternedTerm(int64(n)), nil
-		}
-		return ast.NumberTerm(json.Number(strconv.FormatUint(v.Uint(), 10))), nil
+		return c.number(json.Number(strconv.FormatUint(v.Uint(), 10))), true, nil
 	case reflect.Float32, reflect.Float64:
-		return floatNumber(v.Float(), v.Type().Bits())
+		n, err := floatNumber(v.Float(), v.Type().Bits())
+		if err != nil {
+			return nil, false, err
+		}
+		return c.number(n), true, nil
 	}
-	return nil, fmt.Errorf("input: cannot convert %s", v.Type())
+	return nil, false, fmt.Errorf("input: cannot convert %s", v.Type())
+}
+
+var nullTerm = ast.NullTerm()
+
+// number is the one term of a number; numbers share the string table,
+// keyed apart from strings.
+func (c *converter) number(n json.Number) *ast.Term {
+	k := "\x00" + string(n)
+	if t, ok := c.strings[k]; ok {
+		return t
+	}
+	t := ast.NumberTerm(n)
+	c.strings[k] = t
+	return t
+}
+
+// flatten lists the terms of pairs, keys and values in turn.
+func flatten(pairs [][2]*ast.Term) []*ast.Term {
+	out := make([]*ast.Term, 0, 2*len(pairs))
+	for _, p := range pairs {
+		out = append(out, p[0], p[1])
+	}
+	return out
 }
 
 func fromJSON(data []byte) (*ast.Term, error) {
@@ -155,9 +221,9 @@ func fromJSON(data []byte) (*ast.Term, error) {
 
 // floatNumber formats f as encoding/json does, so that messages built with
 // sprintf read the same from a live scan and a saved snapshot.
-func floatNumber(f float64, bits int) (*ast.Term, error) {
+func floatNumber(f float64, bits int) (json.Number, error) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return nil, fmt.Errorf("input: unsupported number %v", f)
+		return "", fmt.Errorf("input: unsupported number %v", f)
 	}
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21)) {
@@ -171,7 +237,7 @@ func floatNumber(f float64, bits int) (*ast.Term, error) {
 			b = b[:n-1]
 		}
 	}
-	return ast.NumberTerm(json.Number(b)), nil
+	return json.Number(b), nil
 }
 
 // validUTF8 replaces each invalid byte with U+FFFD, as encoding/json does.
@@ -224,21 +290,28 @@ func fieldsOf(t reflect.Type) []field {
 	return fields
 }
 
-func (c *converter) convertStruct(v reflect.Value) (*ast.Term, error) {
+func (c *converter) convertStruct(v reflect.Value) (*ast.Term, bool, error) {
 	fields := fieldsOf(v.Type())
 	pairs := make([][2]*ast.Term, 0, len(fields))
+	all := len(fields) <= maxShared
 	for _, f := range fields {
 		fv := v.Field(f.index)
 		if f.omitEmpty && isEmpty(fv) {
 			continue
 		}
-		e, err := c.convert(fv)
+		e, shared, err := c.convert(fv)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		pairs = append(pairs, [2]*ast.Term{f.name, e})
+		all = all && shared
 	}
-	return ast.ObjectTerm(pairs...), nil
+	t := ast.ObjectTerm(pairs...)
+	if all {
+		// Field names are one term per struct type, in field order.
+		return c.share('o', flatten(pairs), t), true, nil
+	}
+	return t, false, nil
 }
 
 // isEmpty is encoding/json's omitempty test.

@@ -71,3 +71,35 @@ func TestInputValueMatchesJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestEqualPartsShareOneTerm: equal small parts of the input (tag sets,
+// attribute maps) are one term, so the input value does not grow with
+// how often the inventory repeats them; unequal ones stay apart.
+func TestEqualPartsShareOneTerm(t *testing.T) {
+	lb := func(arn string, tags snapshot.Tags) snapshot.LoadBalancer {
+		return snapshot.LoadBalancer{ARN: arn, Tags: tags, Attributes: map[string]string{"deletion_protection.enabled": "true"}}
+	}
+	snap := &snapshot.Snapshot{LoadBalancers: []snapshot.LoadBalancer{
+		lb("arn:a", snapshot.Tags{"team": "payments", "env": "prod"}),
+		lb("arn:b", snapshot.Tags{"env": "prod", "team": "payments"}),
+		lb("arn:c", snapshot.Tags{"env": "dev", "team": "payments"}),
+	}}
+	v, err := toValue(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lbs := v.(ast.Object).Get(ast.StringTerm("load_balancers")).Value.(*ast.Array)
+	part := func(i int, key string) *ast.Term { return lbs.Elem(i).Value.(ast.Object).Get(ast.StringTerm(key)) }
+	if part(0, "tags") != part(1, "tags") {
+		t.Error("equal tag sets are two terms")
+	}
+	if part(0, "tags") == part(2, "tags") || !part(2, "tags").Equal(ast.MustParseTerm(`{"env": "dev", "team": "payments"}`)) {
+		t.Errorf("a different tag set shares the others' term: %v", part(2, "tags"))
+	}
+	if part(0, "attributes") != part(2, "attributes") {
+		t.Error("equal attribute maps are two terms")
+	}
+	if lbs.Elem(0) == lbs.Elem(1) {
+		t.Error("load balancers with different ARNs share a term")
+	}
+}

@@ -9,7 +9,7 @@
 // once, then writes the snapshot, the built-in rules and their data to a
 // temporary directory and times
 //
-//	opa eval -d DIR -i input.json 'data.gatewatch.rules[pkg].deny[result]' --metrics
+//	opa eval -d DIR -i input.json 'results := data.gatewatch.rules[pkg].deny' --metrics
 //
 // as a whole process (wall) and by its own query-evaluation timer, which
 // excludes reading the input. Without -opa, the opa CLI of the version in
@@ -219,8 +219,12 @@ func timeOPA(ctx context.Context, opa, rulesDir, input string, runs int) (wall, 
 			return 0, 0, 0, fmt.Errorf("opa eval: %w", err)
 		}
 		var res struct {
-			Result  []json.RawMessage `json:"result"`
-			Metrics map[string]int64  `json:"metrics"`
+			Result []struct {
+				Bindings struct {
+					Results []json.RawMessage `json:"results"`
+				} `json:"bindings"`
+			} `json:"result"`
+			Metrics map[string]int64 `json:"metrics"`
 		}
 		if err := json.Unmarshal(out, &res); err != nil {
 			return 0, 0, 0, fmt.Errorf("opa eval output: %w", err)
@@ -229,7 +233,11 @@ func timeOPA(ctx context.Context, opa, rulesDir, input string, runs int) (wall, 
 		if !ok {
 			return 0, 0, 0, errors.New("opa eval --metrics gave no timer_rego_query_eval_ns")
 		}
-		return took, time.Duration(ns), len(res.Result), nil
+		n := 0 // one result per rule, holding its deny set
+		for _, r := range res.Result {
+			n += len(r.Bindings.Results)
+		}
+		return took, time.Duration(ns), n, nil
 	}
 	if _, _, results, err = once(); err != nil {
 		return

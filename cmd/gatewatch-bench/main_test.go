@@ -16,7 +16,8 @@ import (
 func TestRunPrintsFiguresBesideTargets(t *testing.T) {
 	dir := t.TempDir()
 	fakeOPA := filepath.Join(dir, "opa")
-	script := "#!/bin/sh\necho '{\"result\": [{}, {}], \"metrics\": {\"timer_rego_query_eval_ns\": 1500000}}'\n"
+	// Two rules' deny sets, of one and two results.
+	script := "#!/bin/sh\necho '{\"result\": [{\"bindings\": {\"results\": [{}]}}, {\"bindings\": {\"results\": [{}, {}]}}], \"metrics\": {\"timer_rego_query_eval_ns\": 1500000}}'\n"
 	if err := os.WriteFile(fakeOPA, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func TestRunPrintsFiguresBesideTargets(t *testing.T) {
 		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
 	}
 	out := stdout.String()
-	for _, want := range []string{"machine:", "scaling   time(3k)/time(300)", "target <= 12", "gatewatch Evaluate / opa eval wall", "target <= 1.0", "(2 results)"} {
+	for _, want := range []string{"machine:", "scaling   time(3k)/time(300)", "target <= 12", "gatewatch Evaluate / opa eval wall", "target <= 1.0", "(3 results)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/collectors/tfplan"
 	"github.com/gatewatch/gatewatch/findings"
+	"github.com/gatewatch/gatewatch/policies"
 )
 
 // planFlags select a Terraform plan to lint instead of a saved snapshot.
@@ -90,13 +91,9 @@ files already written stay, the others are left as they were.`,
 					return err
 				}
 				rep.annotate = annotate
-				return rep.report(cmd.Context(), a, snap)
+				return rep.report(cmd.Context(), a, policies.InMemory(snap))
 			}
-			snap, err := snapshot.Load(args[0])
-			if err != nil {
-				return inputError(err)
-			}
-			return rep.report(cmd.Context(), a, snap)
+			return rep.report(cmd.Context(), a, snapshot.FileSource(args[0]))
 		},
 	}
 	flags.register(cmd.Flags())

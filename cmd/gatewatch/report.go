@@ -8,14 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/findings"
 	"github.com/gatewatch/gatewatch/policies"
 )
@@ -189,21 +187,16 @@ func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger) (*reporter,
 	return &reporter{flags: r, outs: outs, sup: sup, base: base, engine: engine}, nil
 }
 
-// report runs the rules over snap, writes every requested output and
-// returns the exit status as an error (nil for exit 0).
-func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) error {
+// report runs the rules over the snapshot of load, writes every requested
+// output and returns the exit status as an error (nil for exit 0). load
+// is called twice (policies.Engine.EvaluateSource): a snapshot read from a
+// file is not held while the rules run.
+func (p *reporter) report(ctx context.Context, a *app, load policies.Source) error {
 	a.log.Info("evaluating rules")
-	report, err := p.engine.Evaluate(ctx, snap)
+	report, err := p.engine.EvaluateSource(ctx, load)
 	if err != nil {
 		return inputError(err)
 	}
-	// What evaluation built (OPA's input value, its caches) is garbage
-	// now, but OPA pools part of it for one more collection cycle, and
-	// the next collection would wait for the heap to double over the
-	// evaluation's peak. Collect now, twice, so rendering starts from the
-	// report's own heap instead of stacking on top of that peak.
-	runtime.GC()
-	runtime.GC()
 	report.Warn = func(msg string) { a.log.Warn(msg) }
 	if p.annotate != nil {
 		p.annotate(report)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatewatch/gatewatch"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/policies"
 )
 
 func newScanCommand(a *app) *cobra.Command {
@@ -81,7 +82,7 @@ with backoff; dropped connections are retried too.`,
 					return &exitError{code: exitUsage, err: err}
 				}
 			}
-			return rep.report(ctx, a, snap)
+			return rep.report(ctx, a, policies.InMemory(snap))
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "scan the bundled demo account instead of AWS (no credentials needed)")

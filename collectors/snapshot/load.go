@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,13 +19,34 @@ const maxSnapshotBytes = 2 << 30
 
 // Load reads and validates the snapshot at path. Every error names the file
 // and says what is wrong in one line.
-func Load(path string) (*Snapshot, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
+func Load(path string) (*Snapshot, error) { return FileSource(path)() }
+
+// FileSource returns a loader of the snapshot at path that reads the file
+// each time it is called, so its caller need not hold the snapshot between
+// two uses (policies.Engine.EvaluateSource). A file that changed since the
+// first read is an error, not a different snapshot.
+func FileSource(path string) func() (*Snapshot, error) {
+	var (
+		first = true
+		sum   [sha256.Size]byte
+	)
+	return func() (*Snapshot, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
+		}
+		defer f.Close()
+		data, err := io.ReadAll(io.LimitReader(f, maxSnapshotBytes))
+		if err != nil {
+			return nil, fmt.Errorf("snapshot %s: read: %w", path, err)
+		}
+		h := sha256.Sum256(data)
+		if !first && h != sum {
+			return nil, fmt.Errorf("snapshot %s: the file changed while it was being evaluated", path)
+		}
+		first, sum = false, h
+		return Parse(data, path)
 	}
-	defer f.Close()
-	return Decode(f, path)
 }
 
 // Decode reads a snapshot from r; name is used in error messages.
