@@ -59,6 +59,7 @@ with backoff; dropped connections are retried too.`,
 			if err != nil {
 				return err
 			}
+			rep.demo = demo
 			var snap *snapshot.Snapshot
 			if demo {
 				snap, err = snapshot.Parse(gatewatch.DemoSnapshot, "demo")
