@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mattn/go-runewidth"
+	"github.com/spf13/pflag"
 
 	"github.com/gatewatch/gatewatch/findings"
 )
@@ -176,5 +177,55 @@ func TestDemoTableFitsTheTerminal(t *testing.T) {
 		if strings.Contains(stdout, "\x1b") {
 			t.Errorf("COLUMNS=%s: colour on a pipe", width)
 		}
+	}
+}
+
+// TestDocumentedOutputsPair holds every scan and eval command of the
+// README and of --help to the pairing rules of plan: an example that would
+// now fail (a -f left without its -o) fails here first.
+func TestDocumentedOutputsPair(t *testing.T) {
+	t.Parallel()
+	readme := strings.ReplaceAll(string(mustReadFile(t, readmePath)), "\\\n", " ")
+	commands := strings.Split(readme, "\n")
+	a := &app{}
+	for _, c := range newRootCommand(a).Commands() {
+		commands = append(commands, strings.Split(c.Example, "\n")...)
+	}
+	checked := 0
+	for _, l := range commands {
+		_, rest, ok := strings.Cut(l, "gatewatch scan ")
+		if !ok {
+			_, rest, ok = strings.Cut(l, "gatewatch eval ")
+		}
+		if !ok {
+			_, rest, ok = strings.Cut(l, "args: scan ")
+		}
+		if !ok || strings.Contains(rest, "[report flags]") {
+			continue
+		}
+		rest, _, _ = strings.Cut(rest, "#")
+		rest, _, _ = strings.Cut(rest, "`")
+		var args []string
+		for _, a := range strings.Fields(rest) {
+			if !strings.Contains(a, "$") {
+				args = append(args, strings.Trim(a, `'"`))
+			}
+		}
+		var f reportFlags
+		fs := pflag.NewFlagSet("example", pflag.ContinueOnError)
+		fs.ParseErrorsAllowlist.UnknownFlags = true
+		f.register(fs)
+		if err := fs.Parse(args); err != nil {
+			t.Errorf("%q: %v", l, err)
+			continue
+		}
+		f.failOnNew = false // its --baseline comes from a step output
+		if _, err := f.plan(); err != nil {
+			t.Errorf("documented command %q: %v", strings.TrimSpace(l), err)
+		}
+		checked++
+	}
+	if checked < 10 {
+		t.Errorf("checked %d documented commands; the extraction is broken", checked)
 	}
 }
