@@ -448,7 +448,7 @@ func (t *termWriter) tableGroups(cols []column, n int, row func(int) []string, p
 			}
 		}
 		tw := newTermTable(cols, widths)
-		if !headerDone {
+		if !headerDone && slices.ContainsFunc(cols, func(c column) bool { return c.header != "" }) {
 			hdr := make(table.Row, len(cols))
 			for j, c := range cols {
 				hdr[j] = t.paint(strings.ToUpper(c.header), sgrBold)
