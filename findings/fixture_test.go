@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -244,6 +245,23 @@ func testReport() *Report {
 	}
 	r.Finalize()
 	return r
+}
+
+// repeatFindings returns n copies of fs, each on resources of its own
+// ("ARN/i"), changed by edit when it is set: a large report.
+func repeatFindings(fs []Finding, n int, edit func(*Finding)) []Finding {
+	out := make([]Finding, 0, n*len(fs))
+	for i := range n {
+		for _, f := range fs {
+			f.Resource = fmt.Sprintf("%s/%d", f.Resource, i)
+			f.Fingerprint = Fingerprint(f.RuleID, f.Resource)
+			if edit != nil {
+				edit(&f)
+			}
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // render writes r in format and returns the bytes.

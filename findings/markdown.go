@@ -13,22 +13,83 @@ import (
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
 
-// writeMarkdown writes a review report for people: verdict, scope,
-// coverage gaps first, the topology as a Mermaid diagram, findings by
-// severity and by entry point, suppressions, fixes and the rules. GitHub
-// renders it, Mermaid included. Every AWS-provided string is escaped with
-// mdEscape or mdProse (text), mdCode (code spans), safeValue (the JSON of
-// evidence) or mermaidLabel (diagram labels), each of which sanitises and
-// bounds it first.
-func writeMarkdown(w io.Writer, r *Report) error {
-	// The first failed write (cancellation included) stops the writing;
-	// the loops over findings check for it.
-	var werr error
-	p := func(format string, args ...any) {
-		if werr == nil {
-			_, werr = fmt.Fprintf(w, format, args...)
+// mdBudget is the most a Markdown report holds, in bytes: GitHub refuses a
+// pull-request or issue comment over 65,536 characters, and a character is
+// at least a byte. mdReserve is kept back for the headings and the notes
+// that say what was left out, which are written whatever the budget.
+const (
+	mdBudget  = 65536
+	mdReserve = 6 << 10
+)
+
+// mdWriter writes a Markdown report within mdBudget: optional parts (rows,
+// findings, the diagram) go in only while they fit. It keeps the first
+// write error and does nothing after it.
+type mdWriter struct {
+	w   io.Writer
+	n   int
+	err error
+}
+
+// printf writes a part that is always there: headings, notes.
+func (m *mdWriter) printf(format string, args ...any) {
+	if m.err == nil {
+		var n int
+		n, m.err = fmt.Fprintf(m.w, format, args...)
+		m.n += n
+	}
+}
+
+// add writes s if it fits in the budget and reports whether it did.
+func (m *mdWriter) add(s string) bool {
+	if m.n+len(s) > mdBudget-mdReserve {
+		return false
+	}
+	m.printf("%s", s)
+	return true
+}
+
+// mdTableShare is the most one table other than the findings takes of
+// the budget, so that a thousand collection errors leave room for the
+// findings.
+const mdTableShare = mdBudget / 8
+
+// rows writes a table's rows while they fit in the budget and in the
+// table's share of it, then says how many were left out.
+func (m *mdWriter) rows(n int, row func(int) string) {
+	start := m.n
+	for i := range n {
+		if m.err != nil {
+			return
+		}
+		r := row(i)
+		if m.n-start+len(r) > mdTableShare || !m.add(r) {
+			m.printf("\n*%d more %s not shown, to keep this report under GitHub's 65,536-character comment limit: %s*\n", n-i, plural(n-i, "row", "rows"), mdFullReport)
+			return
 		}
 	}
+}
+
+// mdFullReport says where the rest is when the budget cut a part.
+const mdFullReport = "the HTML, JSON and CSV reports (`-o report.html`, `-o report.json`, `-o findings.csv`) list everything"
+
+// writeMarkdown writes a review report for people and pull-request
+// comments: verdict, scope, coverage gaps first, the topology as a Mermaid
+// diagram, the findings grouped by severity and rule with the fix once per
+// rule and the evidence collapsed, findings by entry point, suppressions,
+// fixes and the rules. GitHub renders it, Mermaid included. The whole
+// report stays under GitHub's comment limit (mdBudget): what does not fit
+// is counted and pointed to the full reports.
+//
+// Identifiers (ARNs, accounts, regions, controls, inputs) are code spans
+// (mdCode), rule text (the remediation, written by the rule's author) is
+// Markdown as written, and every other AWS-provided string is escaped with
+// mdEscape or mdProse (text), safeValue (the JSON of evidence) or
+// mermaidLabel (diagram labels), each of which sanitises and bounds it
+// first.
+func writeMarkdown(w io.Writer, r *Report) error {
+	m := &mdWriter{w: w}
+	p := m.printf
 
 	p("# gatewatch review report\n\n")
 	p("**%s**\n\n", summaryLine(r))
@@ -38,10 +99,13 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	}
 
 	p("## Scope\n\n| | |\n| --- | --- |\n")
-	p("| Accounts | %s |\n", mdList(r.Scope.Accounts))
-	p("| Regions | %s |\n", mdList(r.Scope.Regions))
+	p("| Accounts | %s |\n", mdCells(r.Scope.Accounts))
+	p("| Regions | %s |\n", mdCells(r.Scope.Regions))
 	if r.Scope.Shard != "" {
 		p("| Shard | %s |\n", mdEscape(r.Scope.Shard))
+	}
+	if r.Snapshot != nil {
+		p("| Resources | %s |\n", mdEscape(resourceCounts(r.Snapshot.Resources())))
 	}
 	p("| Snapshot taken | %s |\n", mdEscape(r.SnapshotTakenAt))
 	p("| Tool | %s %s |\n\n", mdEscape(r.Tool.Name), mdEscape(r.Tool.Version))
@@ -49,20 +113,22 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	if len(r.Errors) > 0 {
 		p("## Coverage gaps\n\nThese calls failed, so what they would have returned was not audited.\n\n")
 		p("| Account | Region | Service | Operation | Code | Message |\n| --- | --- | --- | --- | --- | --- |\n")
-		for _, e := range r.Errors {
-			p("| %s | %s | %s | %s | %s | %s |\n", mdEscape(e.Account), mdEscape(e.Region), mdEscape(e.Service),
-				mdEscape(e.Operation), mdEscape(e.Code), mdProse(e.Message))
-		}
+		m.rows(len(r.Errors), func(i int) string {
+			e := r.Errors[i]
+			return fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", mdCell(e.Account), mdCell(e.Region), mdCell(e.Service),
+				mdCell(e.Operation), mdCell(e.Code), mdProse(e.Message))
+		})
 		p("\n")
 	}
 	if groups := gapGroups(r); len(groups) > 0 {
 		p("## Could not evaluate\n\nThese rules lacked an input in these account-regions, so they neither fired nor passed there. " +
 			"The JSON report lists every rule and resource (`not_evaluated`).\n\n")
 		p("| Account | Region | Rules | Resources | Missing inputs | To fix |\n| --- | --- | --- | ---: | --- | --- |\n")
-		for _, g := range groups {
-			p("| %s | %s | %s | %d | %s | %s |\n", mdEscape(g.Account), mdEscape(g.Region), mdEscape(strings.Join(g.Rules, ", ")),
-				g.Resources, mdEscape(strings.Join(g.Inputs, ", ")), mdEscape(g.Advice()))
-		}
+		m.rows(len(groups), func(i int) string {
+			g := groups[i]
+			return fmt.Sprintf("| %s | %s | %s | %d | %s | %s |\n", mdCell(g.Account), mdCell(g.Region), mdEscape(strings.Join(g.Rules, ", ")),
+				g.Resources, mdCells(g.Inputs), mdEscape(g.Advice()))
+		})
 		p("\n")
 	}
 
@@ -79,8 +145,17 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	topo := buildTopology(r)
 	if topo != nil {
 		p("## Topology\n\nHow traffic reaches the backends. Nodes with findings are coloured by their most severe one; the count follows the ⚠.\n\n")
-		if werr == nil {
-			werr = writeMermaid(w, topo)
+		// The diagram goes in whole or not at all, and only while it
+		// takes at most a third of the budget and leaves half of it to
+		// the findings.
+		var diagram strings.Builder
+		if err := writeMermaid(&diagram, topo); err != nil {
+			return err
+		}
+		if diagram.Len() <= mdBudget/3 && m.n+diagram.Len() <= mdBudget/2 {
+			m.add(diagram.String())
+		} else {
+			p("*The diagram of %d resources is too large for a comment (GitHub's limit is 65,536 characters); the HTML report (`-o report.html`) draws it.*\n", len(topo.Nodes))
 		}
 		if topo.Unplaced > 0 {
 			p("\n%d %s on resources the diagram does not draw (web ACLs, usage plans, ...).\n", topo.Unplaced, plural(topo.Unplaced, "finding is", "findings are"))
@@ -89,92 +164,185 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	}
 
 	active, suppressed := splitActive(r.Findings)
-	names := resourceIndex(r)
-	p("## Findings by severity\n\n")
-	if len(active) == 0 {
-		p("No active findings.\n\n")
-	}
-	for _, sev := range Severities {
-		var group []Finding
-		for _, f := range active {
-			if f.Severity == sev {
-				group = append(group, f)
-			}
-		}
-		if len(group) == 0 {
-			continue
-		}
-		p("### %s (%d)\n\n", sevTitle(sev), len(group))
-		for _, f := range group {
-			if werr != nil {
-				return werr
-			}
-			title := mdEscape(f.RuleID) + " " + mdEscape(f.Title)
-			if f.Baseline == BaselineNew {
-				title += " · **new**"
-			}
-			p("#### %s\n\n", title)
-			p("- **Resource:** %s", mdCode(f.Resource))
-			if n := names[f.Resource].Name; n != "" {
-				p(" (%s)", mdEscape(n))
-			}
-			p("\n- **Where:** account %s, region %s\n", mdEscape(f.Account), mdEscape(f.Region))
-			if src := f.Source; src != nil {
-				p("- **Defined in:** %s\n", mdCode(src.Where()))
-			}
-			p("- **What:** %s\n", mdProse(f.Message))
-			p("- **Fix:** %s ([rule %s](%s))\n", mdProse(f.Remediation), mdEscape(f.RuleID), ruleHelpURI(f.RuleID))
-			if len(f.Controls) > 0 {
-				p("- **Controls:** %s\n", mdList(f.Controls))
-			}
-			if len(f.Evidence) > 0 {
-				// Indented JSON: every line starts with a space or a
-				// brace, so no line can close the fence. A fence does
-				// not stop bidi or C1 controls, so the strings inside
-				// are sanitised and bounded like any other.
-				ev, err := json.MarshalIndent(safeValue(f.Evidence), "  ", "  ")
-				if err != nil {
-					return fmt.Errorf("evidence of %s on %s: %w", f.RuleID, f.Resource, err)
-				}
-				p("- **Evidence:**\n\n  ```json\n  %s\n  ```\n", ev)
-			}
-			p("\n")
-		}
+	if err := m.findingsByRule(r, active); err != nil {
+		return err
 	}
 
 	if topo != nil && len(active) > 0 {
 		p("## Findings by entry point\n\nEach public entry point with the findings on the paths behind it; a finding on a shared backend is listed under every entry point that reaches it.\n\n")
 		p("| Entry point | Account | Region | Findings on its paths |\n| --- | --- | --- | --- |\n")
-		for _, g := range groupByEntryPoint(topo, active, names) {
-			p("| %s | %s | %s | %s |\n", mdEscape(g.label), mdEscape(g.account), mdEscape(g.region), strings.Join(g.items, ", "))
-		}
+		groups := groupByEntryPoint(topo, active, resourceIndex(r))
+		m.rows(len(groups), func(i int) string {
+			g := groups[i]
+			return fmt.Sprintf("| %s | %s | %s | %s |\n", mdEscape(g.label), mdEscape(g.account), mdEscape(g.region), strings.Join(g.items, ", "))
+		})
 		p("\n")
 	}
 
 	if len(suppressed) > 0 {
 		p("## Suppressed\n\n| Rule | Resource | By | Reason | Expires |\n| --- | --- | --- | --- | --- |\n")
-		for _, f := range suppressed {
-			s := f.Suppression
-			p("| %s | %s | %s | %s | %s |\n", mdEscape(f.RuleID), mdEscape(f.Resource), mdEscape(s.Kind), mdProse(s.Reason), mdEscape(s.Expires))
-		}
+		m.rows(len(suppressed), func(i int) string {
+			f, s := suppressed[i], suppressed[i].Suppression
+			return fmt.Sprintf("| %s | %s | %s | %s | %s |\n", mdEscape(f.RuleID), mdCell(f.Resource), mdEscape(s.Kind), mdProse(s.Reason), mdEscape(s.Expires))
+		})
 		p("\n")
 	}
 	if len(r.Fixed) > 0 {
 		p("## Fixed since the baseline\n\n| Rule | Severity | Resource |\n| --- | --- | --- |\n")
-		for _, f := range r.Fixed {
-			p("| %s | %s | %s |\n", mdEscape(f.RuleID), mdEscape(string(f.Severity)), mdEscape(f.Resource))
-		}
+		m.rows(len(r.Fixed), func(i int) string {
+			f := r.Fixed[i]
+			return fmt.Sprintf("| %s | %s | %s |\n", mdEscape(f.RuleID), mdEscape(string(f.Severity)), mdCell(f.Resource))
+		})
 		p("\n")
 	}
 
 	if rules := sarifRules(r, r.Findings); len(rules) > 0 {
 		p("## Rules\n\n| Rule | Severity | Title |\n| --- | --- | --- |\n")
-		for _, rule := range rules {
-			p("| [%s](%s) | %s | %s |\n", mdEscape(rule.ID), ruleHelpURI(rule.ID), rule.Severity, mdEscape(rule.Title))
+		m.rows(len(rules), func(i int) string {
+			rule := rules[i]
+			return fmt.Sprintf("| [%s](%s) | %s | %s |\n", mdEscape(rule.ID), ruleHelpURI(rule.ID), rule.Severity, mdEscape(rule.Title))
+		})
+	}
+	return m.err
+}
+
+// findingsByRule writes the active findings by severity, then by rule: the
+// rule's fix once, then one item per finding with its evidence collapsed.
+// Findings that do not fit the budget are counted, with the rules they
+// belong to.
+func (m *mdWriter) findingsByRule(r *Report, active []Finding) error {
+	p := m.printf
+	p("## Findings by severity\n\n")
+	if len(active) == 0 {
+		p("No active findings.\n\n")
+		return m.err
+	}
+	names := resourceIndex(r)
+	showWhere := len(r.Scope.Accounts) > 1 || len(r.Scope.Regions) > 1 ||
+		distinct(active, func(f Finding) string { return f.Account + " " + f.Region }) > 1
+	left, leftRules := 0, map[string]bool{}
+	for _, sev := range Severities {
+		groups := ruleGroups(active, sev)
+		if len(groups) == 0 {
+			continue
+		}
+		count := 0
+		for _, g := range groups {
+			count += len(g)
+		}
+		if left > 0 || !m.add(fmt.Sprintf("### %s (%d)\n\n", sevTitle(sev), count)) {
+			left += count
+			for _, g := range groups {
+				leftRules[g[0].RuleID] = true
+			}
+			continue
+		}
+		for _, g := range groups {
+			f0 := g[0]
+			head := fmt.Sprintf("#### %s %s (%d)\n\n**How to fix:** %s ([rule %s](%s))\n\n", mdEscape(f0.RuleID), mdEscape(f0.Title), len(g),
+				ruleMarkdown(f0.Remediation), mdEscape(f0.RuleID), ruleHelpURI(f0.RuleID))
+			if len(f0.Controls) > 0 {
+				head += "**Controls:** " + mdCodes(f0.Controls) + "\n\n"
+			}
+			if left > 0 || !m.add(head) {
+				left += len(g)
+				leftRules[f0.RuleID] = true
+				continue
+			}
+			for i, f := range g {
+				if m.err != nil {
+					return m.err
+				}
+				item, err := mdFindingItem(f, names[f.Resource].Name, showWhere)
+				if err != nil {
+					return err
+				}
+				if !m.add(item) {
+					left += len(g) - i
+					leftRules[f0.RuleID] = true
+					break
+				}
+			}
+			p("\n")
 		}
 	}
-	return werr
+	if left > 0 {
+		p("**%d more %s of %d %s not shown**, to keep this report under GitHub's 65,536-character comment limit: %s.\n\n",
+			left, plural(left, "finding", "findings"), len(leftRules), plural(len(leftRules), "rule", "rules"), mdFullReport)
+	}
+	return m.err
 }
+
+// ruleGroups returns the active findings of one severity grouped by rule,
+// in report order.
+func ruleGroups(active []Finding, sev Severity) [][]Finding {
+	var groups [][]Finding
+	at := map[string]int{}
+	for _, f := range active {
+		if f.Severity != sev {
+			continue
+		}
+		i, ok := at[f.RuleID]
+		if !ok {
+			i = len(groups)
+			at[f.RuleID] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], f)
+	}
+	return groups
+}
+
+// mdFindingItem is one finding as a list item: the resource's name and ARN,
+// where it is, what is wrong, and its evidence collapsed.
+func mdFindingItem(f Finding, name string, showWhere bool) (string, error) {
+	var b strings.Builder
+	b.WriteString("- ")
+	if name != "" {
+		b.WriteString("**" + mdEscape(name) + "** ")
+	}
+	b.WriteString(mdCode(f.Resource))
+	if showWhere {
+		b.WriteString(" in " + mdCode(f.Account) + " " + mdCode(f.Region))
+	}
+	if f.Baseline == BaselineNew {
+		b.WriteString(" · **new**")
+	}
+	b.WriteString(": " + mdProse(f.Message) + "\n")
+	if src := f.Source; src != nil {
+		b.WriteString("  Defined in " + mdCode(src.Where()) + ".\n")
+	}
+	if len(f.Evidence) > 0 {
+		// Indented JSON: every line starts with a space or a brace, so no
+		// line can close the fence. A fence does not stop bidi or C1
+		// controls, so the strings inside are sanitised and bounded like
+		// any other.
+		ev, err := json.MarshalIndent(safeValue(f.Evidence), "  ", "  ")
+		if err != nil {
+			return "", fmt.Errorf("evidence of %s on %s: %w", f.RuleID, f.Resource, err)
+		}
+		fmt.Fprintf(&b, "\n  <details><summary>Evidence</summary>\n\n  ```json\n  %s\n  ```\n\n  </details>\n\n", ev)
+	}
+	return b.String(), nil
+}
+
+// ruleMarkdown is a rule's own text (its remediation), kept as Markdown so
+// its commands render as code: the rule's author wrote it, not AWS. It is
+// still sanitised line by line and bounded, and joined into one paragraph.
+func ruleMarkdown(s string) string {
+	lines := strings.Fields(strings.TrimSpace(s))
+	return prose(strings.Join(lines, " "))
+}
+
+// mdCodes renders each item of a list as a code span.
+func mdCodes(items []string) string { return joinEach(items, mdCode) }
+
+// mdCell is mdCode for a table cell: GFM splits cells at a '|' even in a
+// code span, unless it is escaped, and shows "\|" there as '|'.
+func mdCell(s string) string { return strings.ReplaceAll(mdCode(s), "|", `\|`) }
+
+// mdCells is mdCodes for a table cell.
+func mdCells(items []string) string { return joinEach(items, mdCell) }
 
 type entryGroup struct {
 	label, account, region string

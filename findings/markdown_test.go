@@ -1,9 +1,13 @@
 package findings
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
 
 func TestMarkdown(t *testing.T) {
@@ -93,6 +97,8 @@ func TestMarkdownEscapes(t *testing.T) {
 		{mdEscape, "two\nlines", "two lines"},
 		{mdCode, "plain", "`plain`"},
 		{mdCode, "a`b``c", "``` a`b``c ```"},
+		{mdCell, "a|b`c", "`` a\\|b`c ``"},                         // GFM splits a table cell at | even in code
+		{mdCode, "https://evil.example", "`https://evil.example`"}, // GFM links nothing in code
 		{mermaidLabel, `say "hi" | <b> ` + "`x`", "say #34;hi#34; #124; #60;b#62; #96;x#96;"},
 		{mermaidLabel, "line\nbreak#1;", "line break#35;1#59;"},
 		{mermaidLabel, "ünïcode-ok_1.2/3:4", "ünïcode-ok_1.2/3:4"},
@@ -101,5 +107,79 @@ func TestMarkdownEscapes(t *testing.T) {
 		if got := tt.fn(tt.in); got != tt.want {
 			t.Errorf("escape(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestMarkdownGroupsByRule: findings of one rule share one heading and one
+// fix; the rule's commands render as code while AWS strings stay escaped.
+func TestMarkdownGroupsByRule(t *testing.T) {
+	t.Parallel()
+	r := testReport()
+	extra := r.Findings[0]
+	for i := range 2 {
+		f := extra
+		f.Resource = fmt.Sprintf("%s-%d", extra.Resource, i)
+		f.Message = "ALB `rm -rf` *bold* [x](https://evil.example)"
+		r.Findings = append(r.Findings, f)
+	}
+	for i := range r.Findings {
+		if r.Findings[i].RuleID == "GW104" {
+			r.Findings[i].Remediation = "Associate one: `aws wafv2 associate-web-acl --web-acl-arn ACL_ARN`."
+		}
+	}
+	r.Finalize()
+	got := string(render(t, "markdown", r))
+	if n := strings.Count(got, "#### GW104 "); n != 1 {
+		t.Errorf("%d GW104 headings, want 1", n)
+	}
+	if !strings.Contains(got, "#### GW104 Public entry point without a WAF web ACL (3)\n\n**How to fix:** Associate one: `aws wafv2 associate-web-acl --web-acl-arn ACL_ARN`.") {
+		t.Errorf("GW104's fix is not once, as code, under its heading:\n%s", got)
+	}
+	if n, rules := strings.Count(got, "**How to fix:**"), 6; n != rules {
+		t.Errorf("%d fixes for %d rules", n, rules)
+	}
+	if !strings.Contains(got, "ALB \\`rm -rf\\` \\*bold\\* \\[x\\]\\(https\\://evil.example\\)") {
+		t.Errorf("an AWS message is not escaped:\n%s", got)
+	}
+	if n := strings.Count(got, "<details><summary>Evidence</summary>"); n != 3+5 {
+		t.Errorf("%d collapsed evidence blocks, want one per finding with evidence (8)", n)
+	}
+	if strings.Contains(got, "not shown") {
+		t.Error("a small report says something was left out")
+	}
+}
+
+// TestMarkdownFitsAComment: a report far larger than GitHub's comment
+// limit is cut to it, says how much it left out and where the rest is,
+// and still opens with the verdict and the most severe findings.
+func TestMarkdownFitsAComment(t *testing.T) {
+	t.Parallel()
+	r := testReport()
+	r.Findings = repeatFindings(r.Findings, 2000, func(f *Finding) { f.Message = strings.Repeat("long message ", 40) })
+	for i := range 500 {
+		r.Errors = append(r.Errors, snapshot.CollectionError{Account: acctA, Region: "eu-west-1", Service: "elbv2",
+			Operation: fmt.Sprintf("DescribeTags%d", i), Code: "Throttling", Message: strings.Repeat("x", 200)})
+	}
+	r.Finalize()
+	got := string(render(t, "markdown", r))
+	if n := utf8.RuneCountInString(got); n > 65536 {
+		t.Fatalf("%d characters, over GitHub's 65,536", n)
+	}
+	for _, want := range []string{
+		"**12000 findings (2000 critical,",
+		"### Critical (2000)",
+		"#### GW104 Public entry point without a WAF web ACL (2000)",
+		"rows not shown, to keep this report under GitHub's 65,536-character comment limit",
+		"more findings of 6 rules not shown**",
+		"`-o report.html`",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the cut report lacks %q", want)
+		}
+	}
+	// Cut between items, never inside one: every fence and details
+	// element that opens closes.
+	if strings.Count(got, "```")%2 != 0 || strings.Count(got, "<details>") != strings.Count(got, "</details>") {
+		t.Error("the cut left a code fence or a details element open")
 	}
 }

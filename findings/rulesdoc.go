@@ -33,11 +33,14 @@ func WriteRulesMarkdown(w io.Writer, rules []Rule) error {
 		// resource's account and region, the rule reports it as not
 		// evaluated instead of judging it.
 		fmt.Fprintf(b, "- **Reads:** %s\n\n", listOr(code(r.Inputs), "every dataset (no inputs declared)", ", "))
-		b.WriteString(strings.TrimSpace(r.Description) + "\n")
-		if d := strings.TrimSpace(r.Details); d != "" {
-			b.WriteString("\n### Details\n\n" + demoteHeadings(d) + "\n")
+		// The sections of the terminal's `rules ID`, each once; what the
+		// rule checks opens the section without a heading of its own.
+		for i, s := range ruleSections(r) {
+			if i > 0 || s.title != sectionChecks {
+				fmt.Fprintf(b, "\n### %s\n\n", s.title)
+			}
+			b.WriteString(demoteHeadings(s.body) + "\n")
 		}
-		b.WriteString("\n### Remediation\n\n" + strings.TrimSpace(r.Remediation) + "\n")
 	}
 	return b.Flush()
 }

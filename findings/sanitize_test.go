@@ -113,7 +113,8 @@ func TestHumanFormatsNeutraliseHostileStrings(t *testing.T) {
 }
 
 // outsideFences drops the fenced blocks (evidence JSON, the Mermaid
-// diagram) of a Markdown document, where GFM links nothing.
+// diagram) and the code spans (identifiers) of a Markdown document, where
+// GFM links nothing.
 func outsideFences(md string) string {
 	var b strings.Builder
 	in := false
@@ -123,8 +124,49 @@ func outsideFences(md string) string {
 			continue
 		}
 		if !in {
-			b.WriteString(line + "\n")
+			b.WriteString(withoutCodeSpans(line) + "\n")
 		}
+	}
+	return b.String()
+}
+
+// withoutCodeSpans drops the code spans of a line: a run of n backticks
+// up to the next run of exactly n (CommonMark's rule).
+func withoutCodeSpans(line string) string {
+	var b strings.Builder
+	run := func(i int) int {
+		j := i
+		for j < len(line) && line[j] == '`' {
+			j++
+		}
+		return j - i
+	}
+	for i := 0; i < len(line); {
+		if line[i] != '`' || i > 0 && line[i-1] == '\\' {
+			b.WriteByte(line[i])
+			i++
+			continue
+		}
+		n := run(i)
+		end := -1
+		for j := i + n; j < len(line); {
+			if line[j] != '`' {
+				j++
+				continue
+			}
+			if m := run(j); m == n {
+				end = j + m
+				break
+			} else {
+				j += m
+			}
+		}
+		if end < 0 { // no closing run: literal backticks
+			b.WriteString(line[i : i+n])
+			i += n
+			continue
+		}
+		i = end
 	}
 	return b.String()
 }

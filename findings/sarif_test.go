@@ -274,7 +274,7 @@ func TestSourceShownToPeople(t *testing.T) {
 	if table := string(render(t, "table", r)); !strings.Contains(table, "(infra/alb.tf:42)") {
 		t.Errorf("table does not say infra/alb.tf:42:\n%s", table)
 	}
-	if md := string(render(t, "markdown", r)); !strings.Contains(md, "- **Defined in:** `infra/alb.tf:42`") {
+	if md := string(render(t, "markdown", r)); !strings.Contains(md, "\n  Defined in `infra/alb.tf:42`.\n") {
 		t.Errorf("markdown does not say where the resource is defined:\n%s", md)
 	}
 	if page := string(render(t, "html", r)); !strings.Contains(page, "defined in infra/alb.tf:42") {

@@ -10,7 +10,7 @@ import (
 
 // Formats lists the output formats Write knows, in the order the CLI
 // documents them.
-var Formats = []string{"table", "json", "sarif", "markdown", "html", "asff", "ocsf"}
+var Formats = []string{"table", "json", "sarif", "markdown", "html", "csv", "asff", "ocsf"}
 
 // Write renders r in format to w, as it goes: a report of 100k findings
 // is never held in memory whole in any format (SARIF, capped at GitHub's
@@ -25,10 +25,16 @@ var Formats = []string{"table", "json", "sarif", "markdown", "html", "asff", "oc
 // ingestion limit) go to r.Warn when it is set, and are also recorded in the
 // output itself where the format has a place for them.
 func Write(ctx context.Context, w io.Writer, format string, r *Report) error {
+	return WriteWith(ctx, w, format, r, Options{})
+}
+
+// WriteWith is Write with the layout options of the terminal table; the
+// other formats ignore them.
+func WriteWith(ctx context.Context, w io.Writer, format string, r *Report, o Options) error {
 	var render func(io.Writer, *Report) error
 	switch format {
 	case "table":
-		render = writeTable
+		render = func(w io.Writer, r *Report) error { return writeTable(w, r, o) }
 	case "json":
 		render = writeJSON
 	case "sarif":
@@ -37,6 +43,8 @@ func Write(ctx context.Context, w io.Writer, format string, r *Report) error {
 		render = writeMarkdown
 	case "html":
 		render = writeHTML
+	case "csv":
+		render = writeCSV
 	case "asff":
 		render = writeASFF
 	case "ocsf":

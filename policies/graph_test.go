@@ -100,9 +100,14 @@ func TestPicturesDrawTheRulesGraph(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The Markdown report keeps under GitHub's comment limit and leaves a
+	// diagram over a third of it to the HTML report: the 3x2 organisation's
+	// picture is checked in SVG, the 2x1 one's in both.
+	drawsMermaid := map[string]bool{"demo": true, "org": false, "org-2x1": true}
 	for name, snap := range map[string]*snapshot.Snapshot{
-		"demo": demo,
-		"org":  synth.Org(7, synth.Spec{Accounts: 3, Regions: 2}),
+		"demo":    demo,
+		"org":     synth.Org(7, synth.Spec{Accounts: 3, Regions: 2}),
+		"org-2x1": synth.Org(7, synth.Spec{Accounts: 2, Regions: 1}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -123,7 +128,11 @@ func TestPicturesDrawTheRulesGraph(t *testing.T) {
 			}
 			mermaid := pictureEdges(t, mermaidComment.FindAllStringSubmatch(md.String(), -1), mermaidEdge.FindAllStringSubmatch(md.String(), -1))
 			svg := pictureEdges(t, svgNode.FindAllStringSubmatch(html.String(), -1), svgEdge.FindAllStringSubmatch(html.String(), -1))
-			if diff := cmp.Diff(sortedKeys(want), sortedKeys(mermaid)); diff != "" {
+			if !drawsMermaid[name] {
+				if len(mermaid) > 0 || !strings.Contains(md.String(), "too large for a comment") {
+					t.Errorf("the Markdown of %s should leave its diagram to the HTML report, and say so", name)
+				}
+			} else if diff := cmp.Diff(sortedKeys(want), sortedKeys(mermaid)); diff != "" {
 				t.Errorf("Mermaid edges differ from the rules' graph (-rules +picture):\n%s", diff)
 			}
 			if diff := cmp.Diff(sortedKeys(want), sortedKeys(svg)); diff != "" {

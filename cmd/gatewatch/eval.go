@@ -64,6 +64,7 @@ Ctrl-C or SIGTERM stops the evaluation or the writing promptly (exit 3):
 files already written stay, the others are left as they were.`,
 		Example: `  gatewatch eval snapshot.json
   gatewatch eval snapshot.json --format json --output findings.json
+  gatewatch eval snapshot.json -o - -o report.md
   gatewatch eval snapshot.json --policy ./my-rules --config gatewatch.yaml --fail-on high
   terraform show -json tfplan > plan.json
   gatewatch eval --terraform-plan plan.json --source . -f sarif -o gatewatch.sarif

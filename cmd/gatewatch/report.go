@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/gatewatch/gatewatch/findings"
 	"github.com/gatewatch/gatewatch/policies"
@@ -65,6 +67,7 @@ type reportFlags struct {
 	outputs      []string
 	failOn       string
 	failOnNew    bool
+	noColor      bool
 	suppressions string
 	baseline     string
 	// now is the clock suppression expiry is judged by; tests pin it.
@@ -73,8 +76,9 @@ type reportFlags struct {
 
 func (r *reportFlags) register(fs *pflag.FlagSet) {
 	r.policyFlags.register(fs)
-	fs.StringArrayVarP(&r.formats, "format", "f", nil, "output format: "+strings.Join(findings.Formats, ", ")+" (repeatable; default table)")
-	fs.StringArrayVarP(&r.outputs, "output", "o", nil, "file for the matching --format, in order; \"-\" or none means stdout (repeatable)")
+	fs.StringArrayVarP(&r.formats, "format", "f", nil, "output format: "+strings.Join(findings.Formats, ", ")+" (repeatable, each with its own --output once any is given; default table)")
+	fs.StringArrayVarP(&r.outputs, "output", "o", nil, "file for the matching --format, in order, \"-\" for stdout; without --format the file name says the format: .json .sarif .html .md .csv .asff.json .ocsf.json .txt (repeatable)")
+	fs.BoolVar(&r.noColor, "no-color", false, "no colour in the table (also when NO_COLOR is set; colour is only ever used on a terminal)")
 	fs.StringVar(&r.failOn, "fail-on", "none", "exit 1 when a finding is at least this severe: critical, high, medium, low, info or none")
 	fs.StringVar(&r.suppressions, "suppressions", "", "suppressions file (YAML or JSON): rule, resource pattern, reason, expiry per entry")
 	fs.StringVar(&r.baseline, "baseline", "", "previous JSON report: mark findings new or unchanged and list the fixed ones")
@@ -87,34 +91,111 @@ type output struct {
 	path   string // "" or "-" for stdout
 }
 
+// toStdout reports whether o is written to standard output.
+func (o output) toStdout() bool { return o.path == "" || o.path == "-" }
+
+// extensionFormats maps file name endings to the format a file of that
+// name holds, longest ending first so that "x.asff.json" is ASFF, not
+// JSON. A .txt file holds the table.
+var extensionFormats = []struct{ ext, format string }{
+	{".asff.json", "asff"},
+	{".ocsf.json", "ocsf"},
+	{".sarif.json", "sarif"},
+	{".sarif", "sarif"},
+	{".json", "json"},
+	{".html", "html"},
+	{".htm", "html"},
+	{".md", "markdown"},
+	{".markdown", "markdown"},
+	{".csv", "csv"},
+	{".txt", "table"},
+}
+
+// formatAccepts lists, for formats whose files often carry another
+// format's ending, the endings they accept besides their own: SARIF, ASFF
+// and OCSF are JSON, so "-f sarif -o results.json" is no contradiction.
+var formatAccepts = map[string][]string{
+	"sarif": {".json"},
+	"asff":  {".json"},
+	"ocsf":  {".json"},
+}
+
+// formatOfPath returns the format a path's ending names, and the ending;
+// "" when it names none.
+func formatOfPath(path string) (format, ext string) {
+	lower := strings.ToLower(path)
+	for _, e := range extensionFormats {
+		if strings.HasSuffix(lower, e.ext) && len(lower) > len(e.ext) {
+			return e.format, e.ext
+		}
+	}
+	return "", ""
+}
+
 // plan pairs formats with outputs and checks both before any work starts,
-// so a typo fails in a second, not after a long scan.
+// so a typo fails in a second, not after a long scan. The rules:
+//
+//   - no --output: every --format goes to stdout, so there may be only one
+//     (default table);
+//   - --output values pair with --format values in order, and once any
+//     --output is given every --format needs its own ("-" for stdout), so
+//     nothing lands on the terminal by surprise;
+//   - an --output beyond the last --format takes its format from its
+//     ending (.json, .sarif, .html, .md, .csv, .asff.json, .ocsf.json,
+//     .txt for the table); "-" alone is the table on stdout;
+//   - a paired --output whose ending names another format is an error; an
+//     unknown or missing ending is fine.
 func (r *reportFlags) plan() ([]output, error) {
-	formats := r.formats
-	if len(formats) == 0 {
-		formats = []string{"table"}
-	}
-	if len(r.outputs) > len(formats) {
-		return nil, inputError(fmt.Errorf("%d --output values for %d --format values: give one --format per --output, in the same order", len(r.outputs), len(formats)))
-	}
-	var outs []output
-	toStdout := 0
-	for i, f := range formats {
-		f = strings.ToLower(f)
-		if !slices.Contains(findings.Formats, f) {
+	formats := make([]string, len(r.formats))
+	for i, f := range r.formats {
+		formats[i] = strings.ToLower(f)
+		if !slices.Contains(findings.Formats, formats[i]) {
 			return nil, inputError(fmt.Errorf("--format %q: want one of %s", f, strings.Join(findings.Formats, ", ")))
 		}
-		o := output{format: f}
-		if i < len(r.outputs) {
-			o.path = r.outputs[i]
+	}
+	var outs []output
+	switch {
+	case len(r.outputs) == 0 && len(formats) == 0:
+		outs = []output{{format: "table"}}
+	case len(r.outputs) == 0:
+		if len(formats) > 1 {
+			return nil, inputError(fmt.Errorf("%d --format values and no --output: only one format can go to stdout; give each an --output file (-o - for stdout), e.g. -f %s -o - -f %s -o report.%s",
+				len(formats), formats[0], formats[1], formats[1]))
 		}
-		if o.path == "" || o.path == "-" {
+		outs = []output{{format: formats[0]}}
+	case len(formats) > len(r.outputs):
+		return nil, inputError(fmt.Errorf("--format %s has no --output: once any --output is given, every --format needs its own, in the same order (-o - for stdout)",
+			formats[len(r.outputs)]))
+	default:
+		for i, path := range r.outputs {
+			named, ext := formatOfPath(path)
+			o := output{path: path}
+			switch {
+			case i < len(formats):
+				o.format = formats[i]
+				if named != "" && named != o.format && !slices.Contains(formatAccepts[o.format], ext) {
+					return nil, inputError(fmt.Errorf("--format %s with --output %s: a %s file holds %s; name the file for its format or drop the --format",
+						o.format, path, ext, named))
+				}
+			case o.toStdout():
+				o.format = "table"
+			case named == "":
+				return nil, inputError(fmt.Errorf("--output %s: cannot tell the format from the file name; add --format (one of %s) before it, or end the name in .json, .sarif, .html, .md, .csv, .asff.json, .ocsf.json or .txt",
+					path, strings.Join(findings.Formats, ", ")))
+			default:
+				o.format = named
+			}
+			outs = append(outs, o)
+		}
+	}
+	toStdout := 0
+	for _, o := range outs {
+		if o.toStdout() {
 			toStdout++
 		}
-		outs = append(outs, o)
 	}
 	if toStdout > 1 {
-		return nil, inputError(errors.New("more than one --format writes to stdout: give each extra format its own --output file"))
+		return nil, inputError(errors.New("more than one --output is stdout (-): give each extra format its own --output file"))
 	}
 	if _, err := r.threshold(); err != nil {
 		return nil, err
@@ -169,6 +250,8 @@ type reporter struct {
 	// annotate, when set, adds to the findings what the input knows of
 	// them beyond the snapshot (the Terraform code of planned resources).
 	annotate func(*findings.Report)
+	// demo says the snapshot is the bundled sample account (scan --demo).
+	demo bool
 }
 
 func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger) (*reporter, error) {
@@ -213,7 +296,7 @@ func (p *reporter) report(ctx context.Context, a *app, load policies.Source) err
 	}
 	for i, o := range p.outs {
 		a.log.Info("writing report", "format", o.format, "output", cmp.Or(o.path, "-"))
-		if err := writeOutput(ctx, a.stdout, o, report); err != nil {
+		if err := writeOutput(ctx, a.stdout, o, report, p.layout(a.stdout, o)); err != nil {
 			if ctx.Err() != nil {
 				return interruptedWriting(p.outs, i)
 			}
@@ -272,10 +355,46 @@ func outcome(report *findings.Report, r *reportFlags) error {
 }
 
 // writeOutput renders one format to stdout or to its file (see writeFile).
-func writeOutput(ctx context.Context, stdout io.Writer, o output, report *findings.Report) error {
+func writeOutput(ctx context.Context, stdout io.Writer, o output, report *findings.Report, opts findings.Options) error {
 	return writeTo(stdout, o.path, func(w io.Writer) error {
-		return findings.Write(ctx, w, o.format, report)
+		return findings.WriteWith(ctx, w, o.format, report, opts)
 	})
+}
+
+// defaultPipeWidth is the table's width on a pipe or in a file when
+// COLUMNS is not set: 0, no limit, so each finding is one line that grep,
+// sort and cut can work on (a terminal gets its own width).
+const defaultPipeWidth = 0
+
+// layout says how the table fits where it goes.
+func (p *reporter) layout(stdout io.Writer, o output) findings.Options {
+	tty, cols := false, 0
+	if f, ok := stdout.(*os.File); ok && o.toStdout() && term.IsTerminal(int(f.Fd())) {
+		tty = true
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+			cols = w
+		}
+	}
+	opts := tableLayout(tty, cols, os.Getenv, p.flags.noColor)
+	opts.Demo = p.demo
+	return opts
+}
+
+// tableLayout decides the table's width and colour. Width: the terminal's
+// when stdout is one, else COLUMNS when it holds a positive number, else
+// defaultPipeWidth. Colour: only on a terminal, and not with --no-color,
+// a non-empty NO_COLOR (no-color.org) or TERM=dumb.
+func tableLayout(tty bool, ttyWidth int, getenv func(string) string, noColor bool) findings.Options {
+	var o findings.Options
+	if tty && ttyWidth > 0 {
+		o.Width = ttyWidth
+	} else if n, err := strconv.Atoi(strings.TrimSpace(getenv("COLUMNS"))); err == nil && n > 0 {
+		o.Width = n
+	} else {
+		o.Width = defaultPipeWidth
+	}
+	o.Color = tty && !noColor && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	return o
 }
 
 func unwrapPath(err error) error {

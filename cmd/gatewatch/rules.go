@@ -4,29 +4,34 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/gatewatch/gatewatch/findings"
 )
 
 func newRulesCommand(a *app) *cobra.Command {
 	var (
-		flags  policyFlags
-		format string
+		flags   policyFlags
+		format  string
+		noColor bool
 	)
 	cmd := &cobra.Command{
 		Use:   "rules [RULE-ID]",
 		Short: "List the rule catalogue, or explain one rule",
 		Long: `List every rule gatewatch evaluates: built-in architecture rules (GW1xx),
 hygiene rules mapped to Security Hub and AWS Config controls (GW2xx), and the
-user rules of --policy directories. With a rule ID, explain that rule: why it
-matters, what it checks, and how to fix what it finds.
+user rules of --policy directories. With a rule ID, explain that rule: what
+it checks, why it matters, what triggers it, the evidence it records and how
+to fix what it finds, as text wrapped to the terminal.
 
 --format json gives the catalogue with its control mappings, for machines;
---format markdown gives the reference of docs/rules.md.`,
+--format markdown gives the reference of docs/rules.md (with a rule ID, that
+rule's section), Markdown kept.`,
 		Example: `  gatewatch rules
   gatewatch rules GW104
   gatewatch rules --format json
@@ -52,7 +57,12 @@ matters, what it checks, and how to fix what it finds.
 						case "markdown":
 							return findings.WriteRulesMarkdown(a.stdout, []findings.Rule{r})
 						}
-						return explainRule(a.stdout, r)
+						opts := tableLayout(false, 0, os.Getenv, noColor)
+						if f, ok := a.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+							w, _, _ := term.GetSize(int(f.Fd()))
+							opts = tableLayout(true, w, os.Getenv, noColor)
+						}
+						return findings.WriteRuleText(a.stdout, r, opts)
 					}
 				}
 				return inputError(fmt.Errorf("no rule %s; 'gatewatch rules' lists them", args[0]))
@@ -66,7 +76,8 @@ matters, what it checks, and how to fix what it finds.
 			return listRules(a.stdout, rules)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "table, json or markdown")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "table (a rule ID: its explanation as text), json or markdown")
+	cmd.Flags().BoolVar(&noColor, "no-color", false, "no colour in the text (also when NO_COLOR is set; colour is only ever used on a terminal)")
 	flags.register(cmd.Flags())
 	return cmd
 }
@@ -97,36 +108,4 @@ func shortTypes(types []string) string {
 		out[i] = strings.TrimPrefix(t, "AWS::")
 	}
 	return strings.Join(out, ", ")
-}
-
-func explainRule(w io.Writer, r findings.Rule) error {
-	state := "enabled"
-	if !r.Enabled {
-		state = "disabled by configuration"
-	}
-	fmt.Fprintf(w, "%s  %s\n\n", r.ID, r.Title)
-	fmt.Fprintf(w, "Severity:    %s\nCategory:    %s (%s)\nApplies to:  %s\n", r.Severity, r.Category, state, strings.Join(r.ResourceTypes, ", "))
-	if len(r.Inputs) > 0 {
-		fmt.Fprintf(w, "Reads:       %s (not evaluated where one was not read)\n", strings.Join(r.Inputs, ", "))
-	}
-	if len(r.Controls) > 0 {
-		fmt.Fprintf(w, "Controls:    %s\n", strings.Join(r.Controls, ", "))
-	}
-	fmt.Fprintf(w, "Source:      %s (%s)\n\n", r.Source, strings.TrimPrefix(r.Package, "data."))
-	fmt.Fprintf(w, "Why it matters\n\n%s\n\n", indent(r.Description))
-	if r.Details != "" {
-		fmt.Fprintf(w, "Details\n\n%s\n\n", indent(r.Details))
-	}
-	_, err := fmt.Fprintf(w, "How to fix\n\n%s\n", indent(r.Remediation))
-	return err
-}
-
-func indent(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = "  " + l
-		}
-	}
-	return strings.Join(lines, "\n")
 }

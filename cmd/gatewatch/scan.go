@@ -46,6 +46,7 @@ is then 3 unless a finding reached --fail-on. Each attempt of each AWS call
 that has not answered in full within --attempt-timeout (20s) is retried once
 with backoff; dropped connections are retried too.`,
 		Example: `  gatewatch scan --demo
+  gatewatch scan --demo -o report.html -o findings.csv
   gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
   gatewatch scan --regions all --timeout 20m -f sarif -o gatewatch.sarif --snapshot snapshot.json
   gatewatch scan --profile audit --regions all -f sarif -o gatewatch.sarif --snapshot snapshot.json
@@ -60,6 +61,7 @@ with backoff; dropped connections are retried too.`,
 			if err != nil {
 				return err
 			}
+			rep.demo = demo
 			var snap *snapshot.Snapshot
 			if demo {
 				snap, err = snapshot.Parse(gatewatch.DemoSnapshot, "demo")
