@@ -85,15 +85,25 @@ func (a *ASFFRecords) Len() int { return len(a.r.Findings) + len(a.r.Fixed) }
 
 // At builds record i.
 func (a *ASFFRecords) At(i int) types.AwsSecurityFinding {
+	return a.finding(*a.record(i), i >= len(a.r.Findings))
+}
+
+// Home is the account and region record i is imported into (its
+// AwsAccountId and Region), known without building the record.
+func (a *ASFFRecords) Home(i int) (account, region string) {
+	f := a.record(i)
+	return cmp.Or(a.opts.Account, f.Account), homeRegion(f.Region)
+}
+
+func (a *ASFFRecords) record(i int) *Finding {
 	if i < len(a.r.Findings) {
-		return a.finding(a.r.Findings[i], false)
+		return &a.r.Findings[i]
 	}
-	return a.finding(a.r.Fixed[i-len(a.r.Findings)], true)
+	return &a.r.Fixed[i-len(a.r.Findings)]
 }
 
 func (a *ASFFRecords) finding(f Finding, fixed bool) types.AwsSecurityFinding {
-	account := cmp.Or(a.opts.Account, f.Account)
-	region := homeRegion(f.Region)
+	account, region := cmp.Or(a.opts.Account, f.Account), homeRegion(f.Region)
 	partition := arnPartition(f.Resource)
 	severity := &types.Severity{Label: asffSeverityLabel(f.Severity), Original: aws.String(string(f.Severity))}
 	out := types.AwsSecurityFinding{

@@ -171,6 +171,9 @@ type reporter struct {
 	// annotate, when set, adds to the findings what the input knows of
 	// them beyond the snapshot (the Terraform code of planned resources).
 	annotate func(*findings.Report)
+	// deliver, when set, sends the findings on once every output is
+	// written (--security-hub); its error decides the exit code.
+	deliver func(context.Context, *findings.Report) error
 }
 
 func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger) (*reporter, error) {
@@ -225,6 +228,11 @@ func (p *reporter) report(ctx context.Context, a *app, snap *snapshot.Snapshot) 
 				return interruptedWriting(p.outs, i)
 			}
 			return &exitError{code: exitUsage, err: err}
+		}
+	}
+	if p.deliver != nil {
+		if err := p.deliver(ctx, report); err != nil {
+			return err
 		}
 	}
 	return outcome(report, p.flags)
