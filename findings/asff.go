@@ -269,54 +269,25 @@ func (b *bodyRecorder) Do(req *http.Request) (*http.Response, error) {
 
 // sortProductFields rewrites, in a BatchImportFindings body, the
 // ProductFields object of each record with its keys sorted, encoded by
-// the SDK's own JSON encoder; every other byte is kept.
+// the SDK's own JSON encoder; every other byte is kept. The body is the
+// SDK's compact JSON, where `"ProductFields":` can only be that key: in a
+// string its quotes would be escaped.
 func sortProductFields(body []byte) ([]byte, error) {
-	var in struct{ Findings []json.RawMessage }
-	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, fmt.Errorf("internal error: BatchImportFindings body: %w", err)
-	}
-	out := bytes.NewBuffer(make([]byte, 0, len(body)))
+	key := []byte(`"ProductFields":`)
+	out := make([]byte, 0, len(body))
 	rest := body
-	for _, rec := range in.Findings {
-		at := bytes.Index(rest, rec)
+	for {
+		at := bytes.Index(rest, key)
 		if at < 0 {
-			return nil, errors.New("internal error: BatchImportFindings body: record not found")
+			return append(out, rest...), nil
 		}
-		out.Write(rest[:at])
-		sorted, err := sortRecordProductFields(rec)
+		start := at + len(key)
+		n, err := flatObjectLen(rest[start:])
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("internal error: ProductFields: %w", err)
 		}
-		out.Write(sorted)
-		rest = rest[at+len(rec):]
-	}
-	out.Write(rest)
-	return out.Bytes(), nil
-}
-
-// sortRecordProductFields sorts the keys of one record's ProductFields.
-func sortRecordProductFields(rec []byte) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(rec))
-	if _, err := dec.Token(); err != nil { // {
-		return nil, err
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		start := dec.InputOffset()
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, err
-		}
-		if key != "ProductFields" {
-			continue
-		}
-		// The value starts after the colon that follows the key.
-		start += int64(bytes.IndexByte(rec[start:], ':') + 1)
 		var fields map[string]string
-		if err := json.Unmarshal(raw, &fields); err != nil {
+		if err := json.Unmarshal(rest[start:start+n], &fields); err != nil {
 			return nil, fmt.Errorf("internal error: ProductFields: %w", err)
 		}
 		enc := smithyjson.NewEncoder()
@@ -325,10 +296,29 @@ func sortRecordProductFields(rec []byte) ([]byte, error) {
 			obj.Key(k).String(fields[k])
 		}
 		obj.Close()
-		end := dec.InputOffset()
-		return slices.Concat(rec[:start], enc.Bytes(), rec[end:]), nil
+		out = append(append(out, rest[:start]...), enc.Bytes()...)
+		rest = rest[start+n:]
 	}
-	return rec, nil
+}
+
+// flatObjectLen is the length of the JSON object b starts with, an object
+// whose values are strings.
+func flatObjectLen(b []byte) (int, error) {
+	if len(b) == 0 || b[0] != '{' {
+		return 0, errors.New("not an object")
+	}
+	inString := false
+	for i := 1; i < len(b); i++ {
+		switch c := b[i]; {
+		case inString && c == '\\':
+			i++ // the escaped character
+		case c == '"':
+			inString = !inString
+		case !inString && c == '}':
+			return i + 1, nil
+		}
+	}
+	return 0, errors.New("unterminated object")
 }
 
 func asffSeverityLabel(s Severity) types.SeverityLabel {

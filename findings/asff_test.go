@@ -232,8 +232,8 @@ func TestASFFValidatorsEnforceRequiredFields(t *testing.T) {
 
 func TestSortProductFields(t *testing.T) {
 	t.Parallel()
-	in := `{"Findings":[{"Id":"a","ProductFields":{"z":"1","a\"b":"<2>","m":"\u00e9"},"Title":"x"},{"Id":"b"},{"ProductFields":{}}]}`
-	want := `{"Findings":[{"Id":"a","ProductFields":{"a\"b":"<2>","m":"é","z":"1"},"Title":"x"},{"Id":"b"},{"ProductFields":{}}]}`
+	in := `{"Findings":[{"Id":"a","ProductFields":{"z":"1}","a\"b":"<2>\\","m":"\u00e9"},"Title":"x \"ProductFields\":{"},{"Id":"b"},{"ProductFields":{}}]}`
+	want := `{"Findings":[{"Id":"a","ProductFields":{"a\"b":"<2>\\","m":"é","z":"1}"},"Title":"x \"ProductFields\":{"},{"Id":"b"},{"ProductFields":{}}]}`
 	got, err := sortProductFields([]byte(in))
 	if err != nil {
 		t.Fatal(err)

@@ -62,8 +62,8 @@ A snapshot or plan that is not valid JSON, has fields of the wrong type, or
 carries a version this build does not read is rejected with one line naming
 the file and the problem (exit 2).
 
-` + hubHelp + ` --profile, --endpoint-url and the role flags say how
-to reach AWS, as for scan.
+` + hubHelp + `
+--profile, --endpoint-url and the role flags say how to reach AWS, as for scan.
 
 Ctrl-C or SIGTERM stops the evaluation or the writing promptly (exit 3):
 files already written stay, the others are left as they were.`,
@@ -75,6 +75,9 @@ files already written stay, the others are left as they were.`,
   gatewatch eval --terraform-plan plan.json --snapshot live.json --fail-on high
   gatewatch eval snapshot.json --security-hub --role-name gatewatch-audit --baseline last-night.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			if !hub.enabled && access != (accessFlags{}) {
+				return inputError(fmt.Errorf("--profile, --endpoint-url, --role-name, --role-arn-template and --external-id go with --security-hub: eval makes no other AWS call\nRun '%s --help' for usage", cmd.CommandPath()))
+			}
 			if hub.enabled && plan.plan != "" {
 				return inputError(fmt.Errorf("--security-hub imports the findings of a snapshot: a Terraform plan's resources are not in AWS yet\nRun '%s --help' for usage", cmd.CommandPath()))
 			}

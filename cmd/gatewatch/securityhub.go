@@ -32,8 +32,8 @@ credentials' own go through the role of --role-name or --role-arn-template,
 as collection does. Finding IDs are stable, so a later import updates the
 same findings. Suppressed findings are SUPPRESSED (set with BatchUpdateFindings
 when the finding already exists); findings --baseline saw fixed are RESOLVED and
-ARCHIVED; what was not evaluated is not imported. With --demo, the findings go to
-the credentials' own account. Records Security Hub refuses are listed on
+ARCHIVED; what was not evaluated is not imported. With scan --demo, the findings
+go to the credentials' own account. Records Security Hub refuses are listed on
 stderr and make the exit code 4.`
 
 // hubFlags send the findings to Security Hub.

@@ -95,23 +95,24 @@ func gatewatchFindings(t *testing.T, cfg aws.Config, account, region string) map
 // TestSecurityHubImportOfDemoScan imports the demo scan, with a
 // suppression, into moto's Security Hub and reads it back from every
 // region written to: one finding per finding of the report, the
-// suppressed ones SUPPRESSED; a second import of the same scan updates
-// them and adds none.
+// suppressed ones SUPPRESSED; a second import of the same scan, sent
+// through AWS_ENDPOINT_URL, updates them and adds none.
 func TestSecurityHubImportOfDemoScan(t *testing.T) {
 	moto := motoserver.Start(t)
 	endpoint, updated := hubProxy(t, moto)
 	fakeCredentials(t)
 	sup := "testdata/suppress-gw112.yaml"
 	out := filepath.Join(t.TempDir(), "report.json")
-	scan := func() *findings.Report {
+	scan := func(endpointFlags ...string) *findings.Report {
 		t.Helper()
-		code, _, stderr := runCLI(t, "scan", "--demo", "--security-hub", "--endpoint-url", endpoint, "--suppressions", sup, "-f", "json", "-o", out)
+		args := append([]string{"scan", "--demo", "--security-hub", "--suppressions", sup, "-f", "json", "-o", out}, endpointFlags...)
+		code, _, stderr := runCLI(t, args...)
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		return decodeReport(t, string(mustReadFile(t, out)))
 	}
-	report := scan()
+	report := scan("--endpoint-url", endpoint)
 
 	wantIDs := map[string][]string{} // region -> Ids
 	var suppressed []string
@@ -165,6 +166,8 @@ func TestSecurityHubImportOfDemoScan(t *testing.T) {
 		t.Errorf("BatchUpdateFindings (-want +got):\n%s", diff)
 	}
 
+	// The second time through AWS_ENDPOINT_URL, which is honoured too.
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
 	scan()
 	if second := readBack(); second != first {
 		t.Errorf("after a second import of the same scan %d findings, want %d", second, first)

@@ -204,8 +204,9 @@ type target struct {
 func importTarget(ctx context.Context, recs *findings.ASFFRecords, t Target, indices []int, opts Options) Result {
 	client, err := opts.Client(ctx, t)
 	if err != nil {
-		code, msg := errorCode(err)
-		return Result{Failed: []Failure{{Target: t, Records: len(indices), Code: code, Message: msg}}}
+		// The whole error: it names the role that could not be assumed.
+		code, _ := errorCode(err)
+		return Result{Failed: []Failure{{Target: t, Records: len(indices), Code: code, Message: err.Error()}}}
 	}
 	tt := &target{Target: t, client: client, pace: rate.NewLimiter(opts.Rate, opts.Burst), opts: opts}
 	var suppressed []types.AwsSecurityFindingIdentifier
