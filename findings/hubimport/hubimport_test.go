@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/time/rate"
 
 	"github.com/gatewatch/gatewatch/findings"
 )
@@ -311,5 +312,27 @@ func TestImportStopsWhenCanceled(t *testing.T) {
 	}
 	if res.Imported != 0 {
 		t.Errorf("imported %d records after the cancellation", res.Imported)
+	}
+}
+
+// TestImportIsPaced: every call waits for the target's bucket. With one
+// call a bucket and the next token hours away, the rate limiter refuses
+// at once to wait past the context's deadline, so exactly one call goes
+// out and the other batches fail, without the test waiting.
+func TestImportIsPaced(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	hubs := &fakeHubs{}
+	res, err := Import(ctx, records(t, report(250)), Options{Client: hubs.client, Rate: rate.Every(2 * time.Hour), Burst: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eu := hubs.hubs[Target{acctA, "eu-west-1"}]
+	if len(eu.imports) != 1 || res.Imported != 100+2+1 {
+		t.Errorf("%d BatchImportFindings calls in eu-west-1, %d records imported; want 1 call there, 100 records and one call in each other target", len(eu.imports), res.Imported)
+	}
+	if n := res.FailedRecords(); n != 150 {
+		t.Errorf("%d records failed, want the 150 waiting for the bucket", n)
 	}
 }
