@@ -23,6 +23,11 @@ const (
 	// exitInterrupted is exitIncomplete's code: a run stopped by SIGINT or
 	// SIGTERM covered less than was asked, like a run with gaps.
 	exitInterrupted = 3
+	// exitDelivery: the report was written, but Security Hub did not
+	// accept every finding (--security-hub). It outranks 1 and 3: a
+	// nightly scan always has findings, and a failure to deliver them
+	// must not hide behind that.
+	exitDelivery = 4
 )
 
 // exitError carries an exit code out of a command. err may be nil when
@@ -119,8 +124,9 @@ Try it without AWS credentials on the bundled demo account:
 Exit codes: 0 no finding at or above --fail-on; 1 a finding at or above
 --fail-on; 2 bad input (flags, configuration, no or expired credentials,
 snapshot, rules); 3 coverage has gaps (a collection error, an interrupted or
-timed-out run, AWS unreachable) and no finding reached --fail-on. A second
-Ctrl-C or SIGTERM ends the run at once.`,
+timed-out run, AWS unreachable) and no finding reached --fail-on; 4 the report
+was written but Security Hub did not accept every finding (--security-hub). A
+second Ctrl-C or SIGTERM ends the run at once.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {

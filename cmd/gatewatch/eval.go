@@ -29,14 +29,17 @@ func (p *planFlags) register(fs *pflag.FlagSet) {
 
 func newEvalCommand(a *app) *cobra.Command {
 	var (
-		flags reportFlags
-		plan  planFlags
+		flags  reportFlags
+		plan   planFlags
+		hub    hubFlags
+		access accessFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "eval [SNAPSHOT | --terraform-plan PLAN.json]",
 		Short: "Evaluate a saved snapshot or a Terraform plan offline, without AWS credentials",
 		Long: `Evaluate the rules over a snapshot written by 'gatewatch collect' (or by a scan
-with a snapshot output). No AWS call is made. Re-evaluating a snapshot gives
+with a snapshot output). No AWS call is made, unless --security-hub asks for
+the findings to be imported. Re-evaluating a snapshot gives
 exactly the findings the live scan gave, so a reviewer can work from the file
 alone, and rule changes can be tried against last night's inventory.
 
@@ -60,6 +63,9 @@ A snapshot or plan that is not valid JSON, has fields of the wrong type, or
 carries a version this build does not read is rejected with one line naming
 the file and the problem (exit 2).
 
+` + hubHelp + `
+--profile, --endpoint-url and the role flags say how to reach AWS, as for scan.
+
 Ctrl-C or SIGTERM stops the evaluation or the writing promptly (exit 3):
 files already written stay, the others are left as they were.`,
 		Example: `  gatewatch eval snapshot.json
@@ -68,8 +74,15 @@ files already written stay, the others are left as they were.`,
   gatewatch eval snapshot.json --policy ./my-rules --config gatewatch.yaml --fail-on high
   terraform show -json tfplan > plan.json
   gatewatch eval --terraform-plan plan.json --source . -f sarif -o gatewatch.sarif
-  gatewatch eval --terraform-plan plan.json --snapshot live.json --fail-on high`,
+  gatewatch eval --terraform-plan plan.json --snapshot live.json --fail-on high
+  gatewatch eval snapshot.json --security-hub --role-name gatewatch-audit --baseline last-night.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			if !hub.enabled && access != (accessFlags{}) {
+				return inputError(fmt.Errorf("--profile, --endpoint-url, --role-name, --role-arn-template and --external-id go with --security-hub: eval makes no other AWS call\nRun '%s --help' for usage", cmd.CommandPath()))
+			}
+			if hub.enabled && plan.plan != "" {
+				return inputError(fmt.Errorf("--security-hub imports the findings of a snapshot: a Terraform plan's resources are not in AWS yet\nRun '%s --help' for usage", cmd.CommandPath()))
+			}
 			if plan.plan != "" {
 				if len(args) > 0 {
 					return inputError(fmt.Errorf("eval takes SNAPSHOT or --terraform-plan, not both (use --snapshot to give the live context of a plan)\nRun '%s --help' for usage", cmd.CommandPath()))
@@ -86,6 +99,9 @@ files already written stay, the others are left as they were.`,
 			if err != nil {
 				return err
 			}
+			if err := hub.attach(cmd.Context(), a, rep, &access, false); err != nil {
+				return err
+			}
 			if plan.plan != "" {
 				snap, annotate, err := plan.load(a)
 				if err != nil {
@@ -99,6 +115,8 @@ files already written stay, the others are left as they were.`,
 	}
 	flags.register(cmd.Flags())
 	plan.register(cmd.Flags())
+	hub.register(cmd.Flags())
+	access.register(cmd.Flags())
 	return cmd
 }
 

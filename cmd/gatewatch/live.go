@@ -21,21 +21,17 @@ import (
 // does: the standard credential chain, a named profile, regions, and an
 // endpoint override for emulators and VPC endpoints.
 type awsFlags struct {
-	profile     string
+	accessFlags
 	regions     []string
-	endpointURL string
 	concurrency int
 	// timeout bounds the collection; attemptTimeout one attempt of a call.
 	timeout        time.Duration
 	attemptTimeout time.Duration
 
-	accounts     []string
-	org          bool
-	ouInclude    []string
-	ouExclude    []string
-	roleName     string
-	roleTemplate string
-	externalID   string
+	accounts  []string
+	org       bool
+	ouInclude []string
+	ouExclude []string
 
 	shard string
 	// getenv reads the scheduler's shard index; os.Getenv outside tests.
@@ -43,10 +39,9 @@ type awsFlags struct {
 }
 
 func (f *awsFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.profile, "profile", "", "named profile from the shared AWS config and credentials files (default: AWS_PROFILE or the default chain)")
+	f.accessFlags.register(fs)
 	fs.StringSliceVar(&f.regions, "regions", nil, "regions to scan, comma-separated or repeated, or \"all\" for every region enabled in each account (default: the profile's or AWS_REGION)")
 	fs.StringSliceVar(&f.regions, "region", nil, "alias of --regions")
-	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured too")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "account-regions collected at once, across all accounts")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop collecting after this long (e.g. 20m) and go on with what was collected, each unfinished account-region marked Timeout (exit code 3); 0 means no limit")
 	fs.DurationVar(&f.attemptTimeout, "attempt-timeout", collectors.DefaultCallTimeout, "give up on an attempt of an AWS call that has not answered in full after this long, and retry it once with backoff")
@@ -56,9 +51,6 @@ func (f *awsFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.org, "org", false, "scan every ACTIVE account of the AWS Organization (run from the management or a delegated administrator account); needs --role-name or --role-arn-template")
 	fs.StringSliceVar(&f.ouInclude, "ou-include", nil, "with --org: only accounts below these OUs or roots (ou-..., r-...), at any depth")
 	fs.StringSliceVar(&f.ouExclude, "ou-exclude", nil, "with --org: leave out accounts below these OUs")
-	fs.StringVar(&f.roleName, "role-name", "", "role to assume in each account but the credentials' own: arn:PARTITION:iam::ACCOUNT:role/NAME")
-	fs.StringVar(&f.roleTemplate, "role-arn-template", "", "role ARN to assume in each account, with {account} (and optionally {partition}) filled in, e.g. 'arn:aws:iam::{account}:role/audit/gatewatch'")
-	fs.StringVar(&f.externalID, "external-id", "", "external ID to pass when assuming the role")
 }
 
 // multiAccountHelp is the part of the scan and collect help on scanning
@@ -75,11 +67,10 @@ at its own quotas; --concurrency bounds how many run at once.`
 
 // accountOptions turns the account flags into collector options.
 func (f *awsFlags) accountOptions(opts *collectors.Options) error {
+	if err := f.roleOptions(opts); err != nil {
+		return err
+	}
 	switch {
-	case f.roleName != "" && f.roleTemplate != "":
-		return errors.New("--role-name and --role-arn-template: pass one of them")
-	case f.roleTemplate != "" && !strings.Contains(f.roleTemplate, "{account}"):
-		return fmt.Errorf("--role-arn-template %q: must contain {account}", f.roleTemplate)
 	case f.org && len(f.accounts) > 0:
 		return errors.New("--org and --accounts: pass one of them")
 	case !f.org && len(f.ouInclude)+len(f.ouExclude) > 0:
@@ -89,11 +80,7 @@ func (f *awsFlags) accountOptions(opts *collectors.Options) error {
 	if err != nil {
 		return err
 	}
-	opts.Accounts, opts.ExternalID = accounts, f.externalID
-	opts.RoleARN = f.roleTemplate
-	if f.roleName != "" {
-		opts.RoleARN = "arn:{partition}:iam::{account}:role/" + strings.TrimPrefix(f.roleName, "/")
-	}
+	opts.Accounts = accounts
 	if f.org {
 		opts.Organization = &collectors.Organization{IncludeOUs: trimAll(f.ouInclude), ExcludeOUs: trimAll(f.ouExclude)}
 	}

@@ -47,6 +47,9 @@ func TestInputErrorsExit2WithOneClearLine(t *testing.T) {
 		{"unknown rule", []string{"rules", "GW999"}, "no rule GW999"},
 		{"bad log level", []string{"--log-level", "loud", "version"}, `--log-level "loud"`},
 		{"missing config", []string{"scan", "--demo", "--config", "testdata/none.yaml"}, "config testdata/none.yaml: no such file or directory"},
+		{"AWS flags without security hub", []string{"eval", "testdata/empty-report.json", "--role-name", "audit"}, "go with --security-hub"},
+		{"security hub of a plan", []string{"eval", "--terraform-plan", "plan.json", "--security-hub"}, "--security-hub imports the findings of a snapshot"},
+		{"two role flags", []string{"eval", "testdata/empty-report.json", "--security-hub", "--role-name", "a", "--role-arn-template", "arn:aws:iam::{account}:role/a"}, "--role-name and --role-arn-template: pass one of them"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

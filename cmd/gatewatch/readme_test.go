@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gatewatch/gatewatch/collectors"
+	"github.com/gatewatch/gatewatch/findings/hubimport"
 	"github.com/gatewatch/gatewatch/policies"
 )
 
@@ -55,6 +56,12 @@ func TestReadmeIAMPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkReadmeSection(t, "iam", "```json\n"+string(data)+"\n```\n")
+	// The Security Hub import's actions, a separate statement to add.
+	data, err = json.MarshalIndent(statement{"GatewatchSecurityHubImport", "Allow", hubimport.IAMActions(), "*"}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReadmeSection(t, "iam-securityhub", "```json\n"+string(data)+"\n```\n")
 }
 
 // checkReadmeSection compares the README text between the markers

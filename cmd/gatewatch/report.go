@@ -252,6 +252,9 @@ type reporter struct {
 	annotate func(*findings.Report)
 	// demo says the snapshot is the bundled sample account (scan --demo).
 	demo bool
+	// deliver, when set, sends the findings on once every output is
+	// written (--security-hub); its error decides the exit code.
+	deliver func(context.Context, *findings.Report) error
 }
 
 func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger) (*reporter, error) {
@@ -301,6 +304,11 @@ func (p *reporter) report(ctx context.Context, a *app, load policies.Source) err
 				return interruptedWriting(p.outs, i)
 			}
 			return &exitError{code: exitUsage, err: err}
+		}
+	}
+	if p.deliver != nil {
+		if err := p.deliver(ctx, report); err != nil {
+			return err
 		}
 	}
 	return outcome(report, p.flags)

@@ -15,6 +15,7 @@ func newScanCommand(a *app) *cobra.Command {
 	var (
 		flags        reportFlags
 		aws          awsFlags
+		hub          hubFlags
 		demo         bool
 		snapshotPath string
 	)
@@ -38,6 +39,8 @@ no finding reaches --fail-on.
 
 ` + multiAccountHelp + `
 
+` + hubHelp + `
+
 Ctrl-C or SIGTERM stops the collection cleanly: what was collected is
 evaluated and reported (and written to --snapshot) marked incomplete, each
 unfinished account-region listed as Canceled. --timeout 20m does the same when
@@ -54,6 +57,7 @@ with backoff; dropped connections are retried too.`,
   gatewatch scan --accounts @accounts.txt --role-arn-template 'arn:aws:iam::{account}:role/audit/gatewatch' --external-id nightly
   gatewatch scan --endpoint-url http://127.0.0.1:5000 --regions us-east-1 --format json
   gatewatch scan --demo --format json
+  gatewatch scan --org --role-name gatewatch-audit --regions all --security-hub --baseline last-night.json -f json -o tonight.json
   gatewatch scan --demo --format table --format json --output - --output findings.json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -62,6 +66,9 @@ with backoff; dropped connections are retried too.`,
 				return err
 			}
 			rep.demo = demo
+			if err := hub.attach(cmd.Context(), a, rep, &aws.accessFlags, demo); err != nil {
+				return err
+			}
 			var snap *snapshot.Snapshot
 			if demo {
 				snap, err = snapshot.Parse(gatewatch.DemoSnapshot, "demo")
@@ -90,6 +97,7 @@ with backoff; dropped connections are retried too.`,
 	cmd.Flags().BoolVar(&demo, "demo", false, "scan the bundled demo account instead of AWS (no credentials needed)")
 	cmd.Flags().StringVar(&snapshotPath, "snapshot", "", "also write the collected snapshot to this file, for 'gatewatch eval' later")
 	aws.register(cmd.Flags())
+	hub.register(cmd.Flags())
 	flags.register(cmd.Flags())
 	return cmd
 }
