@@ -6,30 +6,29 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/gatewatch/gatewatch/collectors/iac"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/collectors/tfplan"
-	"github.com/gatewatch/gatewatch/findings"
 )
 
 // planFlags select a Terraform plan to lint instead of a saved snapshot.
 type planFlags struct {
 	plan     string
 	snapshot string
-	source   string
 	account  string
 }
 
 func (p *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&p.plan, "terraform-plan", "", "lint a Terraform plan: `PLAN.json` is the output of terraform show -json PLANFILE")
 	fs.StringVar(&p.snapshot, "snapshot", "", "with --terraform-plan, a live snapshot `FILE` of the account the plan changes: planned resources replace or join the live ones")
-	fs.StringVar(&p.source, "source", "", "with --terraform-plan, the repository checkout `DIR` (or the root module's directory): findings point at their resource block's file and lines, relative to it")
 	fs.StringVar(&p.account, "account", "", "with --terraform-plan, the AWS account `ID` the plan applies to (default: from ARNs the plan knows, else the live snapshot's)")
 }
 
 func newEvalCommand(a *app) *cobra.Command {
 	var (
-		flags reportFlags
-		plan  planFlags
+		flags  reportFlags
+		plan   planFlags
+		source sourceFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "eval [SNAPSHOT | --terraform-plan PLAN.json]",
@@ -55,6 +54,10 @@ checkout; the root module is found below it) points each finding at its
 resource block's file and lines, relative to DIR (JSON "source", SARIF
 physicalLocation), so code scanning annotates the pull request.
 
+With a snapshot, --source DIR and --terraform-state FILE point findings at
+the code that defines their live resources, as on 'gatewatch scan' (see its
+--help).
+
 A snapshot or plan that is not valid JSON, has fields of the wrong type, or
 carries a version this build does not read is rejected with one line naming
 the file and the problem (exit 2).
@@ -64,6 +67,7 @@ files already written stay, the others are left as they were.`,
 		Example: `  gatewatch eval snapshot.json
   gatewatch eval snapshot.json --format json --output findings.json
   gatewatch eval snapshot.json --policy ./my-rules --config gatewatch.yaml --fail-on high
+  gatewatch eval snapshot.json --source . --terraform-state state.json -f sarif -o gatewatch.sarif
   terraform show -json tfplan > plan.json
   gatewatch eval --terraform-plan plan.json --source . -f sarif -o gatewatch.sarif
   gatewatch eval --terraform-plan plan.json --snapshot live.json --fail-on high`,
@@ -74,8 +78,8 @@ files already written stay, the others are left as they were.`,
 				}
 				return nil
 			}
-			if plan.snapshot != "" || plan.source != "" || plan.account != "" {
-				return inputError(fmt.Errorf("--snapshot, --source and --account go with --terraform-plan\nRun '%s --help' for usage", cmd.CommandPath()))
+			if plan.snapshot != "" || plan.account != "" {
+				return inputError(fmt.Errorf("--snapshot and --account go with --terraform-plan\nRun '%s --help' for usage", cmd.CommandPath()))
 			}
 			return exactArgs(1, "SNAPSHOT")(cmd, args)
 		},
@@ -84,29 +88,36 @@ files already written stay, the others are left as they were.`,
 			if err != nil {
 				return err
 			}
-			if plan.plan != "" {
-				snap, annotate, err := plan.load(a)
-				if err != nil {
-					return err
-				}
-				rep.annotate = annotate
-				return rep.report(cmd.Context(), a, snap)
-			}
-			snap, err := snapshot.Load(args[0])
+			idx, err := source.load(a.log, plan.plan == "")
 			if err != nil {
-				return inputError(err)
+				return err
 			}
+			var (
+				snap    *snapshot.Snapshot
+				planned map[string]iac.Location
+			)
+			if plan.plan != "" {
+				snap, planned, err = plan.load(a, source.dirs)
+			} else if snap, err = snapshot.Load(args[0]); err != nil {
+				err = inputError(err)
+			}
+			if err != nil {
+				return err
+			}
+			rep.annotate = annotator(a.log, idx, snap, planned)
 			return rep.report(cmd.Context(), a, snap)
 		},
 	}
 	flags.register(cmd.Flags())
 	plan.register(cmd.Flags())
+	source.register(cmd.Flags())
 	return cmd
 }
 
-// load converts the plan (over the live snapshot, if given) and returns
-// the function that points findings at their Terraform code.
-func (p *planFlags) load(a *app) (*snapshot.Snapshot, func(*findings.Report), error) {
+// load converts the plan (over the live snapshot, if given) and locates
+// its resources: their addresses, and their blocks below the source
+// directories.
+func (p *planFlags) load(a *app, sources []string) (*snapshot.Snapshot, map[string]iac.Location, error) {
 	tp, err := tfplan.Load(p.plan)
 	if err != nil {
 		return nil, nil, inputError(err)
@@ -127,23 +138,11 @@ func (p *planFlags) load(a *app) (*snapshot.Snapshot, func(*findings.Report), er
 	if len(snap.Planned) == 0 {
 		a.log.Warn("the plan holds no resource gatewatch reads", "plan", p.plan)
 	}
-	locs, err := tfplan.Locate(tp, snap, p.source)
+	locs, err := tfplan.Locate(tp, snap, sources)
 	if err != nil {
 		return nil, nil, inputError(err)
 	}
-	return snap, func(r *findings.Report) { annotateSources(r, locs) }, nil
-}
-
-// annotateSources attaches to each finding on a planned resource its
-// Terraform address and, when located, its file and lines.
-func annotateSources(r *findings.Report, locs map[string]tfplan.Location) {
-	for i, f := range r.Findings {
-		loc, ok := locs[f.Resource]
-		if !ok {
-			continue
-		}
-		r.Findings[i].Source = &findings.Source{File: loc.File, StartLine: loc.StartLine, EndLine: loc.EndLine, Address: loc.Address}
-	}
+	return snap, locs, nil
 }
 
 // exactArgs is cobra.ExactArgs with a message that names the argument.

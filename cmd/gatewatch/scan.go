@@ -14,6 +14,7 @@ func newScanCommand(a *app) *cobra.Command {
 	var (
 		flags        reportFlags
 		aws          awsFlags
+		source       sourceFlags
 		demo         bool
 		snapshotPath string
 	)
@@ -43,7 +44,19 @@ unfinished account-region listed as Canceled. --timeout 20m does the same when
 the time is up, each unfinished account-region listed as Timeout; the exit code
 is then 3 unless a finding reached --fail-on. Each attempt of each AWS call
 that has not answered in full within --attempt-timeout (20s) is retried once
-with backoff; dropped connections are retried too.`,
+with backoff; dropped connections are retried too.
+
+--source DIR (the repository checkout, repeatable) points each finding at the
+code that defines its resource, or the nearest one that does (a listener
+rule's listener or load balancer, a stage's API): Terraform blocks, tied to
+live resources through --terraform-state FILE (terraform show -json, or a
+version 4 state; without one, only load balancers and APIs with a unique
+literal name are placed), and CloudFormation, SAM and CDK templates, through
+the stack tags CloudFormation puts on what it creates. JSON gains "source",
+SARIF puts the file and lines in physicalLocation (fingerprints unchanged),
+the other formats say "defined in". With --baseline, findings the baseline
+located and this run does not are listed (JSON "sources_lost") and warned
+about: their code-scanning alerts would move back to aws/ paths.`,
 		Example: `  gatewatch scan --demo
   gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
   gatewatch scan --regions all --timeout 20m -f sarif -o gatewatch.sarif --snapshot snapshot.json
@@ -52,10 +65,15 @@ with backoff; dropped connections are retried too.`,
   gatewatch scan --accounts @accounts.txt --role-arn-template 'arn:aws:iam::{account}:role/audit/gatewatch' --external-id nightly
   gatewatch scan --endpoint-url http://127.0.0.1:5000 --regions us-east-1 --format json
   gatewatch scan --demo --format json
+  gatewatch scan --regions all --source . --terraform-state state.json -f sarif -o gatewatch.sarif
   gatewatch scan --demo --format table --format json --output - --output findings.json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			rep, err := flags.prepare(cmd.Context(), a.log)
+			if err != nil {
+				return err
+			}
+			idx, err := source.load(a.log, true)
 			if err != nil {
 				return err
 			}
@@ -81,6 +99,7 @@ with backoff; dropped connections are retried too.`,
 					return &exitError{code: exitUsage, err: err}
 				}
 			}
+			rep.annotate = annotator(a.log, idx, snap, nil)
 			return rep.report(ctx, a, snap)
 		},
 	}
@@ -88,5 +107,6 @@ with backoff; dropped connections are retried too.`,
 	cmd.Flags().StringVar(&snapshotPath, "snapshot", "", "also write the collected snapshot to this file, for 'gatewatch eval' later")
 	aws.register(cmd.Flags())
 	flags.register(cmd.Flags())
+	source.register(cmd.Flags())
 	return cmd
 }
