@@ -285,6 +285,18 @@ func TestStateRoots(t *testing.T) {
 	if loc := got[lbARN]; loc.File != "envs/staging/main.tf" || loc.StartLine != 3 || len(w) != 0 {
 		t.Errorf("ROOT=FILE: %+v, warnings %v", loc, w)
 	}
+	// A directory that a root calls as a module is no root, however
+	// shallow.
+	modular := repo(t, map[string]string{
+		"a/main.tf":            "module \"alb\" {\n  source = \"../m\"\n}\n",
+		"m/main.tf":            "resource \"aws_lb\" \"this\" {\n}\n",
+		"deep/er/root/main.tf": "resource \"aws_lb\" \"this\" {\n}\n",
+		"state.json":           `{"version": 4, "resources": [{"mode": "managed", "type": "aws_lb", "name": "this", "instances": [{"attributes": {"arn": "` + lbARN + `"}}]}]}`,
+	})
+	got, w = locate(t, Options{Sources: []string{modular}, States: []string{filepath.Join(modular, "state.json")}}, world())
+	if got[lbARN].File != "deep/er/root/main.tf" || len(w) != 0 {
+		t.Errorf("module taken for a root: %+v, warnings %v", got[lbARN], w)
+	}
 	// A state of another account matches nothing, and says so.
 	other := repo(t, map[string]string{"s.json": `{"version": 4, "resources": [{"mode": "managed", "type": "aws_lb", "name": "shop", "instances": [{"attributes": {"arn": "arn:aws:elasticloadbalancing:eu-west-1:222222222222:loadbalancer/app/shop/ffff"}}]}]}`})
 	if _, w = locate(t, Options{Sources: []string{dir}, States: []string{filepath.Join(other, "s.json")}}, world()); !w.has("none of its 1 resources is in the inventory") {

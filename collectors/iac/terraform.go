@@ -154,12 +154,22 @@ func isLocal(source string) bool {
 
 // FindRoot returns the directory that best declares want, the addresses
 // of a root module's resource and module blocks ("aws_lb.public",
-// "module.edge"): the one declaring most of them, then the shallowest,
-// then the first in lexical order. all says whether every address must be
-// declared. ties lists other directories that declare as many, for a
-// warning; root is "" when no directory declares any.
+// "module.edge"): a directory no other one calls as a local module before
+// one that is called, then the one declaring most of them, then the
+// shallowest, then the first in lexical order. all says whether every
+// address must be declared. ties lists other directories that rank as
+// high, for a warning; root is "" when no directory declares any.
 func (t *Terraform) FindRoot(want []string, all bool) (root string, ties []string) {
-	best, bestScore := "", 0
+	called := map[string]bool{}
+	for dir, blocks := range t.dirs {
+		for _, b := range blocks {
+			if isLocal(b.source) {
+				called[filepath.Join(dir, filepath.FromSlash(b.source))] = true
+			}
+		}
+	}
+	type rank struct{ module, missing, depth int }
+	var best rank
 	for _, dir := range slices.Sorted(maps.Keys(t.dirs)) {
 		score := 0
 		for _, a := range want {
@@ -170,17 +180,22 @@ func (t *Terraform) FindRoot(want []string, all bool) (root string, ties []strin
 		if score == 0 || all && score < len(want) {
 			continue
 		}
+		r := rank{missing: len(want) - score, depth: depth(dir)}
+		if called[dir] {
+			r.module = 1
+		}
+		same := root != "" && r.module == best.module && r.missing == best.missing
 		switch {
-		case score > bestScore || best == "":
-			best, bestScore, ties = dir, score, nil
-		case score == bestScore && depth(dir) < depth(best):
-			ties = append(ties, best)
-			best = dir
-		case score == bestScore:
+		case same && r.depth < best.depth:
+			ties = append(ties, root)
+			root, best = dir, r
+		case same:
 			ties = append(ties, dir)
+		case root == "" || cmp.Or(cmp.Compare(r.module, best.module), cmp.Compare(r.missing, best.missing)) < 0:
+			root, best, ties = dir, r, nil
 		}
 	}
-	return best, ties
+	return root, ties
 }
 
 func depth(dir string) int { return strings.Count(filepath.ToSlash(dir), "/") }
