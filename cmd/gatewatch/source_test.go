@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -346,5 +347,31 @@ func TestSourceWarnings(t *testing.T) {
 		if f.Source != nil && f.Source.MatchedBy == "state" {
 			t.Errorf("%s on %s located through a state of another account", f.RuleID, f.Resource)
 		}
+	}
+}
+
+// TestReadmeNightlyLocatesFindings: the README's nightly passes the
+// action a scan that points findings at the checkout through the state it
+// wrote, with flags gatewatch accepts.
+func TestReadmeNightlyLocatesFindings(t *testing.T) {
+	t.Parallel()
+	var args, runs string
+	for _, job := range readmeNightly(t).Jobs {
+		for _, s := range job.Steps {
+			runs += s.Run + "\n"
+			if strings.HasPrefix(s.Uses, "gatewatch/gatewatch@") {
+				args = s.With["args"]
+			}
+		}
+	}
+	if !strings.Contains(runs, "terraform show -json > \"$GITHUB_WORKSPACE/state.json\"") ||
+		!strings.Contains(args, "--source ${{ github.workspace }} --terraform-state state.json") {
+		t.Errorf("the nightly does not write the state and scan with it:\nargs: %s\nruns: %s", args, runs)
+	}
+	// Expressions become what GitHub would put there; --help then
+	// succeeds only if every flag is one the command has.
+	fields := strings.Fields(regexp.MustCompile(`\$\{\{[^}]*\}\}`).ReplaceAllString(args, "x"))
+	if code, _, stderr := runCLI(t, append(fields, "--help")...); code != exitOK {
+		t.Errorf("gatewatch %s: exit %d: %s", strings.Join(fields, " "), code, stderr)
 	}
 }
