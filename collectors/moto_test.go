@@ -309,33 +309,18 @@ func seedMoto(ctx context.Context, t *testing.T, cfg aws.Config, endpoint string
 
 	// Network for the ALB.
 	e := ec2.NewFromConfig(cfg)
-	vpc, err := e.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
-	must("vpc", err)
-	var subnets []string
-	for i, az := range []string{"us-east-1a", "us-east-1b"} {
-		sn, err := e.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, AvailabilityZone: aws.String(az),
-			CidrBlock: aws.String(fmt.Sprintf("10.0.%d.0/24", i))})
-		must("subnet", err)
-		subnets = append(subnets, aws.ToString(sn.Subnet.SubnetId))
-	}
+	vpcID, subnets := motoNetwork(ctx, t, cfg, 0)
 	sg, err := e.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("public-web"),
-		Description: aws.String("public web"), VpcId: vpc.Vpc.VpcId})
+		Description: aws.String("public web"), VpcId: vpcID})
 	must("security group", err)
 	_, err = e.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: sg.GroupId,
 		IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
 			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
 	must("ingress", err)
 
-	// Lambda function; moto checks that its role exists in IAM.
-	createRole(ctx, t, cfg, endpoint, "lambda-exec")
-	fn, err := lambda.NewFromConfig(cfg).CreateFunction(ctx, &lambda.CreateFunctionInput{
-		FunctionName: aws.String("orders-handler"), Runtime: lambdatypes.RuntimePython312,
-		Role:    aws.String("arn:aws:iam::" + motoAccount + ":role/lambda-exec"),
-		Handler: aws.String("index.handler"), Code: &lambdatypes.FunctionCode{ZipFile: lambdaZip(t)},
-		Timeout: aws.Int32(30), MemorySize: aws.Int32(256),
-	})
-	must("lambda function", err)
-	s.functionARN = aws.ToString(fn.FunctionArn)
+	// Lambda function.
+	s.functionARN = motoFunction(ctx, t, cfg, endpoint, lambda.CreateFunctionInput{
+		FunctionName: aws.String("orders-handler"), Timeout: aws.Int32(30), MemorySize: aws.Int32(256)})
 
 	// A Lambda proxy method on the REST API, then the deployment.
 	orders, err := ag.CreateResource(ctx, &apigateway.CreateResourceInput{RestApiId: api.Id, ParentId: api.RootResourceId,
@@ -375,7 +360,7 @@ func seedMoto(ctx context.Context, t *testing.T, cfg aws.Config, endpoint string
 	must("load balancer", err)
 	s.lbARN = aws.ToString(lb.LoadBalancers[0].LoadBalancerArn)
 	web, err := lbc.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("web"), Protocol: elbtypes.ProtocolEnumHttp,
-		Port: aws.Int32(8080), VpcId: vpc.Vpc.VpcId, TargetType: elbtypes.TargetTypeEnumInstance})
+		Port: aws.Int32(8080), VpcId: vpcID, TargetType: elbtypes.TargetTypeEnumInstance})
 	must("web target group", err)
 	ltg, err := lbc.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String("orders-lambda"),
 		TargetType: elbtypes.TargetTypeEnumLambda})
@@ -410,6 +395,43 @@ func seedMoto(ctx context.Context, t *testing.T, cfg aws.Config, endpoint string
 	_, err = waf.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: acl.Summary.ARN, ResourceArn: aws.String(s.lbARN)})
 	must("web acl association", err)
 	return s
+}
+
+// motoNetwork creates a VPC 10.N.0.0/16 with a subnet in each of two
+// Availability Zones, as an ALB needs.
+func motoNetwork(ctx context.Context, t *testing.T, cfg aws.Config, n int) (vpcID *string, subnets []string) {
+	t.Helper()
+	e := ec2.NewFromConfig(cfg)
+	vpc, err := e.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String(fmt.Sprintf("10.%d.0.0/16", n))})
+	if err != nil {
+		t.Fatalf("vpc: %v", err)
+	}
+	for i, az := range []string{"us-east-1a", "us-east-1b"} {
+		sn, err := e.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, AvailabilityZone: aws.String(az),
+			CidrBlock: aws.String(fmt.Sprintf("10.%d.%d.0/24", n, i))})
+		if err != nil {
+			t.Fatalf("subnet: %v", err)
+		}
+		subnets = append(subnets, aws.ToString(sn.Subnet.SubnetId))
+	}
+	return vpc.Vpc.VpcId, subnets
+}
+
+// motoFunction creates a Python function from in (its name, sizes, tags)
+// with a role of its name, which moto checks exists in IAM, and returns
+// its ARN.
+func motoFunction(ctx context.Context, t *testing.T, cfg aws.Config, endpoint string, in lambda.CreateFunctionInput) string {
+	t.Helper()
+	name := aws.ToString(in.FunctionName)
+	createRole(ctx, t, cfg, endpoint, name)
+	in.Runtime, in.Handler = lambdatypes.RuntimePython312, aws.String("index.handler")
+	in.Role = aws.String("arn:aws:iam::" + motoAccount + ":role/" + name)
+	in.Code = &lambdatypes.FunctionCode{ZipFile: lambdaZip(t)}
+	fn, err := lambda.NewFromConfig(cfg).CreateFunction(ctx, &in)
+	if err != nil {
+		t.Fatalf("lambda function %s: %v", name, err)
+	}
+	return aws.ToString(fn.FunctionArn)
 }
 
 // createRole creates an IAM role with a hand-signed query request: the

@@ -91,8 +91,9 @@ func parseReport(data []byte, what string, strict bool) (*Report, error) {
 }
 
 // ApplyBaseline marks each finding of r new or unchanged by fingerprint
-// against prev, lists prev's findings that no longer occur in r.Fixed, and
-// finalizes r.
+// against prev, lists prev's findings that no longer occur in r.Fixed,
+// lists in r.SourcesLost those prev located in code that r has without a
+// location, and finalizes r.
 //
 // A previous finding is only declared fixed when r judged it: its account
 // and region are in r's scope and its rule's inputs for its resource were
@@ -102,10 +103,15 @@ func parseReport(data []byte, what string, strict bool) (*Report, error) {
 // otherwise read as a wave of fixes.
 func ApplyBaseline(r *Report, prev *Report) {
 	seen := make(map[string]bool, len(prev.Findings))
+	located := make(map[string]Finding)
 	for _, f := range prev.Findings {
 		seen[fingerprintOf(f)] = true
+		if f.Source.Located() {
+			located[fingerprintOf(f)] = f
+		}
 	}
 	current := make(map[string]bool, len(r.Findings))
+	r.SourcesLost = nil
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		fp := fingerprintOf(*f)
@@ -114,6 +120,10 @@ func ApplyBaseline(r *Report, prev *Report) {
 			f.Baseline = BaselineUnchanged
 		} else {
 			f.Baseline = BaselineNew
+		}
+		if was, ok := located[fp]; ok && !f.Source.Located() {
+			was.Baseline = ""
+			r.SourcesLost = append(r.SourcesLost, was)
 		}
 	}
 	j := r.judge

@@ -4,6 +4,7 @@
 package findings
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -80,7 +81,8 @@ type Finding struct {
 	// Baseline is "new" or "unchanged" when a baseline was given.
 	Baseline string `json:"baseline,omitempty"`
 	// Source is the infrastructure code that defines the resource, when
-	// known (a Terraform plan's resource, located with --source).
+	// known: a Terraform plan's resource block, or a live resource's
+	// Terraform block or CloudFormation template entry (--source).
 	Source *Source `json:"source,omitempty"`
 	// Inputs, when the rule's result named them, narrow the datasets this
 	// finding rests on. Not part of the report.
@@ -109,15 +111,26 @@ type Source struct {
 	File      string `json:"file,omitempty"`
 	StartLine int    `json:"start_line,omitempty"`
 	EndLine   int    `json:"end_line,omitempty"`
-	// Address is the Terraform address of the resource instance.
-	Address string `json:"address"`
+	// Address is the Terraform address of the resource instance, or the
+	// CDK construct path of a resource CDK synthesized.
+	Address string `json:"address,omitempty"`
+	// LogicalID is the CloudFormation logical ID of the resource.
+	LogicalID string `json:"logical_id,omitempty"`
+	// MatchedBy says how the resource was tied to the code: "plan" (a
+	// Terraform plan's resource), "state" (a Terraform state's),
+	// "name" (a Terraform block with its unique literal name) or
+	// "cloudformation" (the stack tags CloudFormation puts on resources).
+	MatchedBy string `json:"matched_by,omitempty"`
 }
 
+// Located reports whether the source names a file and line.
+func (s *Source) Located() bool { return s != nil && s.File != "" && s.StartLine > 0 }
+
 // Where says where the resource is defined, for people: "file:line" when
-// the block was located, else the Terraform address.
+// the block was located, else the Terraform address or logical ID.
 func (s Source) Where() string {
-	if s.File == "" || s.StartLine == 0 {
-		return s.Address
+	if !s.Located() {
+		return cmp.Or(s.Address, s.LogicalID)
 	}
 	return fmt.Sprintf("%s:%d", s.File, s.StartLine)
 }

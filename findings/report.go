@@ -31,6 +31,12 @@ type Report struct {
 	NotEvaluated []NotEvaluated `json:"not_evaluated"`
 	// Fixed lists findings of the baseline that no longer occur.
 	Fixed []Finding `json:"fixed,omitempty"`
+	// SourcesLost lists findings that the baseline located in code and
+	// that this run reports without a location (a night without --source
+	// or --terraform-state, a template renamed), each as the baseline had
+	// it, with its old source. Their code-scanning alerts move back to the
+	// synthetic aws/ paths: the run warns, and the SARIF says so.
+	SourcesLost []Finding `json:"sources_lost,omitempty"`
 	// ByRule counts each rule's outcomes: failed, passed, not evaluated,
 	// not applicable. Kept out of Summary's struct order for readability
 	// of the JSON: see Summary.ByRule.
@@ -137,6 +143,7 @@ func (r *Report) Finalize() {
 	}
 	SortFindings(r.Findings)
 	SortFindings(r.Fixed)
+	SortFindings(r.SourcesLost)
 	r.NotEvaluated = sortNotEvaluated(r.NotEvaluated)
 	s := Summary{BySeverity: make(map[Severity]int, len(Severities))}
 	for _, sev := range Severities {

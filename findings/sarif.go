@@ -289,6 +289,11 @@ func renderSARIF(r *Report, rules []Rule, findings []Finding, notes []string) ([
 			Descriptor: &sarifDescriptRef{ID: "not-evaluated"},
 		})
 	}
+	if lost := r.SourcesLost; len(lost) > 0 {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level: "warning", Message: sarifText{Text: sourcesLostNote(lost)}, Descriptor: &sarifDescriptRef{ID: "source-lost"},
+		})
+	}
 	for _, note := range notes {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level: "warning", Message: sarifText{Text: "output cut: " + note}, Descriptor: &sarifDescriptRef{ID: "output-cut"},
@@ -394,8 +399,19 @@ func sarifResultOf(f Finding, ruleIndex int, name string) sarifResult {
 	if f.ResourceType != "" {
 		res.Properties["resource_type"] = f.ResourceType
 	}
-	if f.Source != nil && f.Source.Address != "" {
-		res.Properties["terraform_address"] = f.Source.Address
+	if src := f.Source; src != nil {
+		switch {
+		case src.MatchedBy == "cloudformation":
+			res.Properties["cloudformation_logical_id"] = src.LogicalID
+			if src.Address != "" {
+				res.Properties["cdk_path"] = src.Address
+			}
+		case src.Address != "":
+			res.Properties["terraform_address"] = src.Address
+		}
+		if src.MatchedBy != "" {
+			res.Properties["source_matched_by"] = src.MatchedBy
+		}
 	}
 	if s := f.Suppression; s != nil {
 		just := s.Kind + ": " + sanitize(s.Reason)
@@ -416,13 +432,31 @@ func sarifResultOf(f Finding, ruleIndex int, name string) sarifResult {
 // physicalLocation is the code that defines the resource when known, so
 // the alert annotates the pull request's diff; else the synthetic path.
 func physicalLocation(f Finding) sarifPhysical {
-	if src := f.Source; src != nil && src.File != "" && src.StartLine > 0 {
+	if src := f.Source; src.Located() {
 		return sarifPhysical{
 			ArtifactLocation: sarifArtifact{URI: sourceURI(src.File)},
 			Region:           sarifRegion{StartLine: src.StartLine, EndLine: max(src.EndLine, src.StartLine)},
 		}
 	}
 	return sarifPhysical{ArtifactLocation: sarifArtifact{URI: resourceURI(f)}, Region: sarifRegion{StartLine: 1}}
+}
+
+// sourcesLostNote says which results lost the code location the baseline
+// gave them: GitHub files an alert under its location, so each of them
+// closes on the code and reopens on its synthetic path.
+func sourcesLostNote(lost []Finding) string {
+	const shown = 5
+	var b strings.Builder
+	fmt.Fprintf(&b, "code location lost: %d results that the baseline located in code have no location in this run, "+
+		"so their alerts move back to aws/ paths (was --source or --terraform-state left out?):", len(lost))
+	for i, f := range lost {
+		if i == shown {
+			fmt.Fprintf(&b, " and %d more", len(lost)-shown)
+			break
+		}
+		fmt.Fprintf(&b, " %s on %s (was %s);", f.RuleID, sanitize(f.Resource), sanitize(f.Source.Where()))
+	}
+	return strings.TrimSuffix(b.String(), ";")
 }
 
 // sourceURI escapes a repository-relative path segment by segment.

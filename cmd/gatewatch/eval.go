@@ -6,9 +6,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/gatewatch/gatewatch/collectors/iac"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/collectors/tfplan"
-	"github.com/gatewatch/gatewatch/findings"
 	"github.com/gatewatch/gatewatch/policies"
 )
 
@@ -16,14 +16,12 @@ import (
 type planFlags struct {
 	plan     string
 	snapshot string
-	source   string
 	account  string
 }
 
 func (p *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&p.plan, "terraform-plan", "", "lint a Terraform plan: `PLAN.json` is the output of terraform show -json PLANFILE")
 	fs.StringVar(&p.snapshot, "snapshot", "", "with --terraform-plan, a live snapshot `FILE` of the account the plan changes: planned resources replace or join the live ones")
-	fs.StringVar(&p.source, "source", "", "with --terraform-plan, the repository checkout `DIR` (or the root module's directory): findings point at their resource block's file and lines, relative to it")
 	fs.StringVar(&p.account, "account", "", "with --terraform-plan, the AWS account `ID` the plan applies to (default: from ARNs the plan knows, else the live snapshot's)")
 }
 
@@ -33,6 +31,7 @@ func newEvalCommand(a *app) *cobra.Command {
 		plan   planFlags
 		hub    hubFlags
 		access accessFlags
+		source sourceFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "eval [SNAPSHOT | --terraform-plan PLAN.json]",
@@ -59,6 +58,10 @@ checkout; the root module is found below it) points each finding at its
 resource block's file and lines, relative to DIR (JSON "source", SARIF
 physicalLocation), so code scanning annotates the pull request.
 
+With a snapshot, --source DIR and --terraform-state FILE point findings at
+the code that defines their live resources, as on 'gatewatch scan' (see its
+--help).
+
 A snapshot or plan that is not valid JSON, has fields of the wrong type, or
 carries a version this build does not read is rejected with one line naming
 the file and the problem (exit 2).
@@ -72,6 +75,7 @@ files already written stay, the others are left as they were.`,
   gatewatch eval snapshot.json --format json --output findings.json
   gatewatch eval snapshot.json -o - -o report.md
   gatewatch eval snapshot.json --policy ./my-rules --config gatewatch.yaml --fail-on high
+  gatewatch eval snapshot.json --source . --terraform-state state.json -f sarif -o gatewatch.sarif
   terraform show -json tfplan > plan.json
   gatewatch eval --terraform-plan plan.json --source . -f sarif -o gatewatch.sarif
   gatewatch eval --terraform-plan plan.json --snapshot live.json --fail-on high
@@ -89,8 +93,8 @@ files already written stay, the others are left as they were.`,
 				}
 				return nil
 			}
-			if plan.snapshot != "" || plan.source != "" || plan.account != "" {
-				return inputError(fmt.Errorf("--snapshot, --source and --account go with --terraform-plan\nRun '%s --help' for usage", cmd.CommandPath()))
+			if plan.snapshot != "" || plan.account != "" {
+				return inputError(fmt.Errorf("--snapshot and --account go with --terraform-plan\nRun '%s --help' for usage", cmd.CommandPath()))
 			}
 			return exactArgs(1, "SNAPSHOT")(cmd, args)
 		},
@@ -102,14 +106,19 @@ files already written stay, the others are left as they were.`,
 			if err := hub.attach(cmd.Context(), a, rep, &access, false); err != nil {
 				return err
 			}
+			idx, err := source.load(a.log, plan.plan == "")
+			if err != nil {
+				return err
+			}
 			if plan.plan != "" {
-				snap, annotate, err := plan.load(a)
+				snap, planned, err := plan.load(a, source.dirs)
 				if err != nil {
 					return err
 				}
-				rep.annotate = annotate
+				rep.annotate = annotator(a.log, idx, planned)
 				return rep.report(cmd.Context(), a, policies.InMemory(snap))
 			}
+			rep.annotate = annotator(a.log, idx, nil)
 			return rep.report(cmd.Context(), a, snapshot.FileSource(args[0]))
 		},
 	}
@@ -117,12 +126,14 @@ files already written stay, the others are left as they were.`,
 	plan.register(cmd.Flags())
 	hub.register(cmd.Flags())
 	access.register(cmd.Flags())
+	source.register(cmd.Flags())
 	return cmd
 }
 
-// load converts the plan (over the live snapshot, if given) and returns
-// the function that points findings at their Terraform code.
-func (p *planFlags) load(a *app) (*snapshot.Snapshot, func(*findings.Report), error) {
+// load converts the plan (over the live snapshot, if given) and locates
+// its resources: their addresses, and their blocks below the source
+// directories.
+func (p *planFlags) load(a *app, sources []string) (*snapshot.Snapshot, map[string]iac.Location, error) {
 	tp, err := tfplan.Load(p.plan)
 	if err != nil {
 		return nil, nil, inputError(err)
@@ -143,23 +154,11 @@ func (p *planFlags) load(a *app) (*snapshot.Snapshot, func(*findings.Report), er
 	if len(snap.Planned) == 0 {
 		a.log.Warn("the plan holds no resource gatewatch reads", "plan", p.plan)
 	}
-	locs, err := tfplan.Locate(tp, snap, p.source)
+	locs, err := tfplan.Locate(tp, snap, sources)
 	if err != nil {
 		return nil, nil, inputError(err)
 	}
-	return snap, func(r *findings.Report) { annotateSources(r, locs) }, nil
-}
-
-// annotateSources attaches to each finding on a planned resource its
-// Terraform address and, when located, its file and lines.
-func annotateSources(r *findings.Report, locs map[string]tfplan.Location) {
-	for i, f := range r.Findings {
-		loc, ok := locs[f.Resource]
-		if !ok {
-			continue
-		}
-		r.Findings[i].Source = &findings.Source{File: loc.File, StartLine: loc.StartLine, EndLine: loc.EndLine, Address: loc.Address}
-	}
+	return snap, locs, nil
 }
 
 // exactArgs is cobra.ExactArgs with a message that names the argument.

@@ -140,6 +140,7 @@ func mergeReports(names []string, reports []*findings.Report) (*findings.Report,
 		}
 		out.Findings = append(out.Findings, r.Findings...)
 		out.Fixed = append(out.Fixed, r.Fixed...)
+		out.SourcesLost = append(out.SourcesLost, r.SourcesLost...)
 		out.Errors = append(out.Errors, r.Errors...)
 		out.NotEvaluated = append(out.NotEvaluated, r.NotEvaluated...)
 		out.Incomplete = out.Incomplete || r.Incomplete

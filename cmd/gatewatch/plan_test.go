@@ -93,30 +93,13 @@ func TestPlanFindingsLandOnTheCode(t *testing.T) {
 		}
 	}
 
-	var log struct {
-		Runs []struct {
-			Results []struct {
-				RuleID    string `json:"ruleId"`
-				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
-						Region           struct{ StartLine, EndLine int }
-					} `json:"physicalLocation"`
-				} `json:"locations"`
-			} `json:"results"`
-		} `json:"runs"`
+	results := sarifResults(t, mustReadFile(t, sarifOut))
+	if len(results) != len(want) {
+		t.Fatalf("%d SARIF results, want %d", len(results), len(want))
 	}
-	sarif := mustReadFile(t, sarifOut)
-	if err := json.Unmarshal(sarif, &log); err != nil {
-		t.Fatal(err)
-	}
-	if len(log.Runs[0].Results) != len(want) {
-		t.Fatalf("%d SARIF results, want %d", len(log.Runs[0].Results), len(want))
-	}
-	for _, res := range log.Runs[0].Results {
-		loc := res.Locations[0].PhysicalLocation
-		if _, err := os.Stat(filepath.Join(prDir, filepath.FromSlash(loc.ArtifactLocation.URI))); err != nil || loc.Region.StartLine < 1 || loc.Region.EndLine < loc.Region.StartLine {
-			t.Errorf("%s: location %s:%d-%d is not a block of the repository", res.RuleID, loc.ArtifactLocation.URI, loc.Region.StartLine, loc.Region.EndLine)
+	for _, res := range results {
+		if _, err := os.Stat(filepath.Join(prDir, filepath.FromSlash(res.URI))); err != nil || res.Start < 1 || res.End < res.Start {
+			t.Errorf("%s: location %s:%d-%d is not a block of the repository", res.RuleID, res.URI, res.Start, res.End)
 		}
 	}
 }
@@ -200,7 +183,7 @@ func TestPlanInputErrors(t *testing.T) {
 		{"state, not plan", []string{"eval", "--terraform-plan", bad}, "terraform plan " + bad + ": no planned_values or resource_changes: this is a state, not a plan\n"},
 		{"missing plan", []string{"eval", "--terraform-plan", "nope.json"}, "terraform plan: open nope.json: no such file or directory\n"},
 		{"both inputs", []string{"eval", "x.json", "--terraform-plan", bad}, "eval takes SNAPSHOT or --terraform-plan, not both"},
-		{"context without plan", []string{"eval", "x.json", "--snapshot", "y.json"}, "--snapshot, --source and --account go with --terraform-plan"},
+		{"context without plan", []string{"eval", "x.json", "--snapshot", "y.json"}, "--snapshot and --account go with --terraform-plan"},
 		{"source without tf", []string{"eval", "--terraform-plan", prDir + "/plan.json", "--source", t.TempDir()}, "declares the plan's root module"},
 	}
 	for _, tt := range tests {

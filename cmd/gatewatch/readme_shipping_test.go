@@ -121,29 +121,39 @@ type podTemplate struct {
 	} `json:"spec"`
 }
 
+// workflow is what the tests read of a GitHub Actions workflow.
+type workflow struct {
+	Jobs map[string]struct {
+		Steps []struct {
+			Uses string            `json:"uses"`
+			Run  string            `json:"run"`
+			With map[string]string `json:"with"`
+		} `json:"steps"`
+	} `json:"jobs"`
+}
+
+// readmeNightly is the README's one nightly workflow.
+func readmeNightly(t *testing.T) workflow {
+	t.Helper()
+	blocks := yamlBlocks(repoFile(t, "README.md"), "name: gatewatch nightly")
+	if len(blocks) != 1 {
+		t.Fatalf("%d nightly workflows in the README, want 1", len(blocks))
+	}
+	var wf workflow
+	if err := yaml.Unmarshal([]byte(blocks[0]), &wf); err != nil {
+		t.Fatal(err)
+	}
+	return wf
+}
+
 // TestReadmeNightlyUsesTheAction: the nightly workflow calls action.yml
 // with inputs it has, and the README's table of inputs is action.yml's.
 func TestReadmeNightlyUsesTheAction(t *testing.T) {
 	t.Parallel()
 	readme := repoFile(t, "README.md")
 	a := readAction(t)
-	blocks := yamlBlocks(readme, "name: gatewatch nightly")
-	if len(blocks) != 1 {
-		t.Fatalf("%d nightly workflows in the README, want 1", len(blocks))
-	}
-	var wf struct {
-		Jobs map[string]struct {
-			Steps []struct {
-				Uses string            `json:"uses"`
-				With map[string]string `json:"with"`
-			} `json:"steps"`
-		} `json:"jobs"`
-	}
-	if err := yaml.Unmarshal([]byte(blocks[0]), &wf); err != nil {
-		t.Fatal(err)
-	}
 	used := false
-	for _, job := range wf.Jobs {
+	for _, job := range readmeNightly(t).Jobs {
 		for _, s := range job.Steps {
 			if !strings.HasPrefix(s.Uses, "gatewatch/gatewatch@") {
 				continue

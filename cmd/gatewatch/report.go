@@ -248,7 +248,7 @@ type reporter struct {
 	base   *findings.Report
 	engine *policies.Engine
 	// annotate, when set, adds to the findings what the input knows of
-	// them beyond the snapshot (the Terraform code of planned resources).
+	// them beyond the snapshot: the code that defines their resources.
 	annotate func(*findings.Report)
 	// demo says the snapshot is the bundled sample account (scan --demo).
 	demo bool
@@ -296,6 +296,7 @@ func (p *reporter) report(ctx context.Context, a *app, load policies.Source) err
 	}
 	if p.base != nil {
 		findings.ApplyBaseline(report, p.base)
+		warnSourcesLost(a.log, report)
 	}
 	for i, o := range p.outs {
 		a.log.Info("writing report", "format", o.format, "output", cmp.Or(o.path, "-"))

@@ -16,6 +16,7 @@ func newScanCommand(a *app) *cobra.Command {
 		flags        reportFlags
 		aws          awsFlags
 		hub          hubFlags
+		source       sourceFlags
 		demo         bool
 		snapshotPath string
 	)
@@ -47,7 +48,19 @@ unfinished account-region listed as Canceled. --timeout 20m does the same when
 the time is up, each unfinished account-region listed as Timeout; the exit code
 is then 3 unless a finding reached --fail-on. Each attempt of each AWS call
 that has not answered in full within --attempt-timeout (20s) is retried once
-with backoff; dropped connections are retried too.`,
+with backoff; dropped connections are retried too.
+
+--source DIR (the repository checkout, repeatable) points each finding at the
+code that defines its resource, or the nearest one that does (a listener
+rule's listener or load balancer, a stage's API): Terraform blocks, tied to
+live resources through --terraform-state FILE (terraform show -json, or a
+version 4 state; without one, only load balancers and APIs with a unique
+literal name are placed), and CloudFormation, SAM and CDK templates, through
+the stack tags CloudFormation puts on what it creates. JSON gains "source",
+SARIF puts the file and lines in physicalLocation (fingerprints unchanged),
+the other formats say "defined in". With --baseline, findings the baseline
+located and this run does not are listed (JSON "sources_lost") and warned
+about: their code-scanning alerts would move back to aws/ paths.`,
 		Example: `  gatewatch scan --demo
   gatewatch scan --demo -o report.html -o findings.csv
   gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
@@ -58,6 +71,7 @@ with backoff; dropped connections are retried too.`,
   gatewatch scan --endpoint-url http://127.0.0.1:5000 --regions us-east-1 --format json
   gatewatch scan --demo --format json
   gatewatch scan --org --role-name gatewatch-audit --regions all --security-hub --baseline last-night.json -f json -o tonight.json
+  gatewatch scan --regions all --source . --terraform-state state.json -f sarif -o gatewatch.sarif
   gatewatch scan --demo --format table --format json --output - --output findings.json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -67,6 +81,10 @@ with backoff; dropped connections are retried too.`,
 			}
 			rep.demo = demo
 			if err := hub.attach(cmd.Context(), a, rep, &aws.accessFlags, demo); err != nil {
+				return err
+			}
+			idx, err := source.load(a.log, true)
+			if err != nil {
 				return err
 			}
 			var snap *snapshot.Snapshot
@@ -91,6 +109,7 @@ with backoff; dropped connections are retried too.`,
 					return &exitError{code: exitUsage, err: err}
 				}
 			}
+			rep.annotate = annotator(a.log, idx, nil)
 			return rep.report(ctx, a, policies.InMemory(snap))
 		},
 	}
@@ -99,5 +118,6 @@ with backoff; dropped connections are retried too.`,
 	aws.register(cmd.Flags())
 	hub.register(cmd.Flags())
 	flags.register(cmd.Flags())
+	source.register(cmd.Flags())
 	return cmd
 }

@@ -158,10 +158,6 @@ func (in *instance) resourceAddr() string {
 	return base
 }
 
-// ConfigAddress is the address of the resource block that declares an
-// instance: its address without count or for_each keys.
-func ConfigAddress(addr string) string { return instanceKey.ReplaceAllString(addr, "") }
-
 func newConverter(plan *tfjson.Plan, opts Options) *converter {
 	c := &converter{plan: plan, opts: opts, byResource: map[string][]*instance{}, regions: map[string]string{}}
 	if plan.Config != nil {

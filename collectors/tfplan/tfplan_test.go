@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/gatewatch/gatewatch/collectors/iac"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
 
@@ -289,32 +290,35 @@ func TestLocateFindsBlocksInModules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	locs, err := Locate(plan, s, "../../testdata/tfplan/pr")
+	locs, err := Locate(plan, s, []string{"../../testdata/tfplan/pr"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	byAddr := map[string]Location{}
+	byAddr := map[string]iac.Location{}
 	for _, l := range locs {
 		byAddr[l.Address] = l
 	}
 	tests := []struct {
 		addr string
-		want Location
+		want iac.Location
 	}{
-		{`module.shop["bare"].aws_lb.this`, Location{File: "modules/public-alb/main.tf", StartLine: 11, EndLine: 26}},
-		{`aws_lambda_function.report["plain"]`, Location{File: "main.tf", StartLine: 121, EndLine: 132}},
-		{`aws_api_gateway_rest_api.orders[0]`, Location{File: "apis.tf", StartLine: 9, EndLine: 20}},
+		{`module.shop["bare"].aws_lb.this`, iac.Location{File: "modules/public-alb/main.tf", StartLine: 11, EndLine: 26}},
+		{`aws_lambda_function.report["plain"]`, iac.Location{File: "main.tf", StartLine: 121, EndLine: 132}},
+		{`aws_api_gateway_rest_api.orders[0]`, iac.Location{File: "apis.tf", StartLine: 9, EndLine: 20}},
 	}
 	for _, tt := range tests {
 		got := byAddr[tt.addr]
-		got.Address = ""
+		if got.MatchedBy != iac.ByPlan {
+			t.Errorf("%s matched by %q, want plan", tt.addr, got.MatchedBy)
+		}
+		got.Address, got.MatchedBy = "", ""
 		if got != tt.want {
 			t.Errorf("%s at %+v, want %+v", tt.addr, got, tt.want)
 		}
 	}
 	// Given the repository rather than the root module's directory, the
 	// root is found below it and paths are relative to the repository.
-	locs, err = Locate(plan, s, "../../testdata")
+	locs, err = Locate(plan, s, []string{"../../testdata"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +327,7 @@ func TestLocateFindsBlocksInModules(t *testing.T) {
 			t.Errorf("from the repository: %+v, want tfplan/pr/modules/public-alb/main.tf:11", l)
 		}
 	}
-	if _, err := Locate(plan, s, t.TempDir()); err == nil || !strings.Contains(err.Error(), "declares the plan's root module") {
+	if _, err := Locate(plan, s, []string{t.TempDir()}); err == nil || !strings.Contains(err.Error(), "declares the plan's root module") {
 		t.Errorf("a directory without Terraform: err %v", err)
 	}
 }
