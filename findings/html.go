@@ -404,6 +404,8 @@ func ruleRows(r *Report, rules map[string]Rule) []htmlRuleRow {
 type htmlFramework struct {
 	Name     string
 	Controls []htmlControl
+	// Controls by status.
+	Failing, NotEvaluated, Passing, NotApplicable int
 }
 
 type htmlControl struct {
@@ -481,7 +483,20 @@ func complianceOf(r *Report, rules map[string]Rule) ([]htmlFramework, []string) 
 		for i := range cs {
 			cs[i].Order = i
 		}
-		out = append(out, htmlFramework{Name: cmp.Or(frameworkNames[fw], fw), Controls: cs})
+		f := htmlFramework{Name: cmp.Or(frameworkNames[fw], fw), Controls: cs}
+		for _, c := range cs {
+			switch c.Rank {
+			case 3:
+				f.Failing++
+			case 2:
+				f.NotEvaluated++
+			case 1:
+				f.Passing++
+			default:
+				f.NotApplicable++
+			}
+		}
+		out = append(out, f)
 	}
 	// Security Hub first: it is what most readers map to.
 	slices.SortStableFunc(out, func(a, b htmlFramework) int {

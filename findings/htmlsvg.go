@@ -93,10 +93,10 @@ func pictureOf(t *topology) *htmlPicture {
 // Bar chart geometry, in pixels.
 const (
 	chartW      = 420
-	chartLabelW = 150
+	chartLabelW = 170
 	chartBarH   = 14
 	chartRowH   = 22
-	chartBars   = 10 // bars before the rest are summed into one
+	chartBars   = 12 // bars before the rest are summed into one
 )
 
 type htmlChart struct {
@@ -183,7 +183,7 @@ func barChart(title string, data map[string]map[Severity]int, order func(a, b st
 	scale := float64(chartW-chartLabelW-40) / float64(max(most, 1))
 	for i, k := range keys {
 		y := 4 + i*chartRowH
-		b := htmlBar{Label: truncate(sanitize(k), 22), Tip: short(k), TextY: y + chartBarH - 2, Total: total(k)}
+		b := htmlBar{Label: truncate(sanitize(k), 26), Tip: short(k), TextY: y + chartBarH - 2, Total: total(k)}
 		if tip != nil {
 			b.Tip = short(tip(k))
 		}

@@ -77,7 +77,10 @@ type drawEdge struct {
 type slot struct {
 	node     *topoNode // nil for a lane
 	col, pos int
-	band     int     // its group of connected nodes; columns keep bands apart
+	band     int // its group of connected nodes; columns keep bands apart
+	// top pins the clients and their trunk to the top of the picture: a
+	// bus along the top edge that drops to each entry point.
+	top      bool
 	y        float64 // centre
 	up, down []*slot // neighbours in the columns left and right
 	key      float64
@@ -114,7 +117,7 @@ func layoutTopology(t *topology) *drawing {
 	band := bands(t)
 	for i, n := range t.Nodes {
 		c := remap[col[i]]
-		s := &slot{node: n, col: c, pos: len(cols[c]), band: band[n]}
+		s := &slot{node: n, col: c, pos: len(cols[c]), band: band[n], top: n.Layer == layerClients}
 		cols[c] = append(cols[c], s)
 		slots[n] = s
 	}
@@ -136,7 +139,7 @@ func layoutTopology(t *topology) *drawing {
 		for c := prev.col + 1; c < to.col; c++ {
 			lane := lanes[trunk{e.From, c}]
 			if lane == nil {
-				lane = &slot{col: c, pos: len(cols[c]), band: band[e.From]}
+				lane = &slot{col: c, pos: len(cols[c]), band: band[e.From], top: e.From.Layer == layerClients}
 				lanes[trunk{e.From, c}] = lane
 				cols[c] = append(cols[c], lane)
 				link(prev, lane)
@@ -499,8 +502,15 @@ func place(cols [][]*slot) {
 				c = len(cols) - 1 - k
 			}
 			slots := cols[c]
-			want, weight, gap := make([]float64, len(slots)), make([]float64, len(slots)), make([]float64, len(slots))
-			for i, s := range slots {
+			// Index 0 is a floor at the top of the picture, which every
+			// column stays below: the clients' bus runs along it.
+			want, weight, gap := make([]float64, len(slots)+1), make([]float64, len(slots)+1), make([]float64, len(slots)+1)
+			weight[0] = 1e9
+			if len(slots) > 0 {
+				gap[0] = slots[0].half()
+			}
+			for k, s := range slots {
+				i := k + 1
 				n, sum := 0, 0.0
 				for _, x := range s.up {
 					n, sum = n+1, sum+x.y
@@ -508,16 +518,19 @@ func place(cols [][]*slot) {
 				for _, x := range s.down {
 					n, sum = n+1, sum+x.y
 				}
-				if n == 0 {
+				switch {
+				case s.top:
+					want[i], weight[i] = s.half(), 1e6
+				case n == 0:
 					want[i], weight[i] = s.y, 0.01
-				} else {
+				default:
 					want[i], weight[i] = sum/float64(n), float64(n)
 				}
-				if i > 0 {
-					gap[i-1] = slots[i-1].half() + s.half()
+				if k > 0 {
+					gap[i-1] = slots[k-1].half() + s.half()
 				}
 			}
-			for i, y := range isotonic(want, weight, gap) {
+			for i, y := range isotonic(want, weight, gap)[1:] {
 				slots[i].y = y
 			}
 		}

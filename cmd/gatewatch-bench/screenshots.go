@@ -31,7 +31,7 @@ type screenshot struct {
 var screenshots = []screenshot{
 	{file: "report-top.png", report: "demo", width: 1600, height: 1250},
 	{file: "report-findings.png", report: "demo", anchor: "findings-section", width: 1600, height: 1250},
-	{file: "report-org.png", report: "org", anchor: "topology", width: 1600, height: 1500},
+	{file: "report-org.png", report: "org", anchor: "topology", width: 2600, height: 1700},
 }
 
 // orgResources sizes the synthetic organisation of report-org.png.
