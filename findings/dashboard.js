@@ -146,7 +146,10 @@
     all("th button.sort", tbl).forEach(function (b) {
       b.addEventListener("click", function () {
         var th = b.parentNode;
-        var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        // The first click sorts the way the column reads best (most
+        // severe, largest first where it says so), the next reverses.
+        var now = th.getAttribute("aria-sort");
+        var dir = now ? (now === "ascending" ? -1 : 1) : (b.dataset.first === "desc" ? -1 : 1);
         all("th", tbl).forEach(function (x) { x.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
         onSort(b.dataset.key, dir, th.cellIndex);

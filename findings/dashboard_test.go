@@ -142,6 +142,11 @@ func TestDashboardInChromium(t *testing.T) {
 		descending[len(ascending)-1-i] = s
 	}
 	check("sorted by resource, descending", descending)
+	do("sort by severity", chromedp.Click(chromedp.CSS(`#findings th button[data-key="severity"]`)))
+	check("sorted by severity, most severe first", []string{"GW104 legacy", "GW101 " + stage, "GW108 " + api, "GW106 thumbnailer", "GW112 " + httpStage, "GW201 edge-alb"})
+	do("sort by resource once more", chromedp.Click(chromedp.CSS(`#findings th button[data-key="resource"]`)))
+	check("sorted by resource after another column", ascending)
+	do("sort by resource, descending", chromedp.Click(chromedp.CSS(`#findings th button[data-key="resource"]`)))
 
 	// A topology node filters the findings to those drawn on it; the
 	// listener ARN's finding lands on its ALB.
