@@ -43,9 +43,10 @@ func cspHash(s string) string {
 }
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"text":  short,
-	"prose": prose,
-	"join":  strings.Join,
+	"text":   short,
+	"prose":  prose,
+	"join":   strings.Join,
+	"plural": plural,
 }).Parse(htmlPageTemplate))
 
 type htmlPage struct {
