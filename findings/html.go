@@ -63,6 +63,7 @@ type htmlPage struct {
 	Charts        []htmlChart
 	Picture       *htmlPicture
 	CollapseLimit int
+	CollapseShown int
 	RuleRows      []htmlRuleRow
 	Compliance    []htmlFramework
 	Unmapped      []string
@@ -128,6 +129,7 @@ func writeHTML(w io.Writer, r *Report) error {
 		Incomplete:    r.Incomplete,
 		Report:        r,
 		CollapseLimit: collapseLimit,
+		CollapseShown: collapseLimit - 1,
 	}
 	page.Scope = []string{
 		"Accounts: " + shortList(r.Scope.Accounts),

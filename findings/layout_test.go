@@ -327,6 +327,11 @@ func TestCollapse(t *testing.T) {
 	if n := strings.Count(md.String(), " --> "); n != len(view.Edges) {
 		t.Errorf("Mermaid draws %d edges, the picture %d", n, len(view.Edges))
 	}
+	// The HTML says what it folded.
+	page := string(render(t, "html", r))
+	if !strings.Contains(page, "shows 5 of them (those with findings first) and folds the rest, with the functions only they reach, into a dashed “+N” node: 29 resources are folded here.") {
+		t.Error("the HTML does not say what it folded")
+	}
 	if same := full.collapsed(20); same != full {
 		t.Error("an ALB within the limit was folded")
 	}
