@@ -1,103 +1,133 @@
 package findings
 
 import (
+	"cmp"
 	"crypto/sha256"
+	_ "embed" // the page's template, style and script
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 )
 
-// The HTML report is one self-contained file: inline CSS and JS, an inline
-// SVG picture laid out here, nothing fetched. A Content-Security-Policy
-// admits only the page's own script and style by hash, so even a string
-// that escaped escaping could not run. html/template escapes every
-// AWS-provided string for its context.
+// The HTML report is a dashboard in one self-contained file: inline CSS
+// and JS, inline SVG charts and topology laid out here, nothing fetched.
+// A Content-Security-Policy admits only the page's own script and style by
+// hash, so even a string that escaped escaping could not run. html/template
+// escapes every AWS-provided string for its context, after short or prose
+// has sanitised and bounded it.
 
-// SVG layout, in pixels.
-const (
-	svgNodeW   = 220
-	svgNodeH   = 54
-	svgColGap  = 70
-	svgRowGap  = 16
-	svgMargin  = 20
-	svgHeaderH = 30
-	svgLabelN  = 28 // characters of a label before it is cut
+var (
+	//go:embed dashboard.tmpl
+	htmlPageTemplate string
+	//go:embed dashboard.css
+	htmlStyle string
+	//go:embed dashboard.js
+	htmlScript string
 )
 
-type htmlNode struct {
-	ID            string
-	ARN           string
-	X, Y, W, H    int
-	Fill, Stroke  string
-	Label, Detail string
-	Title         string
-	Account       string
-	Badge         int
-	BadgeX        int
-	Severity      string
+// htmlCSP allows exactly the inline script and style above.
+var htmlCSP = fmt.Sprintf("default-src 'none'; script-src 'sha256-%s'; style-src 'sha256-%s'; img-src data:",
+	cspHash(htmlScript), cspHash(htmlStyle))
+
+func cspHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
-type htmlEdge struct {
-	D        string
-	Flagged  bool
-	From, To string // node IDs
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"text":   short,
+	"prose":  prose,
+	"join":   strings.Join,
+	"plural": plural,
+}).Parse(htmlPageTemplate))
+
+type htmlPage struct {
+	CSP    string
+	Style  template.CSS
+	Script template.JS
+
+	Summary       string
+	Incomplete    bool
+	Scope         []string
+	Report        *Report
+	Gaps          []gapGroup
+	Tiles         htmlTiles
+	Charts        []htmlChart
+	Picture       *htmlPicture
+	CollapseLimit int
+	CollapseShown int
+	RuleRows      []htmlRuleRow
+	Compliance    []htmlFramework
+	Unmapped      []string
+	Groups        []htmlGroup
+
+	Severities, RuleIDs, Accounts, Regions []string
+	Total                                  int
 }
 
-type htmlColumn struct {
-	X    int
-	Name string
+type htmlCount struct {
+	Label string
+	N     int
 }
 
-type htmlPicture struct {
-	W, H     int
-	Columns  []htmlColumn
-	Nodes    []htmlNode
-	Edges    []htmlEdge
-	Unplaced int
+type htmlTiles struct {
+	Resources                        int
+	ByType                           []htmlCount
+	BySeverity                       []htmlCount
+	Active, Suppressed, NotEvaluated int
+	Errors, RulesFailing, RulesRun   int
+}
+
+// htmlRuleRow is a line of the per-rule table.
+type htmlRuleRow struct {
+	ID, Anchor, Title, Severity, HelpURL string
+	Order, Rank                          int
+	Controls                             []string
+	RuleOutcome
+}
+
+type htmlGroup struct {
+	ID, Title, Severity, Description, HelpURL string
+	Fix                                       template.HTML
+	Controls                                  []string
+	Outcome                                   *RuleOutcome
+	Rows                                      []htmlRow
 }
 
 type htmlRow struct {
 	Severity string
 	Rule     string
 	RuleURL  string
-	Title    string
 	Resource string
 	Name     string
 	Account  string
 	Region   string
 	Message  string
-	Remedy   string
+	Evidence string
 	// Defined is where the resource is defined in code, when known.
 	Defined    string
 	Tags       string
 	Status     string
 	Suppressed bool
-}
-
-type htmlPage struct {
-	Summary    string
-	Incomplete bool
-	Scope      []string
-	Report     *Report
-	Picture    *htmlPicture
-	Gaps       []gapGroup
-	Rows       []htmlRow
-	Severities []string
-	Rules      []string
-	Accounts   []string
-	CSP        string
+	// Nodes are the IDs of the topology nodes the finding is drawn on.
+	Nodes string
 }
 
 func writeHTML(w io.Writer, r *Report) error {
 	page := htmlPage{
-		Gaps:       gapGroups(r),
-		Summary:    summaryLine(r),
-		Incomplete: r.Incomplete,
-		Report:     r,
-		CSP:        htmlCSP,
+		CSP: htmlCSP, Style: template.CSS(htmlStyle), Script: template.JS(htmlScript),
+		Gaps:          gapGroups(r),
+		Summary:       summaryLine(r),
+		Incomplete:    r.Incomplete,
+		Report:        r,
+		CollapseLimit: collapseLimit,
+		CollapseShown: collapseLimit - 1,
 	}
 	page.Scope = []string{
 		"Accounts: " + shortList(r.Scope.Accounts),
@@ -111,19 +141,31 @@ func writeHTML(w io.Writer, r *Report) error {
 	for _, s := range Severities {
 		page.Severities = append(page.Severities, string(s))
 	}
+
+	var nodesOf map[string][]*topoNode
+	if topo := buildTopology(r); topo != nil {
+		view := topo.collapsed(collapseLimit)
+		page.Picture = pictureOf(view)
+		nodesOf = view.Resolve
+	}
+	rules := catalogue(r)
+	page.Tiles = tilesOf(r, rules)
+	page.Charts = chartsOf(r, rules)
+	page.RuleRows = ruleRows(r, rules)
+	page.Compliance, page.Unmapped = complianceOf(r, rules)
+
 	idx := resourceIndex(r)
 	tags := resourceTags(r.Snapshot)
-	var accounts []string
-	for _, a := range r.Scope.Accounts {
-		accounts = append(accounts, short(a))
-	}
+	accounts := slices.Clone(r.Scope.Accounts)
+	regions := slices.Clone(r.Scope.Regions)
+	groups := map[string]int{}
 	for _, f := range r.Findings {
 		// Every AWS-provided string is sanitised and bounded here, once;
 		// html/template then escapes it for its context.
 		row := htmlRow{
-			Severity: string(f.Severity), Rule: short(f.RuleID), RuleURL: ruleHelpURI(f.RuleID), Title: short(f.Title),
+			Severity: string(f.Severity), Rule: short(f.RuleID), RuleURL: ruleHelpURI(f.RuleID),
 			Resource: short(f.Resource), Name: short(idx[f.Resource].Name), Account: short(f.Account), Region: short(f.Region),
-			Message: prose(f.Message), Remedy: prose(f.Remediation),
+			Message: prose(f.Message),
 		}
 		if own := tags[f.Resource]; len(own) > 0 {
 			row.Tags = prose(formatTags(own[0]))
@@ -131,6 +173,18 @@ func writeHTML(w io.Writer, r *Report) error {
 		if f.Source != nil {
 			row.Defined = short(f.Source.Where())
 		}
+		if len(f.Evidence) > 0 {
+			ev, err := json.MarshalIndent(safeValue(f.Evidence), "", "  ")
+			if err != nil {
+				return fmt.Errorf("evidence of %s on %s: %w", f.RuleID, f.Resource, err)
+			}
+			row.Evidence = string(ev)
+		}
+		var ids []string
+		for _, n := range nodesOf[f.Resource] {
+			ids = append(ids, n.ID)
+		}
+		row.Nodes = strings.Join(ids, " ")
 		switch {
 		case f.Suppression != nil:
 			row.Suppressed = true
@@ -141,18 +195,127 @@ func writeHTML(w io.Writer, r *Report) error {
 		case f.Baseline == BaselineNew:
 			row.Status = "new"
 		}
-		page.Rows = append(page.Rows, row)
-		page.Rules = append(page.Rules, row.Rule)
-		accounts = append(accounts, row.Account)
+		i, ok := groups[f.RuleID]
+		if !ok {
+			i = len(page.Groups)
+			groups[f.RuleID] = i
+			page.Groups = append(page.Groups, groupOf(r, rules, f))
+		}
+		page.Groups[i].Rows = append(page.Groups[i].Rows, row)
+		accounts = append(accounts, f.Account)
+		regions = append(regions, f.Region)
 	}
-	slices.Sort(page.Rules)
-	page.Rules = slices.Compact(page.Rules)
-	slices.Sort(accounts)
-	page.Accounts = slices.Compact(accounts)
-	if topo := buildTopology(r); topo != nil {
-		page.Picture = layoutSVG(topo)
+	page.Total = len(r.Findings)
+	for _, g := range page.Groups {
+		page.RuleIDs = append(page.RuleIDs, g.ID)
 	}
+	slices.Sort(page.RuleIDs)
+	page.Accounts = sortedShort(accounts)
+	page.Regions = sortedShort(regions)
 	return htmlTemplate.Execute(w, page)
+}
+
+// sortedShort sanitises and bounds each item and returns them sorted and
+// without repeats.
+func sortedShort(items []string) []string {
+	out := make([]string, 0, len(items))
+	for _, s := range items {
+		if s != "" {
+			out = append(out, short(s))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// catalogue is the report's rules by ID; findings of a rule the report
+// does not describe (a report read back from JSON) get a rule made from
+// the finding.
+func catalogue(r *Report) map[string]Rule {
+	out := make(map[string]Rule, len(r.Rules))
+	for _, rule := range r.Rules {
+		out[rule.ID] = rule
+	}
+	for _, f := range r.Findings {
+		if _, ok := out[f.RuleID]; !ok {
+			out[f.RuleID] = Rule{ID: f.RuleID, Title: f.Title, Severity: f.Severity, Remediation: f.Remediation,
+				Controls: f.Controls, Enabled: true}
+		}
+	}
+	return out
+}
+
+// groupOf is the heading of a rule's findings: what the rule checks, the
+// fix and the controls, shown once for all its findings.
+func groupOf(r *Report, rules map[string]Rule, f Finding) htmlGroup {
+	rule := rules[f.RuleID]
+	g := htmlGroup{
+		ID: short(f.RuleID), Title: short(cmp.Or(rule.Title, f.Title)), Severity: string(f.Severity),
+		Description: prose(rule.Description), HelpURL: ruleHelpURI(f.RuleID),
+		Fix: inlineCode(cmp.Or(rule.Remediation, f.Remediation)), Controls: sortedShort(rule.Controls),
+	}
+	if len(g.Controls) == 0 {
+		g.Controls = sortedShort(f.Controls)
+	}
+	if o, ok := r.Summary.ByRule[f.RuleID]; ok {
+		g.Outcome = &o
+	}
+	return g
+}
+
+// inlineCode renders text with Markdown code spans (a run of backticks,
+// then the same run again) as HTML: the code in <code>, everything
+// escaped. Nothing else of Markdown is interpreted.
+func inlineCode(s string) template.HTML {
+	s = prose(s)
+	var b strings.Builder
+	for s != "" {
+		open := strings.IndexByte(s, '`')
+		if open < 0 {
+			b.WriteString(html.EscapeString(s))
+			break
+		}
+		n := open
+		for n < len(s) && s[n] == '`' {
+			n++
+		}
+		fence := s[open:n]
+		end := closingFence(s[n:], len(fence))
+		if end < 0 {
+			// An unmatched run is literal text.
+			b.WriteString(html.EscapeString(s[:n]))
+			s = s[n:]
+			continue
+		}
+		code := s[n : n+end]
+		if len(code) > 1 && code[0] == ' ' && code[len(code)-1] == ' ' {
+			code = code[1 : len(code)-1]
+		}
+		b.WriteString(html.EscapeString(s[:open]))
+		b.WriteString("<code>" + html.EscapeString(code) + "</code>")
+		s = s[n+end+len(fence):]
+	}
+	return template.HTML(b.String()) //nolint:gosec // built from escaped pieces above
+}
+
+// closingFence returns the index in s of the next run of exactly n
+// backticks, or -1.
+func closingFence(s string, n int) int {
+	for i := 0; i < len(s); {
+		if s[i] != '`' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] == '`' {
+			j++
+		}
+		if j-i == n {
+			return i
+		}
+		i = j
+	}
+	return -1
 }
 
 // shortList sanitises and bounds each item of a list and joins them.
@@ -160,11 +323,7 @@ func shortList(items []string) string { return joinEach(items, short) }
 
 // formatTags renders a tag set as "k=v, k=v" in key order.
 func formatTags(t map[string]string) string {
-	keys := make([]string, 0, len(t))
-	for k := range t {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(t))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = k + "=" + t[k]
@@ -172,210 +331,216 @@ func formatTags(t map[string]string) string {
 	return strings.Join(parts, ", ")
 }
 
-// layoutSVG places the topology in columns, one per layer that has nodes,
-// nodes stacked in snapshot order: simple, and it never overlaps.
-func layoutSVG(t *topology) *htmlPicture {
-	var cols [layerCount][]*topoNode
-	for _, n := range t.Nodes {
-		cols[n.Layer] = append(cols[n.Layer], n)
+// typeName is the plural name of a resource type (typeNames), for the
+// tiles.
+func typeName(typ string) string {
+	for _, tn := range typeNames {
+		if tn.typ == typ {
+			return tn.many
+		}
 	}
-	pic := &htmlPicture{Unplaced: t.Unplaced}
-	pos := make(map[*topoNode]htmlNode)
-	x, rows := svgMargin, 0
-	for layer, nodes := range cols {
-		if len(nodes) == 0 {
+	return short(typ)
+}
+
+func tilesOf(r *Report, rules map[string]Rule) htmlTiles {
+	t := htmlTiles{Active: r.Summary.Total, Suppressed: r.Summary.Suppressed, NotEvaluated: r.Summary.NotEvaluated,
+		Errors: r.Summary.Errors}
+	if r.Snapshot != nil {
+		byType := map[string]int{}
+		for _, res := range r.Snapshot.Resources() {
+			byType[res.Type]++
+			t.Resources++
+		}
+		for typ, n := range byType {
+			t.ByType = append(t.ByType, htmlCount{Label: typeName(typ), N: n})
+		}
+		slices.SortFunc(t.ByType, func(a, b htmlCount) int { return cmp.Or(b.N-a.N, strings.Compare(a.Label, b.Label)) })
+	}
+	for _, sev := range Severities {
+		if n := r.Summary.BySeverity[sev]; n > 0 {
+			t.BySeverity = append(t.BySeverity, htmlCount{Label: string(sev), N: n})
+		}
+	}
+	failing := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Active() {
+			failing[f.RuleID] = true
+		}
+	}
+	t.RulesFailing = len(failing)
+	for _, rule := range rules {
+		if rule.Enabled {
+			t.RulesRun++
+		}
+	}
+	return t
+}
+
+// ruleRows is the per-rule table: every enabled rule with its outcomes,
+// in ID order.
+func ruleRows(r *Report, rules map[string]Rule) []htmlRuleRow {
+	var out []htmlRuleRow
+	for _, id := range slices.Sorted(maps.Keys(rules)) {
+		rule := rules[id]
+		o, counted := r.Summary.ByRule[id]
+		if !rule.Enabled && !counted {
 			continue
 		}
-		pic.Columns = append(pic.Columns, htmlColumn{X: x + svgNodeW/2, Name: layerNames[layer]})
-		for i, n := range nodes {
-			hn := htmlNode{
-				ID: n.ID, ARN: short(n.ARN),
-				X: x, Y: svgMargin + svgHeaderH + i*(svgNodeH+svgRowGap), W: svgNodeW, H: svgNodeH,
-				Fill: "#ffffff", Stroke: "#8a8f98",
-				Label: truncate(sanitize(n.Label), svgLabelN), Detail: truncate(sanitize(n.Detail), svgLabelN+6),
-				Title: strings.TrimSpace(short(n.Label) + " " + short(n.ARN)), Account: short(n.Account),
-				Badge: n.Total(), Severity: string(n.Worst),
+		if !counted {
+			// A report without outcome counts: its findings are the
+			// failures, the rest is unknown.
+			for _, f := range r.Findings {
+				if f.RuleID == id && f.Active() {
+					o.Failed++
+				}
 			}
-			if c, ok := severityColors[n.Worst]; ok {
-				hn.Fill, hn.Stroke = c[0], c[1]
-			}
-			hn.BadgeX = hn.X + hn.W - 4
-			pos[n] = hn
-			pic.Nodes = append(pic.Nodes, hn)
 		}
-		rows = max(rows, len(nodes))
-		x += svgNodeW + svgColGap
+		out = append(out, htmlRuleRow{ID: short(id), Anchor: strings.ToLower(short(id)), Title: short(rule.Title),
+			Severity: string(rule.Severity), HelpURL: ruleHelpURI(id), Order: len(out), Rank: rule.Severity.Rank(),
+			Controls: sortedShort(rule.Controls), RuleOutcome: o})
 	}
-	for _, e := range t.Edges {
-		a, b := pos[e.From], pos[e.To]
-		x1, y1 := a.X+a.W, a.Y+a.H/2
-		x2, y2 := b.X, b.Y+b.H/2
-		mid := (x1 + x2) / 2
-		pic.Edges = append(pic.Edges, htmlEdge{
-			D:       fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, mid, y1, mid, y2, x2-6, y2),
-			Flagged: e.To.Worst != "",
-			From:    e.From.ID, To: e.To.ID,
-		})
-	}
-	pic.W = x - svgColGap + svgMargin
-	pic.H = svgMargin*2 + svgHeaderH + rows*(svgNodeH+svgRowGap)
-	return pic
+	return out
 }
 
-// htmlScript filters the findings table and dims the picture's nodes of
-// other accounts. Its last act marks the page ready, which the headless
-// browser test looks for: the mark appears only if the script ran through.
-const htmlScript = `
-(function () {
-  "use strict";
-  var rows = Array.prototype.slice.call(document.querySelectorAll("#findings tbody tr"));
-  var sevs = Array.prototype.slice.call(document.querySelectorAll("input[name=sev]"));
-  var rule = document.getElementById("f-rule");
-  var account = document.getElementById("f-account");
-  var supp = document.getElementById("f-suppressed");
-  var shown = document.getElementById("shown");
-  var nodes = Array.prototype.slice.call(document.querySelectorAll("svg .node"));
-  function apply() {
-    var on = {};
-    sevs.forEach(function (c) { on[c.value] = c.checked; });
-    var n = 0;
-    rows.forEach(function (tr) {
-      var d = tr.dataset;
-      var ok = on[d.sev] && (!rule.value || d.rule === rule.value) &&
-        (!account.value || d.account === account.value) && (supp.checked || d.suppressed !== "true");
-      tr.hidden = !ok;
-      if (ok) { n++; }
-    });
-    nodes.forEach(function (g) {
-      g.classList.toggle("dim", !!account.value && g.dataset.account !== account.value);
-    });
-    shown.textContent = n + " of " + rows.length + " findings shown";
-  }
-  sevs.concat([rule, account, supp]).forEach(function (el) { el.addEventListener("change", apply); });
-  apply();
-  document.documentElement.setAttribute("data-ready", "filters");
-})();
-`
-
-const htmlStyle = `
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px; color: #1d2330; background: #fafbfc; }
-h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
-.verdict { font-size: 16px; font-weight: 600; }
-.scope { color: #555; margin: 4px 0 0; padding: 0; list-style: none; } .scope li { display: inline; margin-right: 18px; }
-.gaps { border: 2px solid #b00020; background: #fff0f0; padding: 10px 14px; border-radius: 6px; }
-.gaps h2 { margin-top: 0; color: #b00020; }
-table { border-collapse: collapse; width: 100%; background: #fff; }
-th, td { border-bottom: 1px solid #e3e6ea; padding: 6px 8px; text-align: left; vertical-align: top; }
-th { background: #f1f3f5; }
-td.arn { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; word-break: break-all; color: #444; }
-.sev { display: inline-block; min-width: 62px; text-align: center; border-radius: 10px; padding: 1px 8px; font-weight: 600; font-size: 12px; }
-.sev-critical { background: #f8d0d0; color: #8a0018; } .sev-high { background: #fde0c2; color: #8a3700; }
-.sev-medium { background: #fff1b8; color: #6b5500; } .sev-low { background: #dbe9ff; color: #1d4f9c; } .sev-info { background: #eee; color: #444; }
-tr.suppressed td { color: #888; } .status { font-size: 12px; color: #555; }
-.filters { display: flex; flex-wrap: wrap; gap: 14px; align-items: center; margin: 8px 0 10px; }
-.picture svg { max-width: 100%; height: auto; }
-.picture { overflow-x: auto; background: #fff; border: 1px solid #e3e6ea; border-radius: 6px; }
-svg text { font: 12px system-ui, sans-serif; fill: #1d2330; }
-svg .label { font-weight: 600; } svg .detail { fill: #555; font-size: 11px; }
-svg .col { font-weight: 700; fill: #555; text-anchor: middle; }
-svg .edge { fill: none; stroke: #9aa1ab; stroke-width: 1.5; } svg .edge.flagged { stroke: #c0392b; }
-svg .badge text { fill: #fff; font-weight: 700; font-size: 11px; text-anchor: middle; }
-svg .dim { opacity: 0.2; }
-`
-
-// htmlCSP allows exactly the inline script and style above.
-var htmlCSP = fmt.Sprintf("default-src 'none'; script-src 'sha256-%s'; style-src 'sha256-%s'; img-src data:",
-	cspHash(htmlScript), cspHash(htmlStyle))
-
-func cspHash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return base64.StdEncoding.EncodeToString(sum[:])
+// htmlFramework is one catalogue of controls in the compliance view.
+type htmlFramework struct {
+	Name     string
+	Controls []htmlControl
+	// Controls by status.
+	Failing, NotEvaluated, Passing, NotApplicable int
 }
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"text":  short,
-	"prose": prose,
-	"join":  strings.Join,
-}).Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{{.CSP}}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>gatewatch report</title>
-<style>` + htmlStyle + `</style>
-</head>
-<body>
-<h1>gatewatch review report</h1>
-<p class="verdict">{{.Summary}}</p>
-<ul class="scope">{{range .Scope}}<li>{{.}}</li>{{end}}</ul>
-{{with .Report.Errors}}
-<section class="gaps" id="gaps">
-<h2>Coverage is incomplete: {{len .}} AWS calls failed</h2>
-<p>Where they failed, an absence of findings proves nothing.</p>
-<table>
-<thead><tr><th>Account</th><th>Region</th><th>Service</th><th>Operation</th><th>Code</th><th>Message</th></tr></thead>
-<tbody>{{range .}}<tr><td>{{text .Account}}</td><td>{{text .Region}}</td><td>{{text .Service}}</td><td>{{text .Operation}}</td><td>{{text .Code}}</td><td>{{prose .Message}}</td></tr>
-{{end}}</tbody>
-</table>
-</section>
-{{end}}
-{{with .Gaps}}
-<section class="gaps" id="not-evaluated">
-<h2>Could not evaluate</h2>
-<p>These rules lacked an input in these account-regions, so they neither fired nor passed there.</p>
-<table>
-<thead><tr><th>Account</th><th>Region</th><th>Rules</th><th>Resources</th><th>Missing inputs</th><th>To fix</th></tr></thead>
-<tbody>{{range .}}<tr><td>{{text .Account}}</td><td>{{text .Region}}</td><td>{{join .Rules ", "}}</td><td>{{.Resources}}</td><td>{{join .Inputs ", "}}</td><td>{{text .Advice}}</td></tr>
-{{end}}</tbody>
-</table>
-</section>
-{{end}}
-{{with .Picture}}
-<h2>Topology</h2>
-<p>Traffic flows left to right. Nodes are coloured by their most severe active finding; the badge counts them.{{if .Unplaced}} {{.Unplaced}} findings concern resources not drawn here.{{end}}</p>
-<div class="picture">
-<svg xmlns="http://www.w3.org/2000/svg" width="{{.W}}" height="{{.H}}" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-label="Topology of the audited entry points">
-<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="#9aa1ab"/></marker></defs>
-{{range .Columns}}<text class="col" x="{{.X}}" y="26">{{.Name}}</text>
-{{end}}{{range .Edges}}<path class="edge{{if .Flagged}} flagged{{end}}" data-from="{{.From}}" data-to="{{.To}}" d="{{.D}}" marker-end="url(#arrow)"/>
-{{end}}{{range .Nodes}}<g class="node" id="{{.ID}}" data-arn="{{.ARN}}" data-account="{{.Account}}" data-severity="{{.Severity}}">
-<title>{{.Title}}</title>
-<rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" rx="6" fill="{{.Fill}}" stroke="{{.Stroke}}" stroke-width="{{if .Severity}}2.5{{else}}1{{end}}"/>
-<text class="label" x="{{.X}}" y="{{.Y}}" dx="10" dy="21">{{.Label}}</text>
-<text class="detail" x="{{.X}}" y="{{.Y}}" dx="10" dy="40">{{.Detail}}</text>
-{{if .Badge}}<g class="badge"><circle cx="{{.BadgeX}}" cy="{{.Y}}" r="11" fill="{{.Stroke}}"/><text x="{{.BadgeX}}" y="{{.Y}}" dy="4">{{.Badge}}</text></g>{{end}}
-</g>
-{{end}}</svg>
-</div>
-{{end}}
-<h2>Findings</h2>
-<div class="filters">
-{{range .Severities}}<label><input type="checkbox" name="sev" value="{{.}}" checked> {{.}}</label>
-{{end}}<label>Rule <select id="f-rule"><option value="">all</option>{{range .Rules}}<option>{{.}}</option>{{end}}</select></label>
-<label>Account <select id="f-account"><option value="">all</option>{{range .Accounts}}<option>{{.}}</option>{{end}}</select></label>
-<label><input type="checkbox" id="f-suppressed"> show suppressed</label>
-<span id="shown"></span>
-</div>
-<table id="findings">
-<thead><tr><th>Severity</th><th>Rule</th><th>Resource</th><th>Account</th><th>Region</th><th>Finding</th></tr></thead>
-<tbody>
-{{range .Rows}}<tr data-sev="{{.Severity}}" data-rule="{{.Rule}}" data-account="{{.Account}}" data-suppressed="{{.Suppressed}}"{{if .Suppressed}} class="suppressed" hidden{{end}}>
-<td><span class="sev sev-{{.Severity}}">{{.Severity}}</span></td>
-<td><a href="{{.RuleURL}}">{{.Rule}}</a><br>{{.Title}}</td>
-<td>{{with .Name}}<strong>{{.}}</strong><br>{{end}}<span class="arn" title="{{.Tags}}">{{.Resource}}</span>{{with .Tags}}<br><span class="status">tags: {{.}}</span>{{end}}{{with .Defined}}<br><span class="status">defined in {{.}}</span>{{end}}</td>
-<td>{{.Account}}</td><td>{{.Region}}</td>
-<td>{{.Message}}<br><em>Fix:</em> {{.Remedy}}{{with .Status}}<br><span class="status">{{.}}</span>{{end}}</td>
-</tr>
-{{end}}</tbody>
-</table>
-{{with .Report.Fixed}}
-<h2>Fixed since the baseline</h2>
-<table><thead><tr><th>Rule</th><th>Severity</th><th>Resource</th></tr></thead><tbody>
-{{range .}}<tr><td>{{text .RuleID}}</td><td>{{text (print .Severity)}}</td><td class="arn">{{text .Resource}}</td></tr>
-{{end}}</tbody></table>
-{{end}}
-<script>` + htmlScript + `</script>
-</body>
-</html>
-`))
+type htmlControl struct {
+	ID                           string
+	Order, Rank                  int
+	Rules                        []string
+	Failed, Passed, NotEvaluated int
+	Status, StatusText           string
+}
+
+// frameworkNames name the catalogues rules map to (the prefix of a
+// control, "SecurityHub:APIGateway.1").
+var frameworkNames = map[string]string{
+	"SecurityHub":  "AWS Security Hub (Foundational Security Best Practices)",
+	"AWSConfig":    "AWS Config managed rules",
+	"ControlTower": "AWS Control Tower",
+	"Prowler":      "Prowler checks",
+	"Trivy":        "Trivy (AVD) checks",
+	"CWE":          "CWE weaknesses",
+}
+
+// complianceOf groups the enabled rules by the controls they map to, with
+// the controls' outcomes summed over their rules; and lists the rules
+// that map to none.
+func complianceOf(r *Report, rules map[string]Rule) ([]htmlFramework, []string) {
+	type key struct{ framework, control string }
+	controls := map[key]*htmlControl{}
+	var unmapped []string
+	for _, id := range slices.Sorted(maps.Keys(rules)) {
+		rule := rules[id]
+		if !rule.Enabled {
+			continue
+		}
+		if len(rule.Controls) == 0 {
+			unmapped = append(unmapped, short(id))
+			continue
+		}
+		o := r.Summary.ByRule[id]
+		for _, c := range rule.Controls {
+			fw, ctl, ok := strings.Cut(c, ":")
+			if !ok {
+				fw, ctl = "Other", c
+			}
+			k := key{short(fw), short(ctl)}
+			hc := controls[k]
+			if hc == nil {
+				hc = &htmlControl{ID: k.control}
+				controls[k] = hc
+			}
+			hc.Rules = append(hc.Rules, short(id))
+			hc.Failed += o.Failed
+			hc.Passed += o.Passed
+			hc.NotEvaluated += o.NotEvaluated
+		}
+	}
+	byFramework := map[string][]htmlControl{}
+	for k, hc := range controls {
+		switch {
+		case hc.Failed > 0:
+			hc.Status, hc.StatusText, hc.Rank = "failing", "failing", 3
+		case hc.NotEvaluated > 0:
+			hc.Status, hc.StatusText, hc.Rank = "not-evaluated", "not evaluated", 2
+		case hc.Passed > 0:
+			hc.Status, hc.StatusText, hc.Rank = "passing", "passing", 1
+		default:
+			hc.Status, hc.StatusText, hc.Rank = "not-applicable", "not applicable", 0
+		}
+		byFramework[k.framework] = append(byFramework[k.framework], *hc)
+	}
+	natural := func(a, b htmlControl) int { return naturalCompare(a.ID, b.ID) }
+	var out []htmlFramework
+	for _, fw := range slices.Sorted(maps.Keys(byFramework)) {
+		cs := byFramework[fw]
+		slices.SortFunc(cs, natural)
+		for i := range cs {
+			cs[i].Order = i
+		}
+		f := htmlFramework{Name: cmp.Or(frameworkNames[fw], fw), Controls: cs}
+		for _, c := range cs {
+			switch c.Rank {
+			case 3:
+				f.Failing++
+			case 2:
+				f.NotEvaluated++
+			case 1:
+				f.Passing++
+			default:
+				f.NotApplicable++
+			}
+		}
+		out = append(out, f)
+	}
+	// Security Hub first: it is what most readers map to.
+	slices.SortStableFunc(out, func(a, b htmlFramework) int {
+		return cmp.Compare(frameworkRank(a.Name), frameworkRank(b.Name))
+	})
+	return out, unmapped
+}
+
+func frameworkRank(name string) int {
+	for i, fw := range []string{"SecurityHub", "AWSConfig", "ControlTower"} {
+		if name == frameworkNames[fw] {
+			return i
+		}
+	}
+	return 3
+}
+
+// naturalCompare orders strings with their digit runs compared as numbers:
+// APIGateway.2 before APIGateway.10.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitPrefix(a), digitPrefix(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Or(cmp.Compare(len(na), len(nb)), strings.Compare(na, nb)); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digitPrefix(s string) int {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
+}

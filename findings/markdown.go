@@ -427,8 +427,11 @@ var severityColors = map[Severity][2]string{
 }
 
 // writeMermaid draws the topology as a flowchart, one node per resource,
-// flagged nodes classed by their worst severity.
+// flagged nodes classed by their worst severity. Like the HTML picture it
+// folds a load balancer's target groups beyond collapseLimit into one node
+// (see collapsed), keeping every hop.
 func writeMermaid(w io.Writer, t *topology) error {
+	t = t.collapsed(collapseLimit)
 	b := bufio.NewWriter(w)
 	b.WriteString("```mermaid\nflowchart LR\n")
 	for _, n := range t.Nodes {
@@ -455,6 +458,14 @@ func writeMermaid(w io.Writer, t *topology) error {
 			// Which resource the node is, for readers and for tests that
 			// hold the picture to the rules' graph; a comment to Mermaid.
 			fmt.Fprintf(b, "  %%%% %s %s\n", n.ID, mermaidComment(n.ARN))
+		}
+		if len(n.Members) > 0 {
+			// A folded node: the resources it stands for.
+			arns := make([]string, len(n.Members))
+			for i, m := range n.Members {
+				arns[i] = mermaidComment(m.ARN)
+			}
+			fmt.Fprintf(b, "  %%%% %s %s\n", n.ID, strings.Join(arns, " "))
 		}
 	}
 	for _, e := range t.Edges {

@@ -10,8 +10,9 @@ import (
 )
 
 // The topology is the picture of how traffic flows through the entry
-// points: clients -> CloudFront -> custom domains -> API stages -> load
-// balancers -> target groups -> Lambda functions. Its edges are exactly
+// points: clients -> CloudFront -> custom domains -> API stages -> VPC
+// links -> load balancers -> target groups -> Lambda functions (or an ALB
+// behind an NLB's target group). Its edges are exactly
 // those of the request graph the rules read (snapshot.Graph); the Markdown
 // (Mermaid) and HTML (SVG) writers draw it, built here once from
 // Report.Snapshot.
@@ -22,13 +23,14 @@ const (
 	layerEdge
 	layerDomain
 	layerAPI
+	layerVPCLink
 	layerLB
 	layerTG
 	layerCompute
 	layerCount
 )
 
-var layerNames = [layerCount]string{"Clients", "CloudFront", "Custom domains", "API Gateway", "Load balancers", "Target groups", "Lambda"}
+var layerNames = [layerCount]string{"Clients", "CloudFront", "Custom domains", "API Gateway", "VPC links", "Load balancers", "Target groups", "Lambda"}
 
 type topoNode struct {
 	ID      string
@@ -42,6 +44,9 @@ type topoNode struct {
 	// most severe of them, "" when none.
 	Counts map[Severity]int
 	Worst  Severity
+	// Members are the nodes a collapsed node stands for (see collapse);
+	// nil for a node that is one resource.
+	Members []*topoNode
 }
 
 // Total is the number of active findings on the node.
@@ -55,6 +60,8 @@ func (n *topoNode) Total() int {
 
 type topoEdge struct {
 	From, To *topoNode
+	// Kind is the request graph's edge kind (snapshot.Edge*).
+	Kind string
 }
 
 type topology struct {
@@ -108,6 +115,9 @@ func buildTopology(r *Report) *topology {
 			b.owners[a.ARN] = append(b.owners[a.ARN], n)
 		}
 	}
+	for _, l := range s.VPCLinks {
+		b.node(l.ARN, layerVPCLink, l.Name, "VPC link "+l.Version, l.Account, l.Region)
+	}
 	for _, lb := range s.LoadBalancers {
 		n := b.node(lb.ARN, layerLB, lb.Name, lb.Type+", "+lb.Scheme, lb.Account, lb.Region)
 		for _, l := range lb.Listeners {
@@ -140,7 +150,7 @@ func buildTopology(r *Report) *topology {
 		if to == nil && snapshot.FunctionARN(e.To) == e.To {
 			to = b.lambda(e.To)
 		}
-		b.edge(from, to)
+		b.edge(from, to, e.Kind)
 	}
 	// Drawn in node order, clients first, so diagrams read left to right.
 	order := make(map[*topoNode]int, len(b.t.Nodes))
@@ -277,7 +287,7 @@ func (b *topoBuilder) lambda(arn string) *topoNode {
 	return b.node(arn, layerCompute, name, "not collected", a.Account, a.Region)
 }
 
-func (b *topoBuilder) edge(from, to *topoNode) {
+func (b *topoBuilder) edge(from, to *topoNode, kind string) {
 	if from == nil || to == nil || from == to {
 		return
 	}
@@ -286,5 +296,148 @@ func (b *topoBuilder) edge(from, to *topoNode) {
 		return
 	}
 	b.edgeSeen[key] = true
-	b.t.Edges = append(b.t.Edges, topoEdge{From: from, To: to})
+	b.t.Edges = append(b.t.Edges, topoEdge{From: from, To: to, Kind: kind})
+}
+
+// collapseLimit is how many target groups a load balancer shows before
+// the rest are drawn as one node with counts: an ALB routing to dozens of
+// services would otherwise fill the picture with boxes nobody reads.
+const collapseLimit = 6
+
+// collapsed returns the topology as the pictures draw it. A load balancer
+// that forwards to more than limit target groups of its own (target groups
+// nothing else forwards to) keeps limit-1 of them in sight, those with the
+// most severe findings on them or on their functions first; one node
+// stands for the rest and for the Lambda functions only they send to,
+// with their count and their findings. Every edge between a member and a
+// node still drawn is kept, from or to the stand-in, so the picture hides
+// resources, never a hop. t itself is returned when nothing collapses; it
+// is never changed.
+func (t *topology) collapsed(limit int) *topology {
+	preds := make(map[*topoNode][]*topoNode, len(t.Nodes))
+	succs := make(map[*topoNode][]*topoNode, len(t.Nodes))
+	for _, e := range t.Edges {
+		preds[e.To] = append(preds[e.To], e.From)
+		succs[e.From] = append(succs[e.From], e.To)
+	}
+	order := make(map[*topoNode]int, len(t.Nodes))
+	for i, n := range t.Nodes {
+		order[n] = i
+	}
+	// only reports whether every predecessor of n is in set.
+	only := func(n *topoNode, set map[*topoNode]bool) bool {
+		for _, p := range preds[n] {
+			if !set[p] {
+				return false
+			}
+		}
+		return true
+	}
+	rep := map[*topoNode]*topoNode{} // folded node -> its stand-in
+	var groups []*topoNode
+	for _, lb := range t.Nodes {
+		if lb.Layer != layerLB {
+			continue
+		}
+		var tgs []*topoNode
+		for _, s := range succs[lb] {
+			if s.Layer == layerTG && rep[s] == nil && only(s, map[*topoNode]bool{lb: true}) {
+				tgs = append(tgs, s)
+			}
+		}
+		if len(tgs) <= limit {
+			continue
+		}
+		// Weigh each target group with the functions only it sends to.
+		type weighed struct {
+			tg    *topoNode
+			worst int
+			total int
+		}
+		ws := make([]weighed, len(tgs))
+		for i, tg := range tgs {
+			w := weighed{tg: tg, worst: tg.Worst.Rank(), total: tg.Total()}
+			for _, fn := range succs[tg] {
+				if fn.Layer == layerCompute && only(fn, map[*topoNode]bool{tg: true}) {
+					w.worst, w.total = max(w.worst, fn.Worst.Rank()), w.total+fn.Total()
+				}
+			}
+			ws[i] = w
+		}
+		slices.SortStableFunc(ws, func(a, b weighed) int {
+			return cmp.Or(b.worst-a.worst, b.total-a.total, order[a.tg]-order[b.tg])
+		})
+		g := &topoNode{
+			ID: fmt.Sprintf("n%d", len(t.Nodes)+len(groups)), Layer: layerTG,
+			Account: lb.Account, Region: lb.Region, Counts: map[Severity]int{},
+		}
+		folded := map[*topoNode]bool{}
+		for _, w := range ws[limit-1:] {
+			folded[w.tg] = true
+		}
+		var fns int
+		for _, w := range ws[limit-1:] {
+			for _, fn := range succs[w.tg] {
+				if fn.Layer == layerCompute && !folded[fn] && only(fn, folded) {
+					folded[fn] = true
+					fns++
+				}
+			}
+		}
+		for _, n := range t.Nodes { // in node order, so the members are too
+			if !folded[n] {
+				continue
+			}
+			rep[n] = g
+			g.Members = append(g.Members, n)
+			for sev, c := range n.Counts {
+				g.Counts[sev] += c
+			}
+			if n.Worst != "" && (g.Worst == "" || n.Worst.Rank() > g.Worst.Rank()) {
+				g.Worst = n.Worst
+			}
+		}
+		tgCount := len(g.Members) - fns
+		g.Label = fmt.Sprintf("+%d target groups", tgCount)
+		g.Detail = "collapsed"
+		if fns > 0 {
+			g.Detail = fmt.Sprintf("and %d Lambda %s", fns, plural(fns, "function", "functions"))
+		}
+		groups = append(groups, g)
+	}
+	if len(groups) == 0 {
+		return t
+	}
+	view := &topology{Unplaced: t.Unplaced, Resolve: make(map[string][]*topoNode, len(t.Resolve))}
+	for _, n := range t.Nodes {
+		if rep[n] == nil {
+			view.Nodes = append(view.Nodes, n)
+		}
+	}
+	view.Nodes = append(view.Nodes, groups...)
+	at := func(n *topoNode) *topoNode {
+		if g := rep[n]; g != nil {
+			return g
+		}
+		return n
+	}
+	seen := map[[2]*topoNode]bool{}
+	for _, e := range t.Edges {
+		from, to := at(e.From), at(e.To)
+		if from == to || seen[[2]*topoNode{from, to}] {
+			continue
+		}
+		seen[[2]*topoNode{from, to}] = true
+		view.Edges = append(view.Edges, topoEdge{From: from, To: to, Kind: e.Kind})
+	}
+	for arn, nodes := range t.Resolve {
+		out := make([]*topoNode, 0, len(nodes))
+		for _, n := range nodes {
+			if g := at(n); !slices.Contains(out, g) {
+				out = append(out, g)
+			}
+		}
+		view.Resolve[arn] = out
+	}
+	return view
 }

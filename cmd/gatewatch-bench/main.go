@@ -19,6 +19,11 @@
 //
 //	go run ./cmd/gatewatch-bench -formats [-sizes 10000,100000] [-runs 3]
 //
+// -screenshots DIR writes the PNG screenshots of the HTML report that the
+// README shows (see screenshots.go):
+//
+//	go run ./cmd/gatewatch-bench -screenshots docs/
+//
 // -all measures collection and then evaluation, every figure in one run.
 // With -collect it measures collection instead:
 //
@@ -87,9 +92,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	regions := fs.Int("regions", def.Regions, "with -collect: regions per account")
 	large := fs.Bool("large", true, "with -collect: add the large platform account of synth.DefaultSpec")
 	concurrency := fs.Int("concurrency", 64, "with -collect: account-regions collected at once")
+	shots := fs.String("screenshots", "", "write the README's PNG screenshots of the HTML report (the demo account, a synthetic organisation of 500 resources) to this directory with headless Chromium, instead of measuring")
 	formats := fs.Bool("formats", false, "measure every output format instead: rendering time and the peak RSS of `gatewatch eval -f FORMAT` at each size")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *shots != "" {
+		return runScreenshots(ctx, *shots, stderr)
 	}
 	if *collect || *all {
 		spec := synth.Spec{Accounts: *accounts, Regions: *regions}

@@ -202,13 +202,13 @@ func TestDemoHTMLInChromium(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	dom, logs := judge.Headless(t, browser, page, "--dump-dom", "--virtual-time-budget=2000")
-	if !strings.Contains(dom, `data-ready="filters"`) {
+	if !strings.Contains(dom, `data-ready="dashboard"`) {
 		t.Errorf("the page script did not run to the end; console:\n%s", judge.ConsoleLines(logs))
 	}
 	if !strings.Contains(dom, "<svg") || !strings.Contains(dom, `class="node"`) {
 		t.Error("no topology picture in the rendered page")
 	}
-	for _, name := range []string{"legacy-admin-alb", "web-public-alb", "internal-proxy-api"} {
+	for _, name := range []string{"legacy-admin-alb", "web-public-alb", "internal-proxy-api", "internal-proxy-link", "apigw-link-nlb"} {
 		if !strings.Contains(dom, name) {
 			t.Errorf("topology lacks %s", name)
 		}

@@ -9,7 +9,7 @@ import (
 
 // The request path is one graph: CloudFront (origin, origin path) ->
 // custom domain / execute-api -> stage -> integration -> VPC link ->
-// load balancer -> target group -> Lambda. It is derived here, once, with
+// load balancer -> target group -> Lambda (or an ALB behind an NLB). It is derived here, once, with
 // one host-name normaliser and one ARN parser, and handed to the rules (as
 // data.gatewatch.graph) and to every picture, so they cannot disagree.
 
@@ -24,9 +24,13 @@ const (
 	EdgeOrigin = "origin"
 	// EdgeMapping: a custom domain serves a stage (base path mapping).
 	EdgeMapping = "mapping"
-	// EdgeIntegration: a stage calls a load balancer, a VPC link's target
-	// or a Lambda function.
+	// EdgeIntegration: a stage calls a load balancer, a VPC link or a
+	// Lambda function.
 	EdgeIntegration = "integration"
+	// EdgeVPCLink: a VPC link carries a stage's calls to a load balancer
+	// (a REST link's target NLB, or what an HTTP API integration through
+	// the link names).
+	EdgeVPCLink = "vpc_link"
 	// EdgeForward: a load balancer's listener forwards to a target group.
 	EdgeForward = "forward"
 	// EdgeTarget: a target group sends to a Lambda function or an ALB.
@@ -242,17 +246,24 @@ func (s *Snapshot) Graph() *Graph {
 					continue
 				}
 				targets := b.resolve(in.URI)
-				if strings.EqualFold(in.ConnectionType, "VPC_LINK") {
-					for _, st := range a.Stages {
-						// REST integrations often name their VPC link through a
-						// stage variable, so each stage may reach another link.
-						link := b.links[a.Account+"/"+a.Region+"/"+stageVariable(in.ConnectionID, st.Variables)]
-						for _, t := range link.TargetARNs {
-							b.edge(st.ARN, t, EdgeIntegration)
-						}
+				if !strings.EqualFold(in.ConnectionType, "VPC_LINK") {
+					b.integrate(g, stages, in.URI, targets)
+					continue
+				}
+				b.record(g, in.URI, targets)
+				for _, st := range a.Stages {
+					// REST integrations often name their VPC link through a
+					// stage variable, so each stage may reach another link.
+					// A REST link goes to its target NLBs whatever the URI.
+					link, ok := b.links[a.Account+"/"+a.Region+"/"+stageVariable(in.ConnectionID, st.Variables)]
+					if !ok {
+						continue
+					}
+					b.edge(st.ARN, link.ARN, EdgeIntegration)
+					for _, t := range link.TargetARNs {
+						b.edge(link.ARN, t, EdgeVPCLink)
 					}
 				}
-				b.integrate(g, stages, in.URI, targets)
 			}
 		}
 	}
@@ -262,7 +273,21 @@ func (s *Snapshot) Graph() *Graph {
 			stages[i] = st.ARN
 		}
 		for _, in := range a.Integrations {
-			b.integrate(g, stages, in.URI, b.resolve(in.URI))
+			targets := b.resolve(in.URI)
+			link, ok := b.links[a.Account+"/"+a.Region+"/"+in.ConnectionID]
+			if !strings.EqualFold(in.ConnectionType, "VPC_LINK") || !ok || len(targets) == 0 {
+				b.integrate(g, stages, in.URI, targets)
+				continue
+			}
+			// An HTTP API's link reaches what the integration names (a
+			// listener ARN), through the link.
+			b.record(g, in.URI, targets)
+			for _, st := range stages {
+				b.edge(st, link.ARN, EdgeIntegration)
+			}
+			for _, t := range targets {
+				b.edge(link.ARN, t, EdgeVPCLink)
+			}
 		}
 	}
 	for _, lb := range s.LoadBalancers {
@@ -333,14 +358,18 @@ func (b *graphBuilder) resolve(uri string) []string {
 // integrate records an integration's targets for the rules and draws an
 // edge from each stage of its API to each target.
 func (b *graphBuilder) integrate(g *Graph, stages []string, uri string, targets []string) {
-	if len(targets) == 0 {
-		return
-	}
-	g.Targets[uri] = slices.Compact(slices.Sorted(slices.Values(append(g.Targets[uri], targets...))))
+	b.record(g, uri, targets)
 	for _, st := range stages {
 		for _, t := range targets {
 			b.edge(st, t, EdgeIntegration)
 		}
+	}
+}
+
+// record notes what an integration URI resolves to, for the rules.
+func (b *graphBuilder) record(g *Graph, uri string, targets []string) {
+	if len(targets) > 0 {
+		g.Targets[uri] = slices.Compact(slices.Sorted(slices.Values(append(g.Targets[uri], targets...))))
 	}
 }
 

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -127,5 +128,74 @@ func TestGraph(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{intern}, g.Targets["http://internal-2.eu-west-1.elb.amazonaws.com/{proxy}"]); diff != "" {
 		t.Errorf("integration targets (-want +got):\n%s", diff)
+	}
+}
+
+// TestGraphVPCLinks: the VPC link is a hop of its own. A REST stage names
+// its link through a stage variable and reaches the link's NLB, which
+// forwards to an ALB through a target group of type alb; an HTTP API's
+// link reaches the listener its integration names. A link the snapshot
+// does not hold leaves the integration drawn to its target directly.
+func TestGraphVPCLinks(t *testing.T) {
+	t.Parallel()
+	const (
+		acct, region = "111122223333", "eu-west-1"
+		nlb          = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/link/1"
+		alb          = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/svc/2"
+		albListener  = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/svc/2/l1"
+		albTG        = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/to-alb/3"
+		link1        = "arn:aws:apigateway:eu-west-1::/vpclinks/vl1"
+		link2        = "arn:aws:apigateway:eu-west-1::/vpclinks/vl2"
+		prod         = "arn:aws:apigateway:eu-west-1::/restapis/r1/stages/prod"
+		beta         = "arn:aws:apigateway:eu-west-1::/restapis/r1/stages/beta"
+		httpStage    = "arn:aws:apigateway:eu-west-1::/apis/h1/stages/$default"
+		orphanStage  = "arn:aws:apigateway:eu-west-1::/apis/h2/stages/$default"
+	)
+	s := &Snapshot{
+		LoadBalancers: []LoadBalancer{
+			{ARN: nlb, Account: acct, Region: region, Type: "network", Scheme: "internal", DNSName: "link-1.elb.eu-west-1.amazonaws.com"},
+			{ARN: alb, Account: acct, Region: region, Type: "application", Scheme: "internal", DNSName: "internal-svc-2.eu-west-1.elb.amazonaws.com",
+				Listeners: []Listener{{ARN: albListener}}},
+		},
+		TargetGroups: []TargetGroup{{ARN: albTG, Account: acct, Region: region, TargetType: "alb",
+			LoadBalancerARNs: []string{nlb}, Targets: []Target{{ID: alb}}}},
+		VPCLinks: []VPCLink{
+			{ARN: link1, Account: acct, Region: region, ID: "vl1", Version: "v1", TargetARNs: []string{nlb}},
+			{ARN: link2, Account: acct, Region: region, ID: "vl2", Version: "v2"},
+		},
+		RestAPIs: []RestAPI{{ARN: "arn:aws:apigateway:eu-west-1::/restapis/r1", Account: acct, Region: region, ID: "r1",
+			EndpointTypes: []string{"REGIONAL"},
+			Stages: []RestStage{{ARN: prod, Name: "prod", Variables: map[string]string{"link": "vl1"}},
+				{ARN: beta, Name: "beta", Variables: map[string]string{"link": "vl-gone"}}},
+			Resources: []RestResource{{Path: "/{proxy+}", Methods: []RestMethod{{HTTPMethod: "ANY",
+				Integration: &RestIntegration{Type: "HTTP_PROXY", URI: "https://svc.internal.example/{proxy}",
+					ConnectionType: "VPC_LINK", ConnectionID: "${stageVariables.link}"}}}}}}},
+		V2APIs: []V2API{
+			{ARN: "arn:aws:apigateway:eu-west-1::/apis/h1", Account: acct, Region: region, ID: "h1", ProtocolType: "HTTP",
+				Stages:       []V2Stage{{ARN: httpStage, Name: "$default"}},
+				Integrations: []V2Integration{{ID: "i1", Type: "HTTP_PROXY", URI: albListener, ConnectionType: "VPC_LINK", ConnectionID: "vl2"}}},
+			{ARN: "arn:aws:apigateway:eu-west-1::/apis/h2", Account: acct, Region: region, ID: "h2", ProtocolType: "HTTP",
+				Stages:       []V2Stage{{ARN: orphanStage, Name: "$default"}},
+				Integrations: []V2Integration{{ID: "i2", Type: "HTTP_PROXY", URI: albListener, ConnectionType: "VPC_LINK", ConnectionID: "vl-gone"}}},
+		},
+	}
+	var got []GraphEdge
+	for _, e := range s.Graph().Edges {
+		if e.Kind != EdgeClient {
+			got = append(got, e)
+		}
+	}
+	want := []GraphEdge{
+		{httpStage, link2, EdgeIntegration},
+		{orphanStage, alb, EdgeIntegration}, // its link was not collected
+		{prod, link1, EdgeIntegration},      // beta's link was not collected
+		{link1, nlb, EdgeVPCLink},
+		{link2, alb, EdgeVPCLink},
+		{albTG, alb, EdgeTarget},
+		{nlb, albTG, EdgeForward},
+	}
+	slices.SortFunc(want, func(a, b GraphEdge) int { return strings.Compare(a.From+" "+a.To, b.From+" "+b.To) })
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("edges (-want +got):\n%s", diff)
 	}
 }
