@@ -23,19 +23,28 @@ func Load(path string) (*Snapshot, error) { return FileSource(path)() }
 
 // FileSource returns a loader of the snapshot at path that reads the file
 // each time it is called, so its caller need not hold the snapshot between
-// two uses (policies.Engine.EvaluateSource). A file that changed since the
-// first read is an error, not a different snapshot.
+// two uses (policies.Engine.EvaluateSource). A regular file that changed
+// since the first read is an error, not a different snapshot; what cannot
+// be read twice (a pipe, /dev/stdin) is read once and kept.
 func FileSource(path string) func() (*Snapshot, error) {
 	var (
 		first = true
 		sum   [sha256.Size]byte
+		kept  *Snapshot
 	)
 	return func() (*Snapshot, error) {
+		if kept != nil {
+			return kept, nil
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
 		}
 		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
+		}
 		data, err := io.ReadAll(io.LimitReader(f, maxSnapshotBytes))
 		if err != nil {
 			return nil, fmt.Errorf("snapshot %s: read: %w", path, err)
@@ -45,7 +54,11 @@ func FileSource(path string) func() (*Snapshot, error) {
 			return nil, fmt.Errorf("snapshot %s: the file changed while it was being evaluated", path)
 		}
 		first, sum = false, h
-		return Parse(data, path)
+		snap, err := Parse(data, path)
+		if err == nil && !fi.Mode().IsRegular() {
+			kept = snap
+		}
+		return snap, err
 	}
 }
 

@@ -3,6 +3,7 @@ package snapshot
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -31,5 +32,29 @@ func TestFileSourceRefusesAChangedFile(t *testing.T) {
 	write("222222222222")
 	if _, err := load(); err == nil || !strings.Contains(err.Error(), "changed while it was being evaluated") {
 		t.Errorf("changed file: err = %v", err)
+	}
+}
+
+// TestFileSourceReadsAPipeOnce: a snapshot piped in (eval /dev/stdin) can
+// be read only once; the loader keeps it rather than failing the second
+// read.
+func TestFileSourceReadsAPipeOnce(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		w.WriteString(`{"schema_version": 2, "taken_at": "2026-12-01T00:00:00Z", "scope": {"accounts": ["111111111111"], "regions": ["eu-west-1"]}}`)
+		w.Close()
+	}()
+	defer r.Close()
+	load := FileSource("/dev/fd/" + strconv.Itoa(int(r.Fd())))
+	first, err := load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := load()
+	if err != nil || again != first {
+		t.Fatalf("second read of a pipe: %v, %v", again, err)
 	}
 }
