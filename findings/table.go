@@ -490,6 +490,12 @@ func newTermTable(cols []column, widths []int) table.Writer {
 	configs := make([]table.ColumnConfig, len(cols))
 	for j, c := range cols {
 		configs[j] = table.ColumnConfig{Number: j + 1, WidthMin: widths[j]}
+		if j == len(cols)-1 {
+			// The last column needs no padding to line chunks up, and
+			// padding every row to the longest message of the whole
+			// report made rendering grow faster than the report.
+			configs[j].WidthMin = 0
+		}
 		if c.wrap > 0 {
 			configs[j].WidthMax = widths[j]
 			configs[j].WidthMaxEnforcer = wrapWords
