@@ -35,7 +35,7 @@ func serveCloudWatch(s *Server, c *call, w http.ResponseWriter) *fault {
 			limit = int(n)
 		}
 	}
-	alarms := ofScope(c, s.world.Alarms, func(a snapshot.Alarm) (string, string) { return a.Account, a.Region })
+	alarms := ofScope(c, c.world.Alarms, func(a snapshot.Alarm) (string, string) { return a.Account, a.Region })
 	page, next := pageOf(s, alarms, token, limit)
 	var out cbor.List
 	for _, a := range page {
@@ -161,11 +161,11 @@ func serveGetMetricData(s *Server, c *call, w http.ResponseWriter) *fault {
 // REST APIs, ApiId and Stage for HTTP APIs, LoadBalancer for ALBs.
 func (s *Server) metricIndex(c *call) map[string]float64 {
 	restNames := map[string]string{}
-	for _, a := range s.world.RestAPIs {
+	for _, a := range c.world.RestAPIs {
 		restNames[a.ID] = a.Name
 	}
 	out := map[string]float64{}
-	for _, m := range ofScope(c, s.world.Metrics, func(m snapshot.MetricSummary) (string, string) { return m.Account, m.Region }) {
+	for _, m := range ofScope(c, c.world.Metrics, func(m snapshot.MetricSummary) (string, string) { return m.Account, m.Region }) {
 		var dims map[string]string
 		_, path, _ := strings.Cut(m.Resource, "::/")
 		seg := strings.Split(path, "/")
