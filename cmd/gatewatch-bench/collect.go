@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,8 +28,9 @@ const (
 
 // collectSpec is what -collect measures.
 type collectSpec struct {
-	spec        synth.Spec
-	concurrency int
+	spec       synth.Spec
+	inFlight   int
+	quotaShare float64
 }
 
 // runCollect serves a synthetic organisation from the fake AWS endpoint
@@ -57,13 +57,14 @@ func runCollect(ctx context.Context, cs collectSpec, stdout, stderr io.Writer) e
 	snap, err := collectors.Collect(ctx, collectors.Options{
 		Config: aws.Config{Region: "us-east-1",
 			Credentials: credentials.NewStaticCredentialsProvider("AKIDBENCH", "secret", "")},
-		EndpointURL: srv.URL,
-		Regions:     world.Scope.Regions,
-		Accounts:    world.Scope.Accounts,
-		RoleARN:     "arn:{partition}:iam::{account}:role/gatewatch-audit",
-		Concurrency: cs.concurrency,
-		Clock:       func() time.Time { return synth.TakenAt },
-		ToolVersion: "bench",
+		EndpointURL:      srv.URL,
+		Regions:          world.Scope.Regions,
+		Accounts:         world.Scope.Accounts,
+		RoleARN:          "arn:{partition}:iam::{account}:role/gatewatch-audit",
+		MaxCallsInFlight: cs.inFlight,
+		QuotaShare:       cs.quotaShare,
+		Clock:            func() time.Time { return synth.TakenAt },
+		ToolVersion:      "bench",
 	})
 	wall := time.Since(start)
 	heap := peak()
@@ -81,7 +82,8 @@ func runCollect(ctx context.Context, cs collectSpec, stdout, stderr io.Writer) e
 		}
 	}
 	hwm := vmHWM()
-	fmt.Fprintf(stdout, "\nsynth.Org(seed 1, %+v), --concurrency %d, fakeaws.AWSQuotas() enforced per account-region\n\n", cs.spec, cs.concurrency)
+	fmt.Fprintf(stdout, "\nsynth.Org(seed 1, %+v), --max-calls-in-flight %d, --quota-share %g, fakeaws.AWSQuotas() enforced per account-region\n\n",
+		cs.spec, cs.inFlight, cs.quotaShare)
 	fmt.Fprintf(stdout, "collected %d of %d resources in %d accounts x %d regions\n", len(snap.Resources()), resources,
 		len(world.Scope.Accounts), len(world.Scope.Regions))
 	served := 0
@@ -152,19 +154,29 @@ func slowest(calls map[fakeaws.AccountRegion]map[string]int, quotas []fakeaws.Qu
 // called, which returns the largest sample.
 func watchHeap() func() uint64 {
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	var mu sync.Mutex
 	var peak uint64
+	stop := every(50*time.Millisecond, func() {
+		metrics.Read(sample)
+		peak = max(peak, sample[0].Value.Uint64())
+	})
+	return func() uint64 {
+		stop()
+		return peak
+	}
+}
+
+// every calls f at once and then every d, on a goroutine of its own, until
+// the returned function is called; once it returns, f has run for the last
+// time.
+func every(d time.Duration, f func()) (stop func()) {
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		tick := time.NewTicker(50 * time.Millisecond)
+		tick := time.NewTicker(d)
 		defer tick.Stop()
 		for {
-			metrics.Read(sample)
-			mu.Lock()
-			peak = max(peak, sample[0].Value.Uint64())
-			mu.Unlock()
+			f()
 			select {
 			case <-done:
 				return
@@ -172,12 +184,9 @@ func watchHeap() func() uint64 {
 			}
 		}
 	}()
-	return func() uint64 {
+	return func() {
 		close(done)
 		<-stopped
-		mu.Lock()
-		defer mu.Unlock()
-		return peak
 	}
 }
 

@@ -22,7 +22,7 @@
 // -all measures collection and then evaluation, every figure in one run.
 // With -collect it measures collection instead:
 //
-//	go run ./cmd/gatewatch-bench -collect [-accounts 20] [-regions 2] [-large=true] [-concurrency 64]
+//	go run ./cmd/gatewatch-bench -collect [-accounts 20] [-regions 2] [-large=true] [-max-calls-in-flight 128] [-quota-share 0.5]
 //
 // serves synth.Org(seed 1) from the fake AWS endpoint with AWS's published
 // quotas enforced per account-region, collects it through assumed roles
@@ -44,11 +44,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gatewatch/gatewatch/collectors"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/collectors/snapshot/synth"
 	"github.com/gatewatch/gatewatch/policies"
@@ -83,20 +85,52 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	collect := fs.Bool("collect", false, "measure collection instead: a synthetic organisation served by the fake AWS endpoint with AWS's quotas enforced")
 	all := fs.Bool("all", false, "measure collection, then evaluation: every figure of BENCHMARKS.md in one run")
 	def := synth.DefaultSpec()
-	accounts := fs.Int("accounts", def.Accounts, "with -collect: ordinary accounts")
-	regions := fs.Int("regions", def.Regions, "with -collect: regions per account")
-	large := fs.Bool("large", true, "with -collect: add the large platform account of synth.DefaultSpec")
-	concurrency := fs.Int("concurrency", 64, "with -collect: account-regions collected at once")
+	accounts := fs.Int("accounts", def.Accounts, "with -collect: ordinary accounts; with -org: all accounts (default 1000)")
+	regions := fs.Int("regions", def.Regions, "with -collect: regions per account; with -org: regions enabled in every account (default 17)")
+	large := fs.Bool("large", true, "with -collect: add the large platform account of synth.DefaultSpec; with -org, that of synth.DefaultOrgSpec")
+	org := fs.Bool("org", false, "measure an organisation instead: synth.SparseOrg served by the fake AWS endpoint with a per-call latency, every region of every account collected")
+	latency := fs.Duration("latency", 80*time.Millisecond, "with -org: latency of every call")
+	jitter := fs.Duration("jitter", 0, "with -org: a further latency of up to this much, drawn per call")
+	inFlight := fs.Int("max-calls-in-flight", collectors.DefaultMaxCallsInFlight, "with -collect and -org: calls in flight at most")
+	quotaShare := fs.Float64("quota-share", collectors.DefaultQuotaShare, "with -collect and -org: share of each published quota to spend")
+	shards := fs.Int("shards", 0, "with -org: collect the organisation again as this many shards and compare")
 	formats := fs.Bool("formats", false, "measure every output format instead: rendering time and the peak RSS of `gatewatch eval -f FORMAT` at each size")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *org {
+		spec := synth.DefaultOrgSpec()
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if set["accounts"] {
+			spec.Accounts = *accounts
+		}
+		if set["regions"] {
+			spec.Regions = *regions
+		}
+		if !*large {
+			spec.Large = synth.Large{}
+		}
+		return runOrg(ctx, orgSpec{spec: spec, latency: *latency, jitter: *jitter, inFlight: *inFlight, quotaShare: *quotaShare, shards: *shards}, stdout, stderr)
 	}
 	if *collect || *all {
 		spec := synth.Spec{Accounts: *accounts, Regions: *regions}
 		if *large {
 			spec.Large = def.Large
 		}
-		if err := runCollect(ctx, collectSpec{spec: spec, concurrency: *concurrency}, stdout, stderr); err != nil || !*all {
+		if err := runCollect(ctx, collectSpec{spec: spec, inFlight: *inFlight, quotaShare: *quotaShare}, stdout, stderr); err != nil || !*all {
 			return err
 		}
 		fmt.Fprintln(stdout)

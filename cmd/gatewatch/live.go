@@ -24,7 +24,11 @@ type awsFlags struct {
 	profile     string
 	regions     []string
 	endpointURL string
+	// inFlight bounds the calls in flight; concurrency is its deprecated
+	// predecessor, read as the same bound.
+	inFlight    int
 	concurrency int
+	quotaShare  float64
 	// timeout bounds the collection; attemptTimeout one attempt of a call.
 	timeout        time.Duration
 	attemptTimeout time.Duration
@@ -47,7 +51,10 @@ func (f *awsFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.regions, "regions", nil, "regions to scan, comma-separated or repeated, or \"all\" for every region enabled in each account (default: the profile's or AWS_REGION)")
 	fs.StringSliceVar(&f.regions, "region", nil, "alias of --regions")
 	fs.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (an emulator, a VPC endpoint); AWS_ENDPOINT_URL is honoured too")
-	fs.IntVar(&f.concurrency, "concurrency", 4, "account-regions collected at once, across all accounts")
+	fs.IntVar(&f.inFlight, "max-calls-in-flight", collectors.DefaultMaxCallsInFlight, "AWS calls in flight at once, across all accounts and regions; account-regions start whenever a call can")
+	fs.IntVar(&f.concurrency, "concurrency", 0, "deprecated: use --max-calls-in-flight")
+	_ = fs.MarkHidden("concurrency")
+	fs.Float64Var(&f.quotaShare, "quota-share", collectors.DefaultQuotaShare, "share (above 0, at most 1) of each AWS API rate quota to spend in each account-region, leaving the rest to other clients; halved for a while after a throttling answer")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop collecting after this long (e.g. 20m) and go on with what was collected, each unfinished account-region marked Timeout (exit code 3); 0 means no limit")
 	fs.DurationVar(&f.attemptTimeout, "attempt-timeout", collectors.DefaultCallTimeout, "give up on an attempt of an AWS call that has not answered in full after this long, and retry it once with backoff")
 	fs.StringVar(&f.shard, "shard", "", "collect only shard i of n (\"2/8\") of the account-regions, for 'gatewatch merge' later; default from "+
@@ -71,7 +78,9 @@ name "gatewatch", renewed during long scans; the calling principal needs
 sts:AssumeRole, and organizations:ListAccounts, ListAccountsForParent and
 ListChildren for --org). An account whose role cannot be assumed is recorded
 as a collection error and the others are scanned. Every account-region is paced
-at its own quotas; --concurrency bounds how many run at once.`
+at --quota-share (0.5) of its own quotas; --max-calls-in-flight (128) bounds
+the calls in flight across all of them, and account-regions start whenever a
+call can.`
 
 // accountOptions turns the account flags into collector options.
 func (f *awsFlags) accountOptions(opts *collectors.Options) error {
@@ -138,9 +147,17 @@ func readAccounts(args []string) ([]string, error) {
 // the snapshot, and a failure to reach AWS at all is a collection failure
 // (see collectFailure).
 func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, error) {
+	if f.concurrency != 0 {
+		// Said on the log (stderr), not where cobra would say it: stdout
+		// may carry the report.
+		a.log.Warn("--concurrency is deprecated: use --max-calls-in-flight, which bounds calls rather than account-regions; --concurrency N is read as --max-calls-in-flight N")
+		f.inFlight = f.concurrency
+	}
 	switch {
-	case f.concurrency < 1:
-		return nil, inputError(fmt.Errorf("--concurrency %d: must be at least 1", f.concurrency))
+	case f.inFlight < 1:
+		return nil, inputError(fmt.Errorf("--max-calls-in-flight %d: must be at least 1", f.inFlight))
+	case !(f.quotaShare > 0 && f.quotaShare <= 1):
+		return nil, inputError(fmt.Errorf("--quota-share %g: must be above 0 and at most 1", f.quotaShare))
 	case f.timeout < 0:
 		return nil, inputError(fmt.Errorf("--timeout %s: must not be negative (0 means no limit)", f.timeout))
 	case f.attemptTimeout <= 0:
@@ -162,14 +179,15 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 		}
 	}
 	opts := collectors.Options{
-		Config:      cfg,
-		EndpointURL: f.endpointURL,
-		Regions:     regions,
-		ToolVersion: toolVersion(),
-		Logger:      a.log,
-		Concurrency: f.concurrency,
-		Timeout:     f.timeout,
-		CallTimeout: f.attemptTimeout,
+		Config:           cfg,
+		EndpointURL:      f.endpointURL,
+		Regions:          regions,
+		ToolVersion:      toolVersion(),
+		Logger:           a.log,
+		MaxCallsInFlight: f.inFlight,
+		QuotaShare:       f.quotaShare,
+		Timeout:          f.timeout,
+		CallTimeout:      f.attemptTimeout,
 	}
 	if err := f.accountOptions(&opts); err != nil {
 		return nil, inputError(err)
