@@ -77,6 +77,13 @@ type Options struct {
 	// Tracker, when set, counts the collection's progress for a display
 	// that reads it while Collect runs.
 	Tracker *Tracker
+	// Spool, when set, receives each account's part as soon as the
+	// account is done, instead of Collect holding every part until the
+	// end: the snapshot Collect returns then holds no lists, only what
+	// describes the run (scope, calls, incompleteness), and
+	// Spool.WriteJSON writes the whole. Memory then stays that of the
+	// accounts in progress, however large the organisation.
+	Spool *snapshot.Spool
 	// MaxAttempts is the retryer's attempt limit per call; when zero,
 	// Config.RetryMaxAttempts or else 5. The retry mode is
 	// Config.RetryMode, adaptive when empty.
@@ -173,18 +180,39 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 	opts.Tracker.plan(len(refs), c.ownedCount(refs, regions))
 	parts := make([]*snapshot.Snapshot, len(refs))
 	scanned := make([][]string, len(refs))
+	var spoolErr error
+	var spooling sync.Mutex
+	// done keeps an account's part, or hands it to the spool.
+	done := func(i int, part *snapshot.Snapshot) {
+		if opts.Spool == nil {
+			parts[i] = part
+			return
+		}
+		if err := opts.Spool.Add(refs[i].id, part); err != nil {
+			spooling.Lock()
+			spoolErr = cmp.Or(spoolErr, err)
+			spooling.Unlock()
+		}
+	}
 	var wg sync.WaitGroup
 	for i, ref := range refs {
 		// Accounts are reached in order, a few ahead of the account-regions
 		// running, so each role is assumed shortly before it is used.
 		if err := c.ahead.Acquire(ctx, 1); err != nil {
 			opts.Tracker.skip(c.ownedCount([]accountRef{ref}, regions), 0)
-			parts[i] = c.unreached(ctx, ref.id, regions)
+			done(i, c.unreached(ctx, ref.id, regions))
 			continue
 		}
-		wg.Go(func() { parts[i], scanned[i] = c.account(ctx, home, stsc, ref, regions) })
+		wg.Go(func() {
+			var part *snapshot.Snapshot
+			part, scanned[i] = c.account(ctx, home, stsc, ref, regions)
+			done(i, part)
+		})
 	}
 	wg.Wait()
+	if spoolErr != nil {
+		return nil, spoolErr
+	}
 
 	snap := &snapshot.Snapshot{
 		SchemaVersion: snapshot.SchemaVersion,
@@ -195,7 +223,9 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 		snap.Scope.Shard = opts.Shard.String()
 	}
 	for i, part := range parts {
-		snap.Append(part)
+		if part != nil {
+			snap.Append(part)
+		}
 		snap.Scope.Accounts = append(snap.Scope.Accounts, refs[i].id)
 		snap.Scope.Regions = append(snap.Scope.Regions, scanned[i]...)
 	}

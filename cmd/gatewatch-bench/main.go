@@ -28,7 +28,17 @@
 // quotas enforced per account-region, collects it through assumed roles
 // with the real SDK, and prints the calls made against the fewest the data
 // needs, the wall time against the time the quotas force, throttling
-// answers, failed collections and peak memory (see collect.go).
+// answers, failed collections and peak memory (see collect.go). With -org
+// it measures an organisation bound by latency rather than quotas:
+//
+//	go run ./cmd/gatewatch-bench -org [-accounts 1000] [-regions 17] [-latency 80ms] [-jitter 0] [-max-calls-in-flight 128] [-shards 4]
+//
+// serves synth.SparseOrg (95 % of account-regions empty) with that latency
+// per call, collects every enabled region of every account as `gatewatch
+// collect` does, and prints one "org:" line of key=value fields: accounts,
+// regions, calls, min_calls, wall_s, floor_s (the larger of the longest
+// chain of dependent calls and all calls x latency / calls in flight),
+// ratio, rss_mib and failed (see org.go).
 package main
 
 import (
@@ -81,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sizesFlag := fs.String("sizes", "10000,100000", "resource counts to measure, comma-separated; the first two are compared for scaling")
 	runs := fs.Int("runs", 5, "timed runs per measurement (the median is reported), after one warm-up run")
 	opaPath := fs.String("opa", "", "opa CLI to compare with; default: build the go.mod version with go install")
-	keep := fs.String("keep", "", "write the opa inputs to this directory and keep them (default: a temporary directory)")
+	keep := fs.String("keep", "", "write the opa inputs (with -org, the snapshots) to this directory and keep them (default: a temporary directory)")
 	collect := fs.Bool("collect", false, "measure collection instead: a synthetic organisation served by the fake AWS endpoint with AWS's quotas enforced")
 	all := fs.Bool("all", false, "measure collection, then evaluation: every figure of BENCHMARKS.md in one run")
 	def := synth.DefaultSpec()
@@ -110,6 +120,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	dir := *keep
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "gatewatch-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
 	if *org {
 		spec := synth.DefaultOrgSpec()
 		set := map[string]bool{}
@@ -123,7 +142,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if !*large {
 			spec.Large = synth.Large{}
 		}
-		return runOrg(ctx, orgSpec{spec: spec, latency: *latency, jitter: *jitter, inFlight: *inFlight, quotaShare: *quotaShare, shards: *shards}, stdout, stderr)
+		return runOrg(ctx, orgSpec{spec: spec, latency: *latency, jitter: *jitter, inFlight: *inFlight, quotaShare: *quotaShare, shards: *shards},
+			dir, stdout, stderr)
 	}
 	if *collect || *all {
 		spec := synth.Spec{Accounts: *accounts, Regions: *regions}
@@ -147,15 +167,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("-runs must be at least 1")
 	}
 
-	dir := *keep
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "gatewatch-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
-	}
 	if *formats {
 		printMachine(stdout, moduleVersion("github.com/open-policy-agent/opa"))
 		return runFormats(ctx, dir, sizes, *runs, stdout, stderr)

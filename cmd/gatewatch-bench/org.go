@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,10 +35,13 @@ type orgSpec struct {
 	shards          int
 }
 
-// orgRun is one collection of the organisation.
+// orgRun is one collection of the organisation, written to a file as
+// `gatewatch collect -o FILE` writes it.
 type orgRun struct {
-	snap *snapshot.Snapshot
-	wall time.Duration
+	meta   *snapshot.Snapshot
+	path   string
+	errors int
+	wall   time.Duration
 }
 
 // runOrg serves a sparse organisation (synth.SparseOrg, seed 1) from the
@@ -47,7 +52,7 @@ type orgRun struct {
 // calls spread over the calls in flight. With shards above 1 it then
 // collects the organisation again as that many shards, one after the
 // other, and compares their walls and their merge with the unsharded run.
-func runOrg(ctx context.Context, o orgSpec, stdout, stderr io.Writer) error {
+func runOrg(ctx context.Context, o orgSpec, dir string, stdout, stderr io.Writer) error {
 	printMachine(stdout, moduleVersion("github.com/open-policy-agent/opa"))
 	world := synth.SparseOrg(1, o.spec)
 	caller := world.Scope.Accounts[0]
@@ -72,14 +77,14 @@ func runOrg(ctx context.Context, o orgSpec, stdout, stderr io.Writer) error {
 
 	peak := watchHeap()
 	serving := watchServing(srv)
-	whole, err := collectOrg(ctx, srv, world, o, collectors.Shard{})
+	whole, err := collectOrg(ctx, srv, world, o, collectors.Shard{}, filepath.Join(dir, "org.json"))
 	heap := peak()
 	meanServing, maxServing := serving()
 	if err != nil {
 		return err
 	}
 	made := 0
-	for _, n := range whole.snap.Calls {
+	for _, n := range whole.meta.Calls {
 		made += n
 	}
 	hwm := vmHWM()
@@ -87,7 +92,7 @@ func runOrg(ctx context.Context, o orgSpec, stdout, stderr io.Writer) error {
 		o.spec, o.latency, o.jitter, o.inFlight)
 	fmt.Fprintf(stdout, "org: accounts=%d regions=%d calls=%d min_calls=%d wall_s=%.1f floor_s=%.1f ratio=%.2f rss_mib=%.0f failed=%d\n",
 		len(world.Scope.Accounts), len(world.Scope.Regions), made, least, whole.wall.Seconds(), floor.Seconds(),
-		whole.wall.Seconds()/floor.Seconds(), float64(hwm)/(1<<20), len(whole.snap.Errors))
+		whole.wall.Seconds()/floor.Seconds(), float64(hwm)/(1<<20), whole.errors)
 	fmt.Fprintf(stdout, "info      latency floor %.1f s: longest chain of dependent calls %.1f s, %d calls x %v / %d in flight %.1f s; quota floor %.1f s\n",
 		floor.Seconds(), critical.Seconds(), least, mean, o.inFlight, float64(least)*mean.Seconds()/float64(o.inFlight), quotaFloor.Seconds())
 	fmt.Fprintf(stdout, "info      calls in flight at the endpoint: %.1f on average, %d at most (sampled every 50 ms)\n", meanServing, maxServing)
@@ -97,9 +102,16 @@ func runOrg(ctx context.Context, o orgSpec, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "calls     %d made / %d minimum                target equal   %s\n", made, least, verdict(made == least))
 	fmt.Fprintf(stdout, "memory    peak RSS %s (fake endpoint and world included), peak Go heap %s   target < 1 GiB   %s\n",
 		mib(hwm), mib(heap), verdict(hwm > 0 && hwm < targetPeakMemory))
-	fmt.Fprintf(stdout, "failed    %d collection errors, %d throttling answers   target 0   %s\n", len(whole.snap.Errors), srv.Throttled(),
-		verdict(len(whole.snap.Errors) == 0))
-	for _, e := range whole.snap.Errors[:min(len(whole.snap.Errors), 5)] {
+	fmt.Fprintf(stdout, "failed    %d collection errors, %d throttling answers   target 0   %s\n", whole.errors, srv.Throttled(),
+		verdict(whole.errors == 0))
+	if o.shards <= 1 && whole.errors == 0 {
+		return nil
+	}
+	snap, err := snapshot.Load(whole.path)
+	if err != nil {
+		return err
+	}
+	for _, e := range snap.Errors[:min(len(snap.Errors), 5)] {
 		fmt.Fprintf(stdout, "error     %s %s %s:%s %s\n", e.Account, e.Region, e.Service, e.Operation, e.Code)
 	}
 	if o.shards <= 1 {
@@ -110,19 +122,23 @@ func runOrg(ctx context.Context, o orgSpec, stdout, stderr io.Writer) error {
 	var sum time.Duration
 	for i := range o.shards {
 		fmt.Fprintf(stderr, "collecting shard %d/%d...\n", i+1, o.shards)
-		run, err := collectOrg(ctx, srv, world, o, collectors.Shard{Index: i, Count: o.shards})
+		run, err := collectOrg(ctx, srv, world, o, collectors.Shard{Index: i, Count: o.shards}, filepath.Join(dir, fmt.Sprintf("shard-%d.json", i+1)))
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "shard     %d/%d: %.1f s, %d errors\n", i+1, o.shards, run.wall.Seconds(), len(run.snap.Errors))
+		fmt.Fprintf(stdout, "shard     %d/%d: %.1f s, %d errors\n", i+1, o.shards, run.wall.Seconds(), run.errors)
 		sum += run.wall
-		parts = append(parts, run.snap)
+		part, err := snapshot.Load(run.path)
+		if err != nil {
+			return err
+		}
+		parts = append(parts, part)
 	}
 	merged, err := snapshot.Merge(parts...)
 	if err != nil {
 		return err
 	}
-	same, err := sameInventory(whole.snap, merged)
+	same, err := sameInventory(snap, merged)
 	if err != nil {
 		return err
 	}
@@ -132,11 +148,17 @@ func runOrg(ctx context.Context, o orgSpec, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// collectOrg collects world from srv as the benchmark's caller does: every
-// enabled region of every account, through a role in each.
-func collectOrg(ctx context.Context, srv *fakeaws.Server, world *snapshot.Snapshot, o orgSpec, shard collectors.Shard) (orgRun, error) {
+// collectOrg collects world from srv as the benchmark's caller does, every
+// enabled region of every account through a role in each, and writes the
+// snapshot to path through a spool, as `gatewatch collect -o` does.
+func collectOrg(ctx context.Context, srv *fakeaws.Server, world *snapshot.Snapshot, o orgSpec, shard collectors.Shard, path string) (orgRun, error) {
 	start := time.Now()
-	snap, err := collectors.Collect(ctx, collectors.Options{
+	spool, err := snapshot.NewSpool(filepath.Dir(path))
+	if err != nil {
+		return orgRun{}, err
+	}
+	defer spool.Close()
+	meta, err := collectors.Collect(ctx, collectors.Options{
 		Config: aws.Config{Region: "us-east-1",
 			Credentials: credentials.NewStaticCredentialsProvider("AKIDBENCH", "secret", "")},
 		EndpointURL:      srv.URL,
@@ -146,10 +168,25 @@ func collectOrg(ctx context.Context, srv *fakeaws.Server, world *snapshot.Snapsh
 		MaxCallsInFlight: o.inFlight,
 		QuotaShare:       o.quotaShare,
 		Shard:            shard,
+		Spool:            spool,
 		Clock:            func() time.Time { return synth.TakenAt },
 		ToolVersion:      "bench",
 	})
-	return orgRun{snap: snap, wall: time.Since(start)}, err
+	if err != nil {
+		return orgRun{}, err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return orgRun{}, err
+	}
+	defer f.Close()
+	if err := spool.WriteJSON(f, meta); err != nil {
+		return orgRun{}, err
+	}
+	if err := f.Close(); err != nil {
+		return orgRun{}, err
+	}
+	return orgRun{meta: meta, path: path, errors: spool.Errors(), wall: time.Since(start)}, nil
 }
 
 // sameInventory reports whether two snapshots hold the same inventory,

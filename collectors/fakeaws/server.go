@@ -16,6 +16,7 @@ import (
 	"io"
 	"maps"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -153,8 +154,9 @@ type Server struct {
 	views map[string]*snapshot.Snapshot
 	// jitter draws the Jitter share of each call's latency; s.mu guards it.
 	jitter *rand.Rand
-	// serving counts the requests being answered.
-	serving atomic.Int64
+	// serving counts the requests being answered, peak the most at once;
+	// connections counts the connections clients opened.
+	serving, peak, connections atomic.Int64
 }
 
 // New starts a server for world on a loopback port. Close it when done.
@@ -163,7 +165,13 @@ func New(world *snapshot.Snapshot, opts Options) *Server {
 		throttle: maps.Clone(opts.Throttle), assumed: map[string]string{}, hung: make(chan string, 1024),
 		hangFirst: maps.Clone(opts.HangFirst), drop: maps.Clone(opts.Drop), seen: map[string]int{},
 		views: byAccount(world), jitter: rand.New(rand.NewPCG(1, 2))}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.connections.Add(1)
+		}
+	}
+	s.srv.Start()
 	s.URL = s.srv.URL
 	return s
 }
@@ -225,9 +233,17 @@ type fault struct {
 // moment, latency included: the calls in flight as AWS would see them.
 func (s *Server) Serving() int { return int(s.serving.Load()) }
 
+// PeakServing returns the most requests the server answered at once.
+func (s *Server) PeakServing() int { return int(s.peak.Load()) }
+
+// Connections returns how many connections clients opened.
+func (s *Server) Connections() int { return int(s.connections.Load()) }
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	s.serving.Add(1)
+	n := s.serving.Add(1)
 	defer s.serving.Add(-1)
+	for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
+	}
 	c, err := s.decode(r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)

@@ -28,13 +28,13 @@ type OrgSpec struct {
 
 // DefaultOrgSpec is an organisation of 1,000 accounts in 17 regions, 5 %
 // of the account-regions used, and one platform account of 30 REST APIs
-// and 40 ALBs.
+// and 20 ALBs.
 func DefaultOrgSpec() OrgSpec {
 	return OrgSpec{
 		Accounts: 1000,
 		Regions:  len(Regions),
 		Used:     0.05,
-		Large:    Large{RestAPIs: 30, PathsPerAPI: 10, ALBs: 40, ListenersPerALB: 2, RulesPerListener: 5},
+		Large:    Large{RestAPIs: 30, PathsPerAPI: 10, ALBs: 20, ListenersPerALB: 2, RulesPerListener: 5},
 	}
 }
 

@@ -1,0 +1,166 @@
+package collectors_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gatewatch/gatewatch/collectors"
+	"github.com/gatewatch/gatewatch/collectors/fakeaws"
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/collectors/snapshot/synth"
+)
+
+// busyAccount is one account using all of 6 regions: many calls that could
+// run side by side.
+func busyAccount() *snapshot.Snapshot {
+	return synth.SparseOrg(5, synth.OrgSpec{Accounts: 1, Regions: 6, Used: 1})
+}
+
+// TestCallsInFlightStayWithinTheBound: however many account-regions and
+// services could call at once, no more calls than MaxCallsInFlight reach
+// the endpoint together, and the scan still reads everything with the
+// fewest calls. With a wider bound the same scan does run more at once,
+// so the bound is what holds it.
+func TestCallsInFlightStayWithinTheBound(t *testing.T) {
+	t.Parallel()
+	world := busyAccount()
+	caller := world.Scope.Accounts[0]
+	for _, tc := range []struct {
+		inFlight int
+		check    func(peak int) bool
+		want     string
+	}{
+		{3, func(peak int) bool { return peak <= 3 }, "at most 3"},
+		{64, func(peak int) bool { return peak > 3 }, "more than 3"},
+	} {
+		srv := fakeaws.New(world, fakeaws.Options{Latency: fakeaws.Latency{Fixed: 20 * time.Millisecond}})
+		got := collectWith(context.Background(), t, srv, "AKID", func(o *collectors.Options) {
+			o.MaxCallsInFlight = tc.inFlight
+		}, world.Scope.Regions...)
+		srv.Close()
+		if peak := srv.PeakServing(); !tc.check(peak) {
+			t.Errorf("--max-calls-in-flight %d: %d calls at once at the endpoint, want %s", tc.inFlight, peak, tc.want)
+		}
+		if diff := cmp.Diff(arns(world), arns(got)); diff != "" || len(got.Errors) != 0 {
+			t.Errorf("--max-calls-in-flight %d: errors %+v; resources (-world +collected):\n%s", tc.inFlight, got.Errors, diff)
+		}
+		want := map[string]int{}
+		for _, calls := range fakeaws.MinimumCalls(world, caller, "us-east-1") {
+			for k, n := range calls {
+				want[k] += n
+			}
+		}
+		if diff := cmp.Diff(want, got.Calls); diff != "" {
+			t.Errorf("--max-calls-in-flight %d: calls (-minimum +made):\n%s", tc.inFlight, diff)
+		}
+	}
+}
+
+// TestOneConnectionPool: every account-region and service of a scan shares
+// one pool of connections, so a scan opens no more connections than it
+// has calls in flight (the SDK's default is a pool per service client:
+// here 6 regions x 5 services).
+func TestOneConnectionPool(t *testing.T) {
+	t.Parallel()
+	world := busyAccount()
+	srv := fakeaws.New(world, fakeaws.Options{Latency: fakeaws.Latency{Fixed: 5 * time.Millisecond}})
+	defer srv.Close()
+	collectWith(context.Background(), t, srv, "AKID", func(o *collectors.Options) { o.MaxCallsInFlight = 4 }, world.Scope.Regions...)
+	// GetCallerIdentity, the first call, takes no call slot.
+	if n := srv.Connections(); n > 5 {
+		t.Errorf("%d connections opened for 4 calls in flight, want at most 5", n)
+	}
+}
+
+// TestTrackerCountsTheScan: at the end of a scan of every enabled region
+// of three accounts, the tracker has every account and account-region
+// done, every call and every throttling answer counted.
+func TestTrackerCountsTheScan(t *testing.T) {
+	t.Parallel()
+	world := orgWorld(t)
+	srv := fakeaws.New(world, fakeaws.Options{ExternalID: "xid-42",
+		Throttle: map[string]int{"elasticloadbalancingv2:DescribeLoadBalancers": 2}})
+	defer srv.Close()
+	tracker := &collectors.Tracker{}
+	got := collectWith(context.Background(), t, srv, "AKID", func(o *collectors.Options) {
+		withAccounts(caller, member2, member3)(o)
+		o.Tracker = tracker
+	}, collectors.AllRegions)
+	if len(got.Errors) != 0 {
+		t.Fatalf("errors: %+v", got.Errors)
+	}
+	p := tracker.Progress()
+	calls := 0
+	for _, n := range got.Calls {
+		calls += n
+	}
+	regions := 3 * len(world.Scope.Regions)
+	want := collectors.Progress{Accounts: 3, AccountsDone: 3, AccountRegions: regions, AccountRegionsDone: regions,
+		Calls: calls, Throttles: 2, Elapsed: p.Elapsed}
+	if diff := cmp.Diff(want, p); diff != "" {
+		t.Errorf("progress at the end (-want +got):\n%s", diff)
+	}
+	if left, ok := p.ETA(); !ok || left != 0 {
+		t.Errorf("ETA at the end = %v, %v; want 0, true", left, ok)
+	}
+}
+
+// arns lists the ARNs of the snapshot's resources.
+func arns(s *snapshot.Snapshot) []string {
+	var out []string
+	for _, r := range s.Resources() {
+		out = append(out, r.ARN)
+	}
+	return out
+}
+
+// TestSpooledCollectionWritesTheSameSnapshot: a scan whose accounts go to
+// a spool as they finish writes the snapshot a scan held in memory
+// writes, errors and coverage included.
+func TestSpooledCollectionWritesTheSameSnapshot(t *testing.T) {
+	t.Parallel()
+	world := orgWorld(t)
+	srv := fakeaws.New(world, fakeaws.Options{ExternalID: "xid-42", DenyAssumeRole: []string{member3},
+		Deny: []string{"elasticloadbalancingv2:DescribeTags"}})
+	defer srv.Close()
+	encode := func(s *snapshot.Snapshot) string {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	inMemory := collectWith(context.Background(), t, srv, "AKID", withAccounts(caller, member2, member3), world.Scope.Regions...)
+	if len(inMemory.Errors) == 0 {
+		t.Fatal("the scan recorded no error: the comparison would not cover them")
+	}
+	sp, err := snapshot.NewSpool(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	meta := collectWith(context.Background(), t, srv, "AKID", func(o *collectors.Options) {
+		withAccounts(caller, member2, member3)(o)
+		o.Spool = sp
+	}, world.Scope.Regions...)
+	if len(meta.LoadBalancers)+len(meta.Coverage)+len(meta.Errors) != 0 {
+		t.Error("a spooled scan returned lists: they belong in the spool")
+	}
+	// Call counts may differ between two runs (a retried attempt); the
+	// rest may not.
+	meta.Calls = inMemory.Calls
+	var spooled bytes.Buffer
+	if err := sp.WriteJSON(&spooled, meta); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(encode(inMemory), spooled.String()); diff != "" {
+		t.Errorf("spooled scan differs (-in memory +spooled):\n%s", diff)
+	}
+}
