@@ -74,6 +74,13 @@ type Options struct {
 	// deployment) keep the rest; DefaultQuotaShare when zero. A throttling
 	// answer halves the rate of the quota it hit, which then grows back.
 	QuotaShare float64
+	// Datasets, when not nil, lists the datasets to read (names of
+	// snapshot.Datasets), for a scan whose enabled rules read only these:
+	// the others are not read at all, and their coverage says
+	// not_collected, with ReasonNotRead, so that no report takes them for
+	// empty. The datasets they sit in and depend on are read too
+	// (snapshot.WithParents).
+	Datasets []string
 	// Tracker, when set, counts the collection's progress for a display
 	// that reads it while Collect runs.
 	Tracker *Tracker
@@ -387,7 +394,7 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 		byRegion[t.region] = t
 	}
 	part := &snapshot.Snapshot{}
-	if ctx.Err() == nil {
+	if ctx.Err() == nil && c.opts.wants("lambda_functions") {
 		part = collectReferencedFunctions(ctx, out, acct.id, func(region string) target {
 			if t, ok := byRegion[region]; ok {
 				return t
@@ -472,7 +479,7 @@ func (h *heldSlot) drop(sem *semaphore.Weighted) {
 
 // coverage derives one account's coverage from its errors: every dataset
 // of each region this shard owns and, when it owns them, of the global
-// services.
+// services. A dataset the scan was not asked to read is not_collected.
 func (c *collection) coverage(account string, regions []string, errs []snapshot.CollectionError) []snapshot.Coverage {
 	var out []snapshot.Coverage
 	if c.opts.Shard.OwnsGlobal(account) {
@@ -483,8 +490,25 @@ func (c *collection) coverage(account string, regions []string, errs []snapshot.
 			out = append(out, snapshot.CoverageOf(account, r, snapshot.ScopeDatasets(r), errs)...)
 		}
 	}
+	for i := range out {
+		if !c.opts.wants(out[i].Dataset) {
+			out[i].State, out[i].Resources, out[i].Reason = snapshot.NotCollected, nil, ReasonNotRead
+		}
+	}
 	return out
 }
+
+// ReasonNotRead is the coverage reason of a dataset a scan did not read
+// because none of its enabled rules reads it (Options.Datasets).
+const ReasonNotRead = "not read: no enabled rule reads it"
+
+// wants reports whether the scan reads dataset (Options.Datasets).
+func (o Options) wants(dataset string) bool {
+	return o.Datasets == nil || slices.Contains(o.Datasets, dataset)
+}
+
+// wants reports whether the scan reads dataset.
+func (t target) wants(dataset string) bool { return t.opts.wants(dataset) }
 
 // interrupted is the error that marks a unit of work as partial.
 func interrupted(account, region, service string) snapshot.CollectionError {
@@ -653,6 +677,9 @@ func withDefaults(opts Options) Options {
 		opts.QuotaShare = DefaultQuotaShare
 	}
 	opts.QuotaShare = min(opts.QuotaShare, 1)
+	if opts.Datasets != nil {
+		opts.Datasets = snapshot.WithParents(opts.Datasets)
+	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = cmp.Or(opts.Config.RetryMaxAttempts, 5)
 	}

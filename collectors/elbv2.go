@@ -40,7 +40,9 @@ func collectELBv2(ctx context.Context, t target) *snapshot.Snapshot {
 	for _, lb := range out.LoadBalancers {
 		groupIDs = append(groupIDs, lb.SecurityGroups...)
 	}
-	out.Append(securityGroups(ctx, ec2.NewFromConfig(t.config(serviceEC2)), t, groupIDs))
+	if t.wants("security_groups") {
+		out.Append(securityGroups(ctx, ec2.NewFromConfig(t.config(serviceEC2)), t, groupIDs))
+	}
 	return out
 }
 
@@ -54,51 +56,58 @@ func elbv2Inventory(ctx context.Context, c elbv2API, t target) *snapshot.Snapsho
 	// DescribeTags pass can fill them all.
 	tagged := map[string]*snapshot.Tags{}
 
-	var lbs []types.LoadBalancer
-	lbPages := elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(elbPageSize)})
-	for lbPages.HasMorePages() {
-		page, err := lbPages.NextPage(ctx)
-		if err != nil {
-			fail("DescribeLoadBalancers", err)
-			break
+	if t.wants("load_balancers") {
+		var lbs []types.LoadBalancer
+		lbPages := elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(elbPageSize)})
+		for lbPages.HasMorePages() {
+			page, err := lbPages.NextPage(ctx)
+			if err != nil {
+				fail("DescribeLoadBalancers", err)
+				break
+			}
+			lbs = append(lbs, page.LoadBalancers...)
 		}
-		lbs = append(lbs, page.LoadBalancers...)
+		read, errs := eachResource(lbs, func(lb types.LoadBalancer, part *snapshot.Snapshot) snapshot.LoadBalancer {
+			return loadBalancer(ctx, c, t, lb, part)
+		})
+		out.LoadBalancers, out.Errors = append(out.LoadBalancers, read...), append(out.Errors, errs...)
 	}
-	read, errs := eachResource(lbs, func(lb types.LoadBalancer, part *snapshot.Snapshot) snapshot.LoadBalancer {
-		return loadBalancer(ctx, c, t, lb, part)
-	})
-	out.LoadBalancers, out.Errors = append(out.LoadBalancers, read...), append(out.Errors, errs...)
 
-	var tgs []types.TargetGroup
-	tgPages := elb.NewDescribeTargetGroupsPaginator(c, &elb.DescribeTargetGroupsInput{PageSize: aws.Int32(elbPageSize)})
-	for tgPages.HasMorePages() {
-		page, err := tgPages.NextPage(ctx)
-		if err != nil {
-			fail("DescribeTargetGroups", err)
-			break
+	if t.wants("target_groups") {
+		var tgs []types.TargetGroup
+		tgPages := elb.NewDescribeTargetGroupsPaginator(c, &elb.DescribeTargetGroupsInput{PageSize: aws.Int32(elbPageSize)})
+		for tgPages.HasMorePages() {
+			page, err := tgPages.NextPage(ctx)
+			if err != nil {
+				fail("DescribeTargetGroups", err)
+				break
+			}
+			tgs = append(tgs, page.TargetGroups...)
 		}
-		tgs = append(tgs, page.TargetGroups...)
+		groups, errs := eachResource(tgs, func(tg types.TargetGroup, part *snapshot.Snapshot) snapshot.TargetGroup {
+			return targetGroup(ctx, c, t, tg, part)
+		})
+		out.TargetGroups, out.Errors = append(out.TargetGroups, groups...), append(out.Errors, errs...)
 	}
-	groups, errs := eachResource(tgs, func(tg types.TargetGroup, part *snapshot.Snapshot) snapshot.TargetGroup {
-		return targetGroup(ctx, c, t, tg, part)
-	})
-	out.TargetGroups, out.Errors = append(out.TargetGroups, groups...), append(out.Errors, errs...)
 
-	for i := range out.LoadBalancers {
-		lb := &out.LoadBalancers[i]
-		tagged[lb.ARN] = &lb.Tags
-		for j := range lb.Listeners {
-			l := &lb.Listeners[j]
-			tagged[l.ARN] = &l.Tags
-			for k := range l.Rules {
-				tagged[l.Rules[k].ARN] = &l.Rules[k].Tags
+	if t.wants("elb_tags") {
+		for i := range out.LoadBalancers {
+			lb := &out.LoadBalancers[i]
+			tagged[lb.ARN] = &lb.Tags
+			for j := range lb.Listeners {
+				l := &lb.Listeners[j]
+				tagged[l.ARN] = &l.Tags
+				for k := range l.Rules {
+					tagged[l.Rules[k].ARN] = &l.Rules[k].Tags
+				}
 			}
 		}
+		for i := range out.TargetGroups {
+			tagged[out.TargetGroups[i].ARN] = &out.TargetGroups[i].Tags
+		}
+		elbTags(ctx, c, t, tagged, out)
 	}
-	for i := range out.TargetGroups {
-		tagged[out.TargetGroups[i].ARN] = &out.TargetGroups[i].Tags
-	}
-	elbTags(ctx, c, t, tagged, out)
+
 	return out
 }
 
@@ -117,29 +126,34 @@ func loadBalancer(ctx context.Context, c elbv2API, t target, lb types.LoadBalanc
 		l.AvailabilityZones = append(l.AvailabilityZones, aws.ToString(az.ZoneName))
 	}
 
-	if attrs, err := c.DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerArn: aws.String(arn)}); err != nil {
-		fail("DescribeLoadBalancerAttributes", err)
-	} else {
-		l.Attributes = map[string]string{}
-		for _, a := range attrs.Attributes {
-			l.Attributes[aws.ToString(a.Key)] = aws.ToString(a.Value)
+	if t.wants("load_balancer_attributes") {
+		if attrs, err := c.DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerArn: aws.String(arn)}); err != nil {
+			fail("DescribeLoadBalancerAttributes", err)
+		} else {
+			l.Attributes = map[string]string{}
+			for _, a := range attrs.Attributes {
+				l.Attributes[aws.ToString(a.Key)] = aws.ToString(a.Value)
+			}
 		}
 	}
 
-	var listeners []types.Listener
-	pages := elb.NewDescribeListenersPaginator(c, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(arn), PageSize: aws.Int32(elbPageSize)})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			fail("DescribeListeners", err)
-			break
+	if t.wants("listeners") {
+		var listeners []types.Listener
+		pages := elb.NewDescribeListenersPaginator(c, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(arn), PageSize: aws.Int32(elbPageSize)})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				fail("DescribeListeners", err)
+				break
+			}
+			listeners = append(listeners, page.Listeners...)
 		}
-		listeners = append(listeners, page.Listeners...)
+		read, errs := eachResource(listeners, func(ls types.Listener, part *snapshot.Snapshot) snapshot.Listener {
+			return listener(ctx, c, t, ls, lb.Type == types.LoadBalancerTypeEnumApplication, part)
+		})
+		l.Listeners, out.Errors = append(l.Listeners, read...), append(out.Errors, errs...)
 	}
-	read, errs := eachResource(listeners, func(ls types.Listener, part *snapshot.Snapshot) snapshot.Listener {
-		return listener(ctx, c, t, ls, lb.Type == types.LoadBalancerTypeEnumApplication, part)
-	})
-	l.Listeners, out.Errors = append(l.Listeners, read...), append(out.Errors, errs...)
+
 	return l
 }
 
@@ -154,7 +168,7 @@ func listener(ctx context.Context, c elbv2API, t target, ls types.Listener, with
 	}
 	// Only application load balancers route by rules; network and gateway
 	// listeners have nothing but their default action.
-	if !withRules {
+	if !withRules || !t.wants("listener_rules") {
 		return l
 	}
 	// DescribeRules includes the listener's default rule (IsDefault).
@@ -254,32 +268,37 @@ func targetGroup(ctx context.Context, c elbv2API, t target, tg types.TargetGroup
 		g.HealthCheck.Matcher = cmp.Or(aws.ToString(m.HttpCode), aws.ToString(m.GrpcCode))
 	}
 
-	if attrs, err := c.DescribeTargetGroupAttributes(ctx, &elb.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(arn)}); err != nil {
-		fail("DescribeTargetGroupAttributes", err)
-	} else {
-		g.Attributes = map[string]string{}
-		for _, a := range attrs.Attributes {
-			g.Attributes[aws.ToString(a.Key)] = aws.ToString(a.Value)
+	if t.wants("target_group_attributes") {
+		if attrs, err := c.DescribeTargetGroupAttributes(ctx, &elb.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(arn)}); err != nil {
+			fail("DescribeTargetGroupAttributes", err)
+		} else {
+			g.Attributes = map[string]string{}
+			for _, a := range attrs.Attributes {
+				g.Attributes[aws.ToString(a.Key)] = aws.ToString(a.Value)
+			}
 		}
 	}
 
-	if health, err := c.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(arn)}); err != nil {
-		fail("DescribeTargetHealth", err)
-	} else {
-		for _, h := range health.TargetHealthDescriptions {
-			if h.Target == nil {
-				continue
+	if t.wants("target_health") {
+		if health, err := c.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(arn)}); err != nil {
+			fail("DescribeTargetHealth", err)
+		} else {
+			for _, h := range health.TargetHealthDescriptions {
+				if h.Target == nil {
+					continue
+				}
+				tgt := snapshot.Target{
+					ID: aws.ToString(h.Target.Id), Port: int(aws.ToInt32(h.Target.Port)),
+					AvailabilityZone: aws.ToString(h.Target.AvailabilityZone),
+				}
+				if th := h.TargetHealth; th != nil {
+					tgt.HealthState, tgt.HealthReason = string(th.State), string(th.Reason)
+				}
+				g.Targets = append(g.Targets, tgt)
 			}
-			tgt := snapshot.Target{
-				ID: aws.ToString(h.Target.Id), Port: int(aws.ToInt32(h.Target.Port)),
-				AvailabilityZone: aws.ToString(h.Target.AvailabilityZone),
-			}
-			if th := h.TargetHealth; th != nil {
-				tgt.HealthState, tgt.HealthReason = string(th.State), string(th.Reason)
-			}
-			g.Targets = append(g.Targets, tgt)
 		}
 	}
+
 	return g
 }
 

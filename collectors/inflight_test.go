@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -162,5 +164,54 @@ func TestSpooledCollectionWritesTheSameSnapshot(t *testing.T) {
 	}
 	if diff := cmp.Diff(encode(inMemory), spooled.String()); diff != "" {
 		t.Errorf("spooled scan differs (-in memory +spooled):\n%s", diff)
+	}
+}
+
+// TestOnlyTheDatasetsAsked: a scan asked for some datasets makes only
+// their calls (and those of the datasets they sit in and depend on), and
+// records every other dataset as not collected, with the reason, never as
+// complete: an empty list there is not known to be empty.
+func TestOnlyTheDatasetsAsked(t *testing.T) {
+	t.Parallel()
+	world := loadWorld(t, "basic.json")
+	for _, tc := range []struct {
+		datasets []string
+		calls    []string // the operations made, besides GetCallerIdentity
+		read     []string // the datasets whose coverage is not not_collected
+	}{
+		{[]string{"load_balancers"}, []string{"elasticloadbalancingv2:DescribeLoadBalancers"}, []string{"load_balancers"}},
+		// Security groups are read for the load balancers that name them.
+		{[]string{"security_groups"}, []string{"ec2:DescribeSecurityGroups", "elasticloadbalancingv2:DescribeLoadBalancers"},
+			[]string{"load_balancers", "security_groups"}},
+		{[]string{"shield_subscription"}, []string{"shield:DescribeSubscription"}, []string{"shield_subscription"}},
+	} {
+		srv := fakeaws.New(world, fakeaws.Options{})
+		got := collectWith(context.Background(), t, srv, "AKID", func(o *collectors.Options) { o.Datasets = tc.datasets }, world.Scope.Regions...)
+		srv.Close()
+		var calls []string
+		for k := range got.Calls {
+			if k != "sts:GetCallerIdentity" {
+				calls = append(calls, k)
+			}
+		}
+		slices.Sort(calls)
+		if diff := cmp.Diff(tc.calls, calls); diff != "" {
+			t.Errorf("%v: operations (-want +made):\n%s", tc.datasets, diff)
+		}
+		read := map[string]bool{}
+		for _, c := range got.Coverage {
+			switch {
+			case c.State != snapshot.NotCollected:
+				read[c.Dataset] = true
+			case c.Reason != collectors.ReasonNotRead:
+				t.Errorf("%v: %s %s %s not collected for %q", tc.datasets, c.Account, c.Region, c.Dataset, c.Reason)
+			}
+		}
+		if diff := cmp.Diff(tc.read, slices.Sorted(maps.Keys(read))); diff != "" {
+			t.Errorf("%v: datasets read (-want +got):\n%s", tc.datasets, diff)
+		}
+		if len(got.Errors) != 0 {
+			t.Errorf("%v: errors %+v", tc.datasets, got.Errors)
+		}
 	}
 }

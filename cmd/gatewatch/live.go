@@ -46,6 +46,9 @@ type awsFlags struct {
 	// spool, when set, receives the accounts as they are done (see
 	// collectors.Options.Spool).
 	spool *snapshot.Spool
+	// datasets, when not nil, are the only datasets to read (see
+	// collectors.Options.Datasets).
+	datasets []string
 }
 
 func (f *awsFlags) register(fs *pflag.FlagSet) {
@@ -192,6 +195,7 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 		MaxCallsInFlight: f.inFlight,
 		QuotaShare:       f.quotaShare,
 		Spool:            f.spool,
+		Datasets:         f.datasets,
 		Timeout:          f.timeout,
 		CallTimeout:      f.attemptTimeout,
 	}

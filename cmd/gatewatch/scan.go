@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatewatch/gatewatch"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/findings"
 )
 
 func newScanCommand(a *app) *cobra.Command {
@@ -63,6 +64,11 @@ with backoff; dropped connections are retried too.`,
 			if demo {
 				snap, err = snapshot.Parse(gatewatch.DemoSnapshot, "demo")
 			} else {
+				// A snapshot kept for later may meet other rules; without
+				// one, only what the enabled rules read is collected.
+				if snapshotPath == "" {
+					aws.datasets = readByRules(rep.engine.Rules())
+				}
 				snap, err = aws.collect(cmd.Context(), a)
 			}
 			if err != nil {
@@ -89,4 +95,21 @@ with backoff; dropped connections are retried too.`,
 	aws.register(cmd.Flags())
 	flags.register(cmd.Flags())
 	return cmd
+}
+
+// readByRules lists the datasets the enabled rules read (with those they
+// sit in and depend on), or nil, meaning every dataset, when an enabled
+// rule declares no inputs and so may read anything.
+func readByRules(rules []findings.Rule) []string {
+	names := []string{}
+	for _, r := range rules {
+		if !r.Enabled {
+			continue
+		}
+		if len(r.Inputs) == 0 {
+			return nil
+		}
+		names = append(names, r.Inputs...)
+	}
+	return snapshot.WithParents(names)
 }
