@@ -5,11 +5,13 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
@@ -35,7 +37,7 @@ const (
 )
 
 func collectELBv2(ctx context.Context, t target) *snapshot.Snapshot {
-	out := elbv2Inventory(ctx, elb.NewFromConfig(t.config(serviceELBv2)), t)
+	out := elbv2Inventory(ctx, elb.NewFromConfig(t.config(serviceELBv2)), tagging.NewFromConfig(t.config(serviceTagging)), t)
 	var groupIDs []string
 	for _, lb := range out.LoadBalancers {
 		groupIDs = append(groupIDs, lb.SecurityGroups...)
@@ -49,7 +51,7 @@ func collectELBv2(ctx context.Context, t target) *snapshot.Snapshot {
 // elbv2Inventory reads load balancers with their attributes, listeners and
 // rules, every target group of the region with attributes and target
 // health, and the tags of all of them in batches.
-func elbv2Inventory(ctx context.Context, c elbv2API, t target) *snapshot.Snapshot {
+func elbv2Inventory(ctx context.Context, c elbv2API, tc tagging.GetResourcesAPIClient, t target) *snapshot.Snapshot {
 	out := &snapshot.Snapshot{}
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceELBv2, op, err)) }
 	// tagged collects pointers to the Tags of every resource so one batched
@@ -105,7 +107,7 @@ func elbv2Inventory(ctx context.Context, c elbv2API, t target) *snapshot.Snapsho
 		for i := range out.TargetGroups {
 			tagged[out.TargetGroups[i].ARN] = &out.TargetGroups[i].Tags
 		}
-		elbTags(ctx, c, t, tagged, out)
+		elbTags(ctx, c, tc, t, tagged, out)
 	}
 
 	return out
@@ -302,9 +304,57 @@ func targetGroup(ctx context.Context, c elbv2API, t target, tg types.TargetGroup
 	return g
 }
 
-// elbTags fills the tags of every resource in tagged, 20 ARNs per call.
-func elbTags(ctx context.Context, c elbv2API, t target, tagged map[string]*snapshot.Tags, out *snapshot.Snapshot) {
-	for batch := range slices.Chunk(slices.Sorted(maps.Keys(tagged)), elbTagBatch) {
+// Tagging API GetResources reads tags 100 resources a call, DescribeTags
+// 20 ARNs a call.
+const taggingPageSize = 100
+
+// taggingTypes are the ELB resource types (as the Resource Groups Tagging
+// API names them, keyed by what their ARNs hold) whose tags are read
+// through GetResources when that takes fewer calls than DescribeTags.
+// Listeners and listener rules are always read with DescribeTags, as AWS's
+// documentation of the tagging API's resource types could not be found to
+// name them; and an emulator's tagging API may cover none of these types
+// (moto's lists no load balancer), so a type is never taken as untagged
+// on GetResources' word alone (see elbTags).
+var taggingTypes = []struct{ arnPart, filter string }{
+	{":loadbalancer/", "elasticloadbalancing:loadbalancer"},
+	{":targetgroup/", "elasticloadbalancing:targetgroup"},
+}
+
+// taggingType is the tagging API type of an ELB ARN, or "" for the types
+// read with DescribeTags alone.
+func taggingType(arn string) string {
+	for _, tt := range taggingTypes {
+		if strings.Contains(arn, tt.arnPart) {
+			return tt.filter
+		}
+	}
+	return ""
+}
+
+// elbTags fills the tags of every resource in tagged. DescribeTags takes
+// 20 ARNs a call; the Resource Groups Tagging API's GetResources lists
+// the tags of up to 100 load balancers and target groups a call, from a
+// quota of its own rather than ELB's Describe bucket, so it is used when
+// it needs fewer calls for the region's count (viaTagging). GetResources
+// lists only resources that have (or had) tags, so a load balancer it
+// leaves out is untagged, but only once it has listed one of that type:
+// when it lists none, it may not cover the type at all (an emulator's
+// tagging API), and that type's tags are read with DescribeTags. A failed
+// GetResources falls back to DescribeTags too, which records its own
+// failures.
+func elbTags(ctx context.Context, c elbv2API, tc tagging.GetResourcesAPIClient, t target, tagged map[string]*snapshot.Tags, out *snapshot.Snapshot) {
+	arns := slices.Sorted(maps.Keys(tagged))
+	covered := 0
+	for _, arn := range arns {
+		if taggingType(arn) != "" {
+			covered++
+		}
+	}
+	if viaTagging(covered, len(arns)-covered) {
+		arns = tagsByTaggingAPI(ctx, tc, tagged, arns)
+	}
+	for batch := range slices.Chunk(arns, elbTagBatch) {
 		resp, err := c.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: batch})
 		if err != nil {
 			out.Errors = append(out.Errors, t.failureFor(serviceELBv2, "DescribeTags", err, batch...))
@@ -322,4 +372,57 @@ func elbTags(ctx context.Context, c elbv2API, t target, tagged map[string]*snaps
 			*dst = tags
 		}
 	}
+}
+
+// viaTagging reports whether an account-region with covered load
+// balancers and target groups and uncovered listeners and rules reads
+// their tags through the tagging API: when that takes fewer calls than
+// DescribeTags alone, counting every covered resource as tagged (the
+// collector cannot know how many are before asking).
+func viaTagging(covered, uncovered int) bool {
+	describe := (covered + uncovered + elbTagBatch - 1) / elbTagBatch
+	via := (covered+taggingPageSize-1)/taggingPageSize + (uncovered+elbTagBatch-1)/elbTagBatch
+	return covered > 0 && via < describe
+}
+
+// tagsByTaggingAPI fills the tags GetResources lists and returns the ARNs
+// left for DescribeTags: the uncovered types, and the covered types of
+// which GetResources listed none (or all of them, when it failed).
+func tagsByTaggingAPI(ctx context.Context, tc tagging.GetResourcesAPIClient, tagged map[string]*snapshot.Tags, arns []string) []string {
+	filters := make([]string, len(taggingTypes))
+	for i, tt := range taggingTypes {
+		filters[i] = tt.filter
+	}
+	listed := map[string]bool{} // types GetResources listed a resource of
+	answered := map[string]snapshot.Tags{}
+	pages := tagging.NewGetResourcesPaginator(tc, &tagging.GetResourcesInput{
+		ResourceTypeFilters: filters, ResourcesPerPage: aws.Int32(taggingPageSize)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return arns
+		}
+		for _, m := range page.ResourceTagMappingList {
+			arn := aws.ToString(m.ResourceARN)
+			tags := snapshot.Tags{}
+			for _, tag := range m.Tags {
+				tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+			}
+			answered[arn] = tags
+			listed[taggingType(arn)] = true
+		}
+	}
+	var rest []string
+	for _, arn := range arns {
+		typ := taggingType(arn)
+		switch {
+		case typ == "" || !listed[typ]:
+			rest = append(rest, arn)
+		case answered[arn] != nil:
+			*tagged[arn] = answered[arn]
+		default:
+			*tagged[arn] = snapshot.Tags{} // never tagged
+		}
+	}
+	return rest
 }

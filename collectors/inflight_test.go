@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/gatewatch/gatewatch/collectors"
 	"github.com/gatewatch/gatewatch/collectors/fakeaws"
@@ -213,5 +214,97 @@ func TestOnlyTheDatasetsAsked(t *testing.T) {
 		if len(got.Errors) != 0 {
 			t.Errorf("%v: errors %+v", tc.datasets, got.Errors)
 		}
+	}
+}
+
+// manyLoadBalancers is one account-region with enough load balancers and
+// target groups for the tagging API to read their tags in fewer calls than
+// DescribeTags.
+func manyLoadBalancers() *snapshot.Snapshot {
+	world := synth.SparseOrg(3, synth.OrgSpec{Accounts: 1, Regions: 1,
+		Large: synth.Large{ALBs: 20, ListenersPerALB: 1, RulesPerListener: 0}})
+	// One load balancer that was never tagged: GetResources does not list
+	// it.
+	world.LoadBalancers[0].Tags = snapshot.Tags{}
+	return world
+}
+
+// elbTagsOf maps every load balancer and target group ARN to its tags.
+func elbTagsOf(s *snapshot.Snapshot) map[string]snapshot.Tags {
+	out := map[string]snapshot.Tags{}
+	for _, lb := range s.LoadBalancers {
+		out[lb.ARN] = lb.Tags
+		for _, l := range lb.Listeners {
+			out[l.ARN] = l.Tags
+			for _, r := range l.Rules {
+				out[r.ARN] = r.Tags
+			}
+		}
+	}
+	for _, tg := range s.TargetGroups {
+		out[tg.ARN] = tg.Tags
+	}
+	return out
+}
+
+// TestTagsThroughTheTaggingAPI: where load balancers are many, their tags
+// and their target groups' come from the tagging API in fewer calls, the
+// fewest fakeaws.MinimumCalls counts; where the tagging API lists none of
+// a type (an emulator that does not cover it, as moto's does not list
+// load balancers), or is refused, that type's tags are read with
+// DescribeTags, never taken for absent.
+func TestTagsThroughTheTaggingAPI(t *testing.T) {
+	t.Parallel()
+	world := manyLoadBalancers()
+	caller := world.Scope.Accounts[0]
+	untagged := 0
+	for _, lb := range world.LoadBalancers {
+		if len(lb.Tags) == 0 {
+			untagged++
+		}
+	}
+	for _, tc := range []struct {
+		name        string
+		opts        fakeaws.Options
+		wantTagging bool
+	}{
+		{"tagging API", fakeaws.Options{}, true},
+		{"load balancers not covered", fakeaws.Options{TaggingOmits: []string{"elasticloadbalancing:loadbalancer"}}, true},
+		{"neither type covered", fakeaws.Options{TaggingOmits: []string{"elasticloadbalancing:loadbalancer", "elasticloadbalancing:targetgroup"}}, true},
+		{"tagging API refused", fakeaws.Options{Deny: []string{"tagging"}}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fakeaws.New(world, tc.opts)
+			defer srv.Close()
+			got := collectWith(context.Background(), t, srv, "AKID", func(o *collectors.Options) { o.QuotaShare = 1 }, world.Scope.Regions...)
+			if diff := cmp.Diff(elbTagsOf(world), elbTagsOf(got), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s: tags (-world +collected):\n%s", tc.name, diff)
+			}
+			if len(got.Errors) != 0 {
+				t.Errorf("%s: errors %+v", tc.name, got.Errors)
+			}
+			if (got.Calls["tagging:GetResources"] > 0) != tc.wantTagging {
+				t.Errorf("%s: %d GetResources calls", tc.name, got.Calls["tagging:GetResources"])
+			}
+			if tc.name != "tagging API" {
+				return
+			}
+			want := map[string]int{}
+			for _, calls := range fakeaws.MinimumCalls(world, caller, "us-east-1") {
+				for k, n := range calls {
+					want[k] += n
+				}
+			}
+			if diff := cmp.Diff(want, got.Calls); diff != "" {
+				t.Errorf("%s: calls (-minimum +made):\n%s", tc.name, diff)
+			}
+			if got.Calls["elasticloadbalancingv2:DescribeTags"]*20 >= len(elbTagsOf(world)) {
+				t.Errorf("%s: %d DescribeTags calls, no fewer than reading every tag with it", tc.name, got.Calls["elasticloadbalancingv2:DescribeTags"])
+			}
+		})
+	}
+	if untagged == 0 {
+		t.Error("every load balancer of the world carries tags: an untagged one is not tried")
 	}
 }

@@ -143,6 +143,11 @@ var (
 	// without a burst, so the burst is one second's worth.
 	quotaDescribeAlarms = quota{9, 9}
 	quotaGetMetricData  = quota{50, 50}
+	// The Resource Groups Tagging API publishes no rate for GetResources;
+	// it is called a page of 100 load balancers and target groups at a
+	// time, and only in account-regions with many of them, so 5/s costs
+	// nothing.
+	quotaTagging = quota{5, 5}
 	// CloudFront and Shield publish no read quotas; they are called a
 	// handful of times per account, so a conservative 5/s costs nothing.
 	quotaCloudFront = quota{5, 5}
@@ -168,6 +173,7 @@ type pacer struct {
 	webACLForResource                            *bucket
 	describeAlarms, getMetricData                *bucket
 	cloudfront, shield, sts, organizations       *bucket
+	tagging                                      *bucket
 }
 
 // newPacer paces at share of each quota.
@@ -186,6 +192,7 @@ func newPacer(share float64) *pacer {
 		shield:            quotaShield.bucket(share),
 		sts:               quotaSTS.bucket(share),
 		organizations:     quotaOrganizations.bucket(share),
+		tagging:           quotaTagging.bucket(share),
 	}
 }
 
@@ -221,6 +228,8 @@ func (p *pacer) buckets(service, op string) []*bucket {
 		return []*bucket{p.sts}
 	case serviceOrganizations:
 		return []*bucket{p.organizations}
+	case serviceTagging:
+		return []*bucket{p.tagging}
 	}
 	return nil
 }

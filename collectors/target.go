@@ -36,6 +36,9 @@ const (
 	serviceShield       = "shield"
 	serviceCloudWatch   = "cloudwatch"
 	serviceSTS          = "sts"
+	// serviceTagging is the Resource Groups Tagging API, read for ELB
+	// tags (see elbTags).
+	serviceTagging = "tagging"
 	// serviceOrganizations is only called to discover accounts.
 	serviceOrganizations = "organizations"
 )

@@ -20,23 +20,14 @@ func serveCloudWatch(s *Server, c *call, w http.ResponseWriter) *fault {
 	default:
 		return &fault{400, "InvalidAction", "fakeaws: unsupported cloudwatch operation " + c.op}
 	}
-	var token string
-	limit := 0
-	if len(c.body) > 0 {
-		v, err := cbor.Decode(c.body)
-		if err != nil {
-			return &fault{400, "SerializationException", err.Error()}
-		}
-		in, _ := v.(cbor.Map)
-		if t, ok := in["NextToken"].(cbor.String); ok {
-			token = string(t)
-		}
-		if n, ok := in["MaxRecords"].(cbor.Uint); ok {
-			limit = int(n)
-		}
+	in, f := cborInput(c)
+	if f != nil {
+		return f
 	}
+	token, _ := in["NextToken"].(cbor.String)
+	limit, _ := in["MaxRecords"].(cbor.Uint)
 	alarms := ofScope(c, c.world.Alarms, func(a snapshot.Alarm) (string, string) { return a.Account, a.Region })
-	page, next := pageOf(s, alarms, token, limit)
+	page, next := pageOf(s, alarms, string(token), int(limit))
 	var out cbor.List
 	for _, a := range page {
 		out = append(out, alarmCBOR(a))
@@ -110,11 +101,10 @@ func cborStrings(ss []string) cbor.List {
 // of the window), and with no datapoint when the world has none, as
 // CloudWatch does for a metric that was never published.
 func serveGetMetricData(s *Server, c *call, w http.ResponseWriter) *fault {
-	v, err := cbor.Decode(c.body)
-	if err != nil {
-		return &fault{400, "SerializationException", err.Error()}
+	in, f := cborInput(c)
+	if f != nil {
+		return f
 	}
-	in, _ := v.(cbor.Map)
 	start, okStart := cborTime(in["StartTime"])
 	end, okEnd := cborTime(in["EndTime"])
 	if !okStart || !okEnd || !start.Before(end) {

@@ -20,6 +20,7 @@ const (
 	v2MaxPage         = 500 // GetApis, GetRoutes, ... (maxResults)
 	elbMaxPage        = 400 // Describe* (PageSize)
 	elbTagsMax        = 20  // DescribeTags ResourceArns
+	taggingMaxPage    = 100 // tagging GetResources ResourcesPerPage
 	ec2GroupIDsMax    = 200 // GroupIds per DescribeSecurityGroups, kept below request-size limits
 	wafMaxPage        = 100 // ListWebACLs, ListTagsForResource (Limit)
 	alarmsMaxPage     = 100 // DescribeAlarms (MaxRecords)
@@ -31,7 +32,7 @@ const (
 // "service:Operation", that read the whole of world over its
 // Scope.Accounts and Scope.Regions from caller's credentials in homeRegion:
 // every list at AWS's largest page, one call per nested item that has no
-// batch or embedded form, tags in the largest batches, and one AssumeRole
+// batch or embedded form, tags in the largest batches (see tagCalls), and one AssumeRole
 // per account other than the caller's. A collector's call count divided by
 // this is its overhead: extra pages, retries, redundant reads.
 func MinimumCalls(world *snapshot.Snapshot, caller, homeRegion string) map[AccountRegion]map[string]int {
@@ -145,21 +146,25 @@ func regionCalls(world *snapshot.Snapshot, account, region string, add func(key 
 	}
 	add("apigatewayv2:GetApis", pages(v2, v2MaxPage))
 
-	lbs, tagged := 0, 0
+	// Tags: load balancers and target groups may be read through the
+	// tagging API; listeners and rules always with DescribeTags.
+	lbs, lbsTagged, uncovered := 0, 0, 0
 	groups := map[string]bool{}
 	for _, lb := range world.LoadBalancers {
 		if !here(lb.Account, lb.Region) {
 			continue
 		}
 		lbs++
-		tagged++
+		if len(lb.Tags) > 0 {
+			lbsTagged++
+		}
 		add("elasticloadbalancingv2:DescribeLoadBalancerAttributes", 1)
 		add("elasticloadbalancingv2:DescribeListeners", pages(len(lb.Listeners), elbMaxPage))
 		for _, l := range lb.Listeners {
-			tagged++
+			uncovered++
 			if lb.Type == "application" {
 				add("elasticloadbalancingv2:DescribeRules", pages(len(l.Rules), elbMaxPage))
-				tagged += len(l.Rules)
+				uncovered += len(l.Rules)
 			}
 		}
 		if lb.Type == "application" {
@@ -171,10 +176,11 @@ func regionCalls(world *snapshot.Snapshot, account, region string, add func(key 
 	}
 	add("elasticloadbalancingv2:DescribeLoadBalancers", pages(lbs, elbMaxPage))
 	tgs := count(world.TargetGroups, func(tg snapshot.TargetGroup) bool { return here(tg.Account, tg.Region) })
+	tgsTagged := count(world.TargetGroups, func(tg snapshot.TargetGroup) bool { return here(tg.Account, tg.Region) && len(tg.Tags) > 0 })
 	add("elasticloadbalancingv2:DescribeTargetGroups", pages(tgs, elbMaxPage))
 	add("elasticloadbalancingv2:DescribeTargetGroupAttributes", tgs)
 	add("elasticloadbalancingv2:DescribeTargetHealth", tgs)
-	add("elasticloadbalancingv2:DescribeTags", (tagged+tgs+elbTagsMax-1)/elbTagsMax)
+	tagCalls(lbs, lbsTagged, tgs, tgsTagged, uncovered, add)
 	add("ec2:DescribeSecurityGroups", (len(groups)+ec2GroupIDsMax-1)/ec2GroupIDsMax)
 
 	acls := count(world.WebACLs, func(w snapshot.WebACL) bool { return here(w.Account, w.Region) && w.Scope == "REGIONAL" })
@@ -186,6 +192,31 @@ func regionCalls(world *snapshot.Snapshot, account, region string, add func(key 
 
 	add("cloudwatch:DescribeAlarms", pages(count(world.Alarms, func(a snapshot.Alarm) bool { return here(a.Account, a.Region) }), alarmsMaxPage))
 	add("cloudwatch:GetMetricData", (queries+metricQueriesMax-1)/metricQueriesMax)
+}
+
+// tagCalls adds the calls that read the tags of lbs load balancers and
+// tgs target groups (of which lbsTagged and tgsTagged have tags) and of
+// uncovered listeners and rules: DescribeTags in batches of 20, or, when
+// it takes fewer calls counting every load balancer and target group as
+// tagged (a collector cannot know how many are before asking), the
+// tagging API's GetResources, 100 tagged resources a page, with
+// DescribeTags for the listeners and rules, and for a type of which
+// GetResources lists nothing (it may not cover the type).
+func tagCalls(lbs, lbsTagged, tgs, tgsTagged, uncovered int, add func(key string, n int)) {
+	covered := lbs + tgs
+	describe := (covered + uncovered + elbTagsMax - 1) / elbTagsMax
+	if covered == 0 || pages(covered, taggingMaxPage)+(uncovered+elbTagsMax-1)/elbTagsMax >= describe {
+		add("elasticloadbalancingv2:DescribeTags", describe)
+		return
+	}
+	add("tagging:GetResources", pages(lbsTagged+tgsTagged, taggingMaxPage))
+	if lbsTagged == 0 {
+		uncovered += lbs
+	}
+	if tgsTagged == 0 {
+		uncovered += tgs
+	}
+	add("elasticloadbalancingv2:DescribeTags", (uncovered+elbTagsMax-1)/elbTagsMax)
 }
 
 // QuotaFloor is the least time the quotas force on calls: each

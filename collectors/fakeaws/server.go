@@ -85,6 +85,10 @@ type Options struct {
 	// Latency delays every answer, as the network and AWS's own
 	// processing do; the zero value answers at once.
 	Latency Latency
+	// TaggingOmits lists resource types ("elasticloadbalancing:loadbalancer")
+	// the Resource Groups Tagging API does not list, tagged or not, as
+	// moto's does not list load balancers.
+	TaggingOmits []string
 }
 
 // Latency is the time a call takes besides the endpoint's work: Fixed for
@@ -545,6 +549,7 @@ var handlers = map[string]*service{
 	"wafv2":                  {nil, serveWAFv2, jsonError, jsonFaults},
 	"shield":                 {nil, serveShield, jsonError, jsonFaults},
 	"organizations":          {nil, serveOrganizations, jsonError, jsonFaults},
+	"tagging":                {nil, serveTagging, cborError, jsonFaults},
 	"cloudfront":             {cloudfrontRoute, serveCloudFront, queryError, queryFaults},
 	// CloudWatch speaks CBOR now but keeps its query-era error codes.
 	"cloudwatch": {nil, serveCloudWatch, cborError, queryFaults},
