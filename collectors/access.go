@@ -36,7 +36,7 @@ type accountAccess struct {
 // attempt limits.
 func NewAccess(ctx context.Context, opts Options) (*Access, error) {
 	opts = withDefaults(opts)
-	home := newTarget(account{partition: "aws", cfg: opts.Config}, opts.Config.Region, opts, newCallCounter())
+	home := newTarget(account{partition: "aws", cfg: opts.Config}, opts.Config.Region, opts, newCallCounter(opts.MaxCallsInFlight, opts.Tracker))
 	if home.region == "" {
 		home.region, home.cfg.Region = globalRegion, globalRegion
 	}

@@ -235,7 +235,7 @@ func TestCollectCanceledMarksEveryUnfinishedTarget(t *testing.T) {
 	ctx := canceledOnHang(t, srv)
 	got := collectWith(ctx, t, srv, "AKID", func(o *collectors.Options) {
 		withAccounts(caller, member2, member3)(o)
-		o.Concurrency = 2
+		o.MaxCallsInFlight = 2
 	}, "us-east-1", "eu-west-1")
 
 	if !got.Incomplete {

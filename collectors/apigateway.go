@@ -41,75 +41,86 @@ func apigatewayInventory(ctx context.Context, c apigatewayAPI, t target) *snapsh
 	out := &snapshot.Snapshot{}
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceAPIGateway, op, err)) }
 
-	if acct, err := c.GetAccount(ctx, &apigateway.GetAccountInput{}); err != nil {
-		fail("GetAccount", err)
-	} else {
-		a := snapshot.APIGatewayAccount{Account: t.account, Region: t.region, CloudWatchRoleARN: aws.ToString(acct.CloudwatchRoleArn)}
-		if acct.ThrottleSettings != nil {
-			a.ThrottleBurstLimit = int(acct.ThrottleSettings.BurstLimit)
-			a.ThrottleRateLimit = acct.ThrottleSettings.RateLimit
-		}
-		out.APIGatewayAccounts = append(out.APIGatewayAccounts, a)
-	}
-
-	var apis []types.RestApi
-	apiPages := apigateway.NewGetRestApisPaginator(c, &apigateway.GetRestApisInput{Limit: aws.Int32(apigatewayPageSize)})
-	for apiPages.HasMorePages() {
-		page, err := apiPages.NextPage(ctx)
-		if err != nil {
-			fail("GetRestApis", err)
-			break
-		}
-		apis = append(apis, page.Items...)
-	}
-	read, errs := eachResource(apis, func(api types.RestApi, part *snapshot.Snapshot) snapshot.RestAPI {
-		return restAPI(ctx, c, t, api, part)
-	})
-	out.RestAPIs, out.Errors = append(out.RestAPIs, read...), append(out.Errors, errs...)
-
-	plans := apigateway.NewGetUsagePlansPaginator(c, &apigateway.GetUsagePlansInput{Limit: aws.Int32(apigatewayPageSize)})
-	for plans.HasMorePages() {
-		page, err := plans.NextPage(ctx)
-		if err != nil {
-			fail("GetUsagePlans", err)
-			break
-		}
-		for _, p := range page.Items {
-			out.UsagePlans = append(out.UsagePlans, usagePlan(t, p))
+	if t.wants("apigateway_accounts") {
+		if acct, err := c.GetAccount(ctx, &apigateway.GetAccountInput{}); err != nil {
+			fail("GetAccount", err)
+		} else {
+			a := snapshot.APIGatewayAccount{Account: t.account, Region: t.region, CloudWatchRoleARN: aws.ToString(acct.CloudwatchRoleArn)}
+			if acct.ThrottleSettings != nil {
+				a.ThrottleBurstLimit = int(acct.ThrottleSettings.BurstLimit)
+				a.ThrottleRateLimit = acct.ThrottleSettings.RateLimit
+			}
+			out.APIGatewayAccounts = append(out.APIGatewayAccounts, a)
 		}
 	}
 
-	links := apigateway.NewGetVpcLinksPaginator(c, &apigateway.GetVpcLinksInput{Limit: aws.Int32(apigatewayPageSize)})
-	for links.HasMorePages() {
-		page, err := links.NextPage(ctx)
-		if err != nil {
-			fail("GetVpcLinks", err)
-			break
+	if t.wants("rest_apis") {
+		var apis []types.RestApi
+		apiPages := apigateway.NewGetRestApisPaginator(c, &apigateway.GetRestApisInput{Limit: aws.Int32(apigatewayPageSize)})
+		for apiPages.HasMorePages() {
+			page, err := apiPages.NextPage(ctx)
+			if err != nil {
+				fail("GetRestApis", err)
+				break
+			}
+			apis = append(apis, page.Items...)
 		}
-		for _, l := range page.Items {
-			id := aws.ToString(l.Id)
-			out.VPCLinks = append(out.VPCLinks, snapshot.VPCLink{
-				ARN: t.apigatewayARN("/vpclinks/" + id), Account: t.account, Region: t.region,
-				ID: id, Name: aws.ToString(l.Name), Version: "v1", TargetARNs: l.TargetArns,
-				Status: string(l.Status), Tags: l.Tags,
-			})
+		read, errs := eachResource(apis, func(api types.RestApi, part *snapshot.Snapshot) snapshot.RestAPI {
+			return restAPI(ctx, c, t, api, part)
+		})
+		out.RestAPIs, out.Errors = append(out.RestAPIs, read...), append(out.Errors, errs...)
+	}
+
+	if t.wants("usage_plans") {
+		plans := apigateway.NewGetUsagePlansPaginator(c, &apigateway.GetUsagePlansInput{Limit: aws.Int32(apigatewayPageSize)})
+		for plans.HasMorePages() {
+			page, err := plans.NextPage(ctx)
+			if err != nil {
+				fail("GetUsagePlans", err)
+				break
+			}
+			for _, p := range page.Items {
+				out.UsagePlans = append(out.UsagePlans, usagePlan(t, p))
+			}
 		}
 	}
 
-	var domains []types.DomainName
-	domainPages := apigateway.NewGetDomainNamesPaginator(c, &apigateway.GetDomainNamesInput{Limit: aws.Int32(apigatewayPageSize)})
-	for domainPages.HasMorePages() {
-		page, err := domainPages.NextPage(ctx)
-		if err != nil {
-			fail("GetDomainNames", err)
-			break
+	if t.wants("vpc_links") {
+		links := apigateway.NewGetVpcLinksPaginator(c, &apigateway.GetVpcLinksInput{Limit: aws.Int32(apigatewayPageSize)})
+		for links.HasMorePages() {
+			page, err := links.NextPage(ctx)
+			if err != nil {
+				fail("GetVpcLinks", err)
+				break
+			}
+			for _, l := range page.Items {
+				id := aws.ToString(l.Id)
+				out.VPCLinks = append(out.VPCLinks, snapshot.VPCLink{
+					ARN: t.apigatewayARN("/vpclinks/" + id), Account: t.account, Region: t.region,
+					ID: id, Name: aws.ToString(l.Name), Version: "v1", TargetARNs: l.TargetArns,
+					Status: string(l.Status), Tags: l.Tags,
+				})
+			}
 		}
-		domains = append(domains, page.Items...)
 	}
-	names, errs := eachResource(domains, func(d types.DomainName, part *snapshot.Snapshot) snapshot.DomainName {
-		return restDomainName(ctx, c, t, d, part)
-	})
-	out.DomainNames, out.Errors = append(out.DomainNames, names...), append(out.Errors, errs...)
+
+	if t.wants("domain_names") {
+		var domains []types.DomainName
+		domainPages := apigateway.NewGetDomainNamesPaginator(c, &apigateway.GetDomainNamesInput{Limit: aws.Int32(apigatewayPageSize)})
+		for domainPages.HasMorePages() {
+			page, err := domainPages.NextPage(ctx)
+			if err != nil {
+				fail("GetDomainNames", err)
+				break
+			}
+			domains = append(domains, page.Items...)
+		}
+		names, errs := eachResource(domains, func(d types.DomainName, part *snapshot.Snapshot) snapshot.DomainName {
+			return restDomainName(ctx, c, t, d, part)
+		})
+		out.DomainNames, out.Errors = append(out.DomainNames, names...), append(out.Errors, errs...)
+	}
+
 	return out
 }
 
@@ -145,28 +156,35 @@ func restAPI(ctx context.Context, c apigatewayAPI, t target, api types.RestApi, 
 
 	// embed=methods returns every method with its integration in the same
 	// page, instead of GetMethod and GetIntegration per method.
-	resources := apigateway.NewGetResourcesPaginator(c, &apigateway.GetResourcesInput{
-		RestApiId: aws.String(id), Embed: []string{"methods"}, Limit: aws.Int32(apigatewayPageSize),
-	})
-	for resources.HasMorePages() {
-		page, err := resources.NextPage(ctx)
-		if err != nil {
-			fail("GetResources", err)
-			break
-		}
-		for _, r := range page.Items {
-			a.Resources = append(a.Resources, restResource(r))
-		}
-	}
-
-	if stages, err := c.GetStages(ctx, &apigateway.GetStagesInput{RestApiId: aws.String(id)}); err != nil {
-		fail("GetStages", err)
-	} else {
-		for _, st := range stages.Item {
-			a.Stages = append(a.Stages, restStage(t, id, st))
+	if t.wants("rest_resources") {
+		resources := apigateway.NewGetResourcesPaginator(c, &apigateway.GetResourcesInput{
+			RestApiId: aws.String(id), Embed: []string{"methods"}, Limit: aws.Int32(apigatewayPageSize),
+		})
+		for resources.HasMorePages() {
+			page, err := resources.NextPage(ctx)
+			if err != nil {
+				fail("GetResources", err)
+				break
+			}
+			for _, r := range page.Items {
+				a.Resources = append(a.Resources, restResource(r))
+			}
 		}
 	}
 
+	if t.wants("rest_stages") {
+		if stages, err := c.GetStages(ctx, &apigateway.GetStagesInput{RestApiId: aws.String(id)}); err != nil {
+			fail("GetStages", err)
+		} else {
+			for _, st := range stages.Item {
+				a.Stages = append(a.Stages, restStage(t, id, st))
+			}
+		}
+	}
+
+	if !t.wants("rest_authorizers") {
+		return a
+	}
 	err := eachPage(func(token *string) (*string, error) {
 		page, err := c.GetAuthorizers(ctx, &apigateway.GetAuthorizersInput{RestApiId: aws.String(id), Position: token, Limit: aws.Int32(apigatewayPageSize)})
 		if err != nil {
@@ -184,22 +202,25 @@ func restAPI(ctx context.Context, c apigatewayAPI, t target, api types.RestApi, 
 		fail("GetAuthorizers", err)
 	}
 
-	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetRequestValidators(ctx, &apigateway.GetRequestValidatorsInput{RestApiId: aws.String(id), Position: token, Limit: aws.Int32(apigatewayPageSize)})
+	if t.wants("rest_request_validators") {
+		err = eachPage(func(token *string) (*string, error) {
+			page, err := c.GetRequestValidators(ctx, &apigateway.GetRequestValidatorsInput{RestApiId: aws.String(id), Position: token, Limit: aws.Int32(apigatewayPageSize)})
+			if err != nil {
+				return nil, err
+			}
+			for _, v := range page.Items {
+				a.RequestValidators = append(a.RequestValidators, snapshot.RequestValidator{
+					ID: aws.ToString(v.Id), Name: aws.ToString(v.Name),
+					ValidateBody: v.ValidateRequestBody, ValidateParameters: v.ValidateRequestParameters,
+				})
+			}
+			return page.Position, nil
+		})
 		if err != nil {
-			return nil, err
+			fail("GetRequestValidators", err)
 		}
-		for _, v := range page.Items {
-			a.RequestValidators = append(a.RequestValidators, snapshot.RequestValidator{
-				ID: aws.ToString(v.Id), Name: aws.ToString(v.Name),
-				ValidateBody: v.ValidateRequestBody, ValidateParameters: v.ValidateRequestParameters,
-			})
-		}
-		return page.Position, nil
-	})
-	if err != nil {
-		fail("GetRequestValidators", err)
 	}
+
 	return a
 }
 
@@ -296,21 +317,24 @@ func restDomainName(ctx context.Context, c apigatewayAPI, t target, d types.Doma
 	if ec := d.EndpointConfiguration; ec != nil && len(ec.Types) > 0 {
 		dn.EndpointType = string(ec.Types[0])
 	}
-	mappings := apigateway.NewGetBasePathMappingsPaginator(c, &apigateway.GetBasePathMappingsInput{
-		DomainName: aws.String(name), Limit: aws.Int32(apigatewayPageSize),
-	})
-	for mappings.HasMorePages() {
-		page, err := mappings.NextPage(ctx)
-		if err != nil {
-			out.Errors = append(out.Errors, t.failureFor(serviceAPIGateway, "GetBasePathMappings", err, dn.ARN))
-			break
-		}
-		for _, m := range page.Items {
-			dn.Mappings = append(dn.Mappings, snapshot.DomainMapping{
-				APIID: aws.ToString(m.RestApiId), Stage: aws.ToString(m.Stage), BasePath: aws.ToString(m.BasePath),
-			})
+	if t.wants("domain_mappings") {
+		mappings := apigateway.NewGetBasePathMappingsPaginator(c, &apigateway.GetBasePathMappingsInput{
+			DomainName: aws.String(name), Limit: aws.Int32(apigatewayPageSize),
+		})
+		for mappings.HasMorePages() {
+			page, err := mappings.NextPage(ctx)
+			if err != nil {
+				out.Errors = append(out.Errors, t.failureFor(serviceAPIGateway, "GetBasePathMappings", err, dn.ARN))
+				break
+			}
+			for _, m := range page.Items {
+				dn.Mappings = append(dn.Mappings, snapshot.DomainMapping{
+					APIID: aws.ToString(m.RestApiId), Stage: aws.ToString(m.Stage), BasePath: aws.ToString(m.BasePath),
+				})
+			}
 		}
 	}
+
 	return dn
 }
 

@@ -37,58 +37,65 @@ func apigatewayv2Inventory(ctx context.Context, c apigatewayv2API, t target) *sn
 	out := &snapshot.Snapshot{}
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceAPIGatewayV2, op, err)) }
 
-	var apis []types.Api
-	err := eachPage(func(token *string) (*string, error) {
-		page, err := c.GetApis(ctx, &apigatewayv2.GetApisInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
+	if t.wants("v2_apis") {
+		var apis []types.Api
+		err := eachPage(func(token *string) (*string, error) {
+			page, err := c.GetApis(ctx, &apigatewayv2.GetApisInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
+			if err != nil {
+				return nil, err
+			}
+			apis = append(apis, page.Items...)
+			return page.NextToken, nil
+		})
 		if err != nil {
-			return nil, err
+			fail("GetApis", err)
 		}
-		apis = append(apis, page.Items...)
-		return page.NextToken, nil
-	})
-	if err != nil {
-		fail("GetApis", err)
-	}
-	read, errs := eachResource(apis, func(api types.Api, part *snapshot.Snapshot) snapshot.V2API {
-		return v2API(ctx, c, t, api, part)
-	})
-	out.V2APIs, out.Errors = append(out.V2APIs, read...), append(out.Errors, errs...)
-
-	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetVpcLinks(ctx, &apigatewayv2.GetVpcLinksInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range page.Items {
-			id := aws.ToString(l.VpcLinkId)
-			out.VPCLinks = append(out.VPCLinks, snapshot.VPCLink{
-				ARN: t.apigatewayARN("/vpclinks/" + id), Account: t.account, Region: t.region,
-				ID: id, Name: aws.ToString(l.Name), Version: "v2", SubnetIDs: l.SubnetIds,
-				SecurityGroupIDs: l.SecurityGroupIds, Status: string(l.VpcLinkStatus), Tags: l.Tags,
-			})
-		}
-		return page.NextToken, nil
-	})
-	if err != nil {
-		fail("GetVpcLinks", err)
+		read, errs := eachResource(apis, func(api types.Api, part *snapshot.Snapshot) snapshot.V2API {
+			return v2API(ctx, c, t, api, part)
+		})
+		out.V2APIs, out.Errors = append(out.V2APIs, read...), append(out.Errors, errs...)
 	}
 
-	var domains []types.DomainName
-	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetDomainNames(ctx, &apigatewayv2.GetDomainNamesInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
+	if t.wants("vpc_links") {
+		err := eachPage(func(token *string) (*string, error) {
+			page, err := c.GetVpcLinks(ctx, &apigatewayv2.GetVpcLinksInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range page.Items {
+				id := aws.ToString(l.VpcLinkId)
+				out.VPCLinks = append(out.VPCLinks, snapshot.VPCLink{
+					ARN: t.apigatewayARN("/vpclinks/" + id), Account: t.account, Region: t.region,
+					ID: id, Name: aws.ToString(l.Name), Version: "v2", SubnetIDs: l.SubnetIds,
+					SecurityGroupIDs: l.SecurityGroupIds, Status: string(l.VpcLinkStatus), Tags: l.Tags,
+				})
+			}
+			return page.NextToken, nil
+		})
 		if err != nil {
-			return nil, err
+			fail("GetVpcLinks", err)
 		}
-		domains = append(domains, page.Items...)
-		return page.NextToken, nil
-	})
-	if err != nil {
-		fail("GetDomainNames", err)
 	}
-	names, errs := eachResource(domains, func(d types.DomainName, part *snapshot.Snapshot) snapshot.DomainName {
-		return v2DomainName(ctx, c, t, d, part)
-	})
-	out.DomainNames, out.Errors = append(out.DomainNames, names...), append(out.Errors, errs...)
+
+	if t.wants("domain_names") {
+		var domains []types.DomainName
+		err := eachPage(func(token *string) (*string, error) {
+			page, err := c.GetDomainNames(ctx, &apigatewayv2.GetDomainNamesInput{NextToken: token, MaxResults: aws.String(v2PageSize)})
+			if err != nil {
+				return nil, err
+			}
+			domains = append(domains, page.Items...)
+			return page.NextToken, nil
+		})
+		if err != nil {
+			fail("GetDomainNames", err)
+		}
+		names, errs := eachResource(domains, func(d types.DomainName, part *snapshot.Snapshot) snapshot.DomainName {
+			return v2DomainName(ctx, c, t, d, part)
+		})
+		out.DomainNames, out.Errors = append(out.DomainNames, names...), append(out.Errors, errs...)
+	}
+
 	return out
 }
 
@@ -109,75 +116,84 @@ func v2API(ctx context.Context, c apigatewayv2API, t target, api types.Api, out 
 	// Routes, integrations, stages and authorizers are separate lists in
 	// v2: there is no embed parameter as GetResources has in v1.
 
-	err := eachPage(func(token *string) (*string, error) {
-		page, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
+	if t.wants("v2_routes") {
+		err := eachPage(func(token *string) (*string, error) {
+			page, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range page.Items {
+				a.Routes = append(a.Routes, snapshot.V2Route{
+					ID: aws.ToString(r.RouteId), RouteKey: aws.ToString(r.RouteKey),
+					AuthorizationType: string(r.AuthorizationType), AuthorizerID: aws.ToString(r.AuthorizerId),
+					APIKeyRequired: aws.ToBool(r.ApiKeyRequired), Target: aws.ToString(r.Target),
+				})
+			}
+			return page.NextToken, nil
+		})
 		if err != nil {
-			return nil, err
+			fail("GetRoutes", err)
 		}
-		for _, r := range page.Items {
-			a.Routes = append(a.Routes, snapshot.V2Route{
-				ID: aws.ToString(r.RouteId), RouteKey: aws.ToString(r.RouteKey),
-				AuthorizationType: string(r.AuthorizationType), AuthorizerID: aws.ToString(r.AuthorizerId),
-				APIKeyRequired: aws.ToBool(r.ApiKeyRequired), Target: aws.ToString(r.Target),
-			})
-		}
-		return page.NextToken, nil
-	})
-	if err != nil {
-		fail("GetRoutes", err)
 	}
 
-	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
+	if t.wants("v2_integrations") {
+		err := eachPage(func(token *string) (*string, error) {
+			page, err := c.GetIntegrations(ctx, &apigatewayv2.GetIntegrationsInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
+			if err != nil {
+				return nil, err
+			}
+			for _, in := range page.Items {
+				a.Integrations = append(a.Integrations, snapshot.V2Integration{
+					ID: aws.ToString(in.IntegrationId), Type: string(in.IntegrationType),
+					Method: aws.ToString(in.IntegrationMethod), URI: aws.ToString(in.IntegrationUri),
+					ConnectionType: string(in.ConnectionType), ConnectionID: aws.ToString(in.ConnectionId),
+					TimeoutMillis: int(aws.ToInt32(in.TimeoutInMillis)), PayloadFormatVersion: aws.ToString(in.PayloadFormatVersion),
+				})
+			}
+			return page.NextToken, nil
+		})
 		if err != nil {
-			return nil, err
+			fail("GetIntegrations", err)
 		}
-		for _, in := range page.Items {
-			a.Integrations = append(a.Integrations, snapshot.V2Integration{
-				ID: aws.ToString(in.IntegrationId), Type: string(in.IntegrationType),
-				Method: aws.ToString(in.IntegrationMethod), URI: aws.ToString(in.IntegrationUri),
-				ConnectionType: string(in.ConnectionType), ConnectionID: aws.ToString(in.ConnectionId),
-				TimeoutMillis: int(aws.ToInt32(in.TimeoutInMillis)), PayloadFormatVersion: aws.ToString(in.PayloadFormatVersion),
-			})
-		}
-		return page.NextToken, nil
-	})
-	if err != nil {
-		fail("GetIntegrations", err)
 	}
 
-	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
+	if t.wants("v2_stages") {
+		err := eachPage(func(token *string) (*string, error) {
+			page, err := c.GetStages(ctx, &apigatewayv2.GetStagesInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Items {
+				a.Stages = append(a.Stages, v2Stage(t, id, st))
+			}
+			return page.NextToken, nil
+		})
 		if err != nil {
-			return nil, err
+			fail("GetStages", err)
 		}
-		for _, st := range page.Items {
-			a.Stages = append(a.Stages, v2Stage(t, id, st))
-		}
-		return page.NextToken, nil
-	})
-	if err != nil {
-		fail("GetStages", err)
 	}
 
-	err = eachPage(func(token *string) (*string, error) {
-		page, err := c.GetAuthorizers(ctx, &apigatewayv2.GetAuthorizersInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
+	if t.wants("v2_authorizers") {
+		err := eachPage(func(token *string) (*string, error) {
+			page, err := c.GetAuthorizers(ctx, &apigatewayv2.GetAuthorizersInput{ApiId: apiID, NextToken: token, MaxResults: aws.String(v2PageSize)})
+			if err != nil {
+				return nil, err
+			}
+			for _, au := range page.Items {
+				// JWT authorizers have no URI: their issuer is configuration,
+				// not a function to invoke.
+				a.Authorizers = append(a.Authorizers, snapshot.Authorizer{
+					ID: aws.ToString(au.AuthorizerId), Name: aws.ToString(au.Name),
+					Type: string(au.AuthorizerType), URI: aws.ToString(au.AuthorizerUri),
+				})
+			}
+			return page.NextToken, nil
+		})
 		if err != nil {
-			return nil, err
+			fail("GetAuthorizers", err)
 		}
-		for _, au := range page.Items {
-			// JWT authorizers have no URI: their issuer is configuration,
-			// not a function to invoke.
-			a.Authorizers = append(a.Authorizers, snapshot.Authorizer{
-				ID: aws.ToString(au.AuthorizerId), Name: aws.ToString(au.Name),
-				Type: string(au.AuthorizerType), URI: aws.ToString(au.AuthorizerUri),
-			})
-		}
-		return page.NextToken, nil
-	})
-	if err != nil {
-		fail("GetAuthorizers", err)
 	}
+
 	return a
 }
 

@@ -26,6 +26,9 @@ func collectCloudFront(ctx context.Context, t target) *snapshot.Snapshot {
 // switch needs GetDistributionConfig, and tags need ListTagsForResource.
 func distributions(ctx context.Context, c cloudfrontAPI, t target) *snapshot.Snapshot {
 	out := &snapshot.Snapshot{}
+	if !t.wants("cloudfront_distributions") {
+		return out
+	}
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceCloudFront, op, err)) }
 	// The distribution list is wrapped (DistributionList.Items) and pages
 	// on Marker; the paginator follows NextMarker while IsTruncated.
@@ -41,19 +44,25 @@ func distributions(ctx context.Context, c cloudfrontAPI, t target) *snapshot.Sna
 		}
 		for _, sum := range page.DistributionList.Items {
 			d := distribution(t, sum)
-			if cfg, err := c.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: sum.Id}); err != nil {
-				out.Errors = append(out.Errors, t.failureFor(serviceCloudFront, "GetDistributionConfig", err, d.ARN))
-			} else if cfg.DistributionConfig != nil && cfg.DistributionConfig.Logging != nil {
-				d.LoggingEnabled = aws.ToBool(cfg.DistributionConfig.Logging.Enabled)
-			}
-			if tags, err := c.ListTagsForResource(ctx, &cloudfront.ListTagsForResourceInput{Resource: sum.ARN}); err != nil {
-				out.Errors = append(out.Errors, t.failureFor(serviceCloudFront, "ListTagsForResource", err, d.ARN))
-			} else if tags.Tags != nil {
-				d.Tags = snapshot.Tags{}
-				for _, tag := range tags.Tags.Items {
-					d.Tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+			if t.wants("distribution_configs") {
+				if cfg, err := c.GetDistributionConfig(ctx, &cloudfront.GetDistributionConfigInput{Id: sum.Id}); err != nil {
+					out.Errors = append(out.Errors, t.failureFor(serviceCloudFront, "GetDistributionConfig", err, d.ARN))
+				} else if cfg.DistributionConfig != nil && cfg.DistributionConfig.Logging != nil {
+					d.LoggingEnabled = aws.ToBool(cfg.DistributionConfig.Logging.Enabled)
 				}
 			}
+
+			if t.wants("distribution_tags") {
+				if tags, err := c.ListTagsForResource(ctx, &cloudfront.ListTagsForResourceInput{Resource: sum.ARN}); err != nil {
+					out.Errors = append(out.Errors, t.failureFor(serviceCloudFront, "ListTagsForResource", err, d.ARN))
+				} else if tags.Tags != nil {
+					d.Tags = snapshot.Tags{}
+					for _, tag := range tags.Tags.Items {
+						d.Tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+					}
+				}
+			}
+
 			out.Distributions = append(out.Distributions, d)
 		}
 	}

@@ -15,6 +15,9 @@ import (
 const cloudwatchPageSize = 100
 
 func collectCloudWatch(ctx context.Context, t target) *snapshot.Snapshot {
+	if !t.wants("alarms") {
+		return &snapshot.Snapshot{}
+	}
 	return alarms(ctx, cloudwatch.NewFromConfig(t.config(serviceCloudWatch)), t)
 }
 

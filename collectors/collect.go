@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,6 +30,12 @@ const AllRegions = "all"
 
 // DefaultCallTimeout bounds each attempt when Options.CallTimeout is zero.
 const DefaultCallTimeout = 20 * time.Second
+
+// DefaultMaxCallsInFlight is Options.MaxCallsInFlight when zero: at a
+// typical 50 to 150 ms per call, 128 calls in flight make about 1,000
+// calls a second, which a small machine (2 CPUs) keeps up with while
+// signing and decoding them.
+const DefaultMaxCallsInFlight = 128
 
 // globalRegion is where the control planes of the global services
 // (CloudFront, Shield, CLOUDFRONT-scope WAF) answer.
@@ -54,9 +61,36 @@ type Options struct {
 	Progress func(ProgressEvent)
 	// Logger receives debug logs; discarded when nil.
 	Logger *slog.Logger
-	// Concurrency bounds how many account-region targets run at once;
-	// 4 when zero.
-	Concurrency int
+	// MaxCallsInFlight bounds the AWS calls in flight at once, across
+	// every account and region; DefaultMaxCallsInFlight when zero.
+	// Account-regions start whenever a call could start at once, so the
+	// bound is what sets how many run side by side. It is about this
+	// process and its network, not AWS's quotas: each account-region is
+	// paced at its own.
+	MaxCallsInFlight int
+	// QuotaShare is the share (above 0, at most 1) of each of AWS's
+	// published rate quotas the scan spends in each account-region, so
+	// that other clients of the same quota (a load balancer controller, a
+	// deployment) keep the rest; DefaultQuotaShare when zero. A throttling
+	// answer halves the rate of the quota it hit, which then grows back.
+	QuotaShare float64
+	// Datasets, when not nil, lists the datasets to read (names of
+	// snapshot.Datasets), for a scan whose enabled rules read only these:
+	// the others are not read at all, and their coverage says
+	// not_collected, with ReasonNotRead, so that no report takes them for
+	// empty. The datasets they sit in and depend on are read too
+	// (snapshot.WithParents).
+	Datasets []string
+	// Tracker, when set, counts the collection's progress for a display
+	// that reads it while Collect runs.
+	Tracker *Tracker
+	// Spool, when set, receives each account's part as soon as the
+	// account is done, instead of Collect holding every part until the
+	// end: the snapshot Collect returns then holds no lists, only what
+	// describes the run (scope, calls, incompleteness), and
+	// Spool.WriteJSON writes the whole. Memory then stays that of the
+	// accounts in progress, however large the organisation.
+	Spool *snapshot.Spool
 	// MaxAttempts is the retryer's attempt limit per call; when zero,
 	// Config.RetryMaxAttempts or else 5. The retry mode is
 	// Config.RetryMode, adaptive when empty.
@@ -119,7 +153,8 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, ErrTimeout)
 		defer cancel()
 	}
-	calls := newCallCounter()
+	opts.Config.HTTPClient = sharedHTTPClient(opts.Config.HTTPClient, opts.MaxCallsInFlight)
+	calls := newCallCounter(opts.MaxCallsInFlight, opts.Tracker)
 	home := newTarget(account{partition: "aws", cfg: opts.Config}, opts.Config.Region, opts, calls)
 	if home.region == "" {
 		home.region = globalRegion
@@ -146,15 +181,45 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 		return nil, timedOut(ctx, err)
 	}
 
-	c := &collection{opts: opts, calls: calls, sem: semaphore.NewWeighted(int64(opts.Concurrency)),
-		accounts: semaphore.NewWeighted(int64(opts.Concurrency))}
+	c := &collection{opts: opts, calls: calls,
+		running: semaphore.NewWeighted(int64(opts.MaxCallsInFlight)),
+		ahead:   semaphore.NewWeighted(accountsAhead)}
+	opts.Tracker.plan(len(refs), c.ownedCount(refs, regions))
 	parts := make([]*snapshot.Snapshot, len(refs))
 	scanned := make([][]string, len(refs))
+	var spoolErr error
+	var spooling sync.Mutex
+	// done keeps an account's part, or hands it to the spool.
+	done := func(i int, part *snapshot.Snapshot) {
+		if opts.Spool == nil {
+			parts[i] = part
+			return
+		}
+		if err := opts.Spool.Add(refs[i].id, part); err != nil {
+			spooling.Lock()
+			spoolErr = cmp.Or(spoolErr, err)
+			spooling.Unlock()
+		}
+	}
 	var wg sync.WaitGroup
 	for i, ref := range refs {
-		wg.Go(func() { parts[i], scanned[i] = c.account(ctx, home, stsc, ref, regions) })
+		// Accounts are reached in order, a few ahead of the account-regions
+		// running, so each role is assumed shortly before it is used.
+		if err := c.ahead.Acquire(ctx, 1); err != nil {
+			opts.Tracker.skip(c.ownedCount([]accountRef{ref}, regions), 0)
+			done(i, c.unreached(ctx, ref.id, regions))
+			continue
+		}
+		wg.Go(func() {
+			var part *snapshot.Snapshot
+			part, scanned[i] = c.account(ctx, home, stsc, ref, regions)
+			done(i, part)
+		})
 	}
 	wg.Wait()
+	if spoolErr != nil {
+		return nil, spoolErr
+	}
 
 	snap := &snapshot.Snapshot{
 		SchemaVersion: snapshot.SchemaVersion,
@@ -165,7 +230,9 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 		snap.Scope.Shard = opts.Shard.String()
 	}
 	for i, part := range parts {
-		snap.Append(part)
+		if part != nil {
+			snap.Append(part)
+		}
 		snap.Scope.Accounts = append(snap.Scope.Accounts, refs[i].id)
 		snap.Scope.Regions = append(snap.Scope.Regions, scanned[i]...)
 	}
@@ -181,72 +248,108 @@ func Collect(ctx context.Context, opts Options) (*snapshot.Snapshot, error) {
 	return snap, nil
 }
 
+// accountsAhead is how many accounts are being reached (their role
+// assumed, their regions listed) or have account-regions waiting to start,
+// at once. Reaching an account takes two calls one after the other, while
+// its account-regions keep the calls in flight busy for much longer, so a
+// few suffice to keep them fed.
+const accountsAhead = 8
+
 // collection is the state one Collect call shares across its accounts.
 type collection struct {
 	opts  Options
 	calls *callCounter
-	// sem bounds the units of work (account-regions, an account's global
-	// services, an account's Lambda look-ups) running at once, across all
-	// accounts: each has its own quotas, so the bound is about this
-	// process's resources, not AWS's.
-	sem *semaphore.Weighted
-	// accounts bounds the accounts in progress by the same number, so a
-	// role is assumed shortly before its account is scanned rather than
-	// all at the start of a long scan. Apart from the moment its role is
-	// assumed, an account in progress has a unit running or waiting, so
-	// this leaves no unit slot idle for long.
-	accounts *semaphore.Weighted
+	// admitting serialises the start of units of work (account-regions and
+	// accounts' global services), so that each waits for room on its own.
+	admitting sync.Mutex
+	// running bounds the units of work started and not finished. A unit
+	// starts only when a call could start at once (see admit), so calls in
+	// flight, not this bound, set how many run; it bounds the memory of a
+	// scan whose units all wait for their quotas.
+	running *semaphore.Weighted
+	// ahead bounds the accounts being reached or with units waiting to
+	// start (accountsAhead).
+	ahead *semaphore.Weighted
+}
+
+// ownedCount is how many account-regions this shard owns among refs in
+// regions, as known before each account's enabled regions are.
+func (c *collection) ownedCount(refs []accountRef, regions []string) int {
+	n := 0
+	for _, ref := range refs {
+		for _, r := range regions {
+			if c.opts.Shard.Owns(ref.id, r) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// unreached is what an account the scan was interrupted before reaching
+// leaves: each of its account-regions this shard owns is a gap like any
+// other unfinished one.
+func (c *collection) unreached(ctx context.Context, account string, regions []string) *snapshot.Snapshot {
+	out := &snapshot.Snapshot{}
+	if c.opts.Shard.OwnsGlobal(account) {
+		out.Errors = append(out.Errors, stopped(ctx, interrupted(account, snapshot.GlobalRegion, "all"))...)
+	}
+	for _, r := range regions {
+		if c.opts.Shard.Owns(account, r) {
+			out.Errors = append(out.Errors, stopped(ctx, interrupted(account, r, "all"))...)
+		}
+	}
+	out.Coverage = c.coverage(account, regions, out.Errors)
+	return out
 }
 
 // account collects one account: its credentials, its regions (each
 // enabled region when "all" is asked for), every regional target and the
 // global services concurrently, then the Lambda functions the regional
 // resources point at. It returns what it collected and the regions it
-// covered.
+// covered. It holds one of c.ahead's slots until its units have all
+// started.
 func (c *collection) account(ctx context.Context, home target, stsc *sts.Client, ref accountRef, regions []string) (*snapshot.Snapshot, []string) {
-	out := &snapshot.Snapshot{}
-	// Interrupted before the account was reached: each of its
-	// account-regions this shard owns is a gap like any other unfinished
-	// one.
-	unreached := func() {
-		if c.opts.Shard.OwnsGlobal(ref.id) {
-			out.Errors = append(out.Errors, stopped(ctx, interrupted(ref.id, snapshot.GlobalRegion, "all"))...)
-		}
-		for _, r := range regions {
-			if c.opts.Shard.Owns(ref.id, r) {
-				out.Errors = append(out.Errors, stopped(ctx, interrupted(ref.id, r, "all"))...)
-			}
-		}
-	}
+	started := sync.OnceFunc(func() { c.ahead.Release(1) })
+	defer started()
+	defer c.opts.Tracker.accountDone()
 	if !slices.Contains(c.opts.Regions, AllRegions) && !c.opts.Shard.OwnsGlobal(ref.id) &&
 		!slices.ContainsFunc(regions, func(r string) bool { return c.opts.Shard.Owns(ref.id, r) }) {
-		return out, nil // another shard's account: no role to assume here
+		return &snapshot.Snapshot{}, nil // another shard's account: no role to assume here
 	}
+	out := &snapshot.Snapshot{}
 	// However the account ends, its coverage is derived from what was
 	// recorded: every dataset of every scope it owns, complete unless an
 	// error there says otherwise.
 	defer func() { out.Coverage = c.coverage(ref.id, regions, out.Errors) }()
-	if err := c.accounts.Acquire(ctx, 1); err != nil {
-		unreached()
+	if ctx.Err() != nil {
+		c.opts.Tracker.skip(c.ownedCount([]accountRef{ref}, regions), 0)
+		out.Errors = c.unreached(ctx, ref.id, regions).Errors
 		return out, nil
 	}
-	defer c.accounts.Release(1)
+	// An account that fails before its account-regions start leaves
+	// them done, as far as progress goes.
+	skipped := func() { c.opts.Tracker.skip(c.ownedCount([]accountRef{ref}, regions), 1) }
 	acct, ce := accountConfig(ctx, c.opts, home, stsc, ref)
 	if ce != nil {
+		skipped()
 		out.Errors = append(out.Errors, *ce)
 		if ctx.Err() != nil {
-			unreached()
+			out.Errors = append(out.Errors, c.unreached(ctx, ref.id, regions).Errors...)
 		}
 		return out, nil
 	}
 	if slices.Contains(c.opts.Regions, AllRegions) && acct.id != home.account {
 		// Enabled regions differ between accounts.
 		t := newTarget(acct, home.region, c.opts, c.calls)
-		var err error
-		if regions, err = resolveRegions(ctx, c.opts, t); err != nil {
+		resolved, err := resolveRegions(ctx, c.opts, t)
+		if err != nil {
+			skipped()
 			out.Errors = append(out.Errors, t.failure(serviceEC2, "DescribeRegions", err))
 			return out, nil
 		}
+		c.opts.Tracker.replan(c.ownedCount([]accountRef{ref}, resolved) - c.ownedCount([]accountRef{ref}, regions))
+		regions = resolved
 	}
 	targets := make([]target, 0, len(regions))
 	var owned []string
@@ -267,22 +370,21 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 	}
 	var wg sync.WaitGroup
 	if global {
-		wg.Go(func() {
-			// A shard may own an account's global services but none of
-			// its regions.
-			t := newTarget(acct, globalRegion, c.opts, c.calls)
-			if len(targets) > 0 {
-				t = globalTarget(targets, c.opts)
-			}
-			t.scope = snapshot.GlobalRegion
-			add(c.unit(ctx, []snapshot.CollectionError{interrupted(acct.id, snapshot.GlobalRegion, "all")}, func() *snapshot.Snapshot { return collectGlobal(ctx, t) }))
-		})
+		// A shard may own an account's global services but none of its
+		// regions.
+		t := newTarget(acct, globalRegion, c.opts, c.calls)
+		if len(targets) > 0 {
+			t = globalTarget(targets, c.opts)
+		}
+		t.scope = snapshot.GlobalRegion
+		c.start(ctx, &wg, add, []snapshot.CollectionError{interrupted(acct.id, snapshot.GlobalRegion, "all")}, false,
+			func(ctx context.Context) *snapshot.Snapshot { return collectGlobal(ctx, t) })
 	}
 	for _, t := range targets {
-		wg.Go(func() {
-			add(c.unit(ctx, []snapshot.CollectionError{interrupted(acct.id, t.region, "all")}, func() *snapshot.Snapshot { return collectRegion(ctx, t) }))
-		})
+		c.start(ctx, &wg, add, []snapshot.CollectionError{interrupted(acct.id, t.region, "all")}, true,
+			func(ctx context.Context) *snapshot.Snapshot { return collectRegion(ctx, t) })
 	}
+	started()
 	wg.Wait()
 
 	// Lambda functions are looked up only when something routes to them,
@@ -291,12 +393,9 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 	for _, t := range targets {
 		byRegion[t.region] = t
 	}
-	lambdaMarkers := make([]snapshot.CollectionError, len(regions))
-	for i, r := range regions {
-		lambdaMarkers[i] = interrupted(acct.id, r, serviceLambda)
-	}
-	add(c.unit(ctx, lambdaMarkers, func() *snapshot.Snapshot {
-		return collectReferencedFunctions(ctx, out, acct.id, func(region string) target {
+	part := &snapshot.Snapshot{}
+	if ctx.Err() == nil && c.opts.wants("lambda_functions") {
+		part = collectReferencedFunctions(ctx, out, acct.id, func(region string) target {
 			if t, ok := byRegion[region]; ok {
 				return t
 			}
@@ -304,32 +403,83 @@ func (c *collection) account(ctx context.Context, home target, stsc *sts.Client,
 			byRegion[region] = t
 			return t
 		})
-	}))
+	}
+	if ctx.Err() != nil {
+		for _, r := range regions {
+			part.Errors = append(part.Errors, stopped(ctx, interrupted(acct.id, r, serviceLambda))...)
+		}
+	}
+	add(part)
 	for i := range out.Accounts {
 		out.Accounts[i].Name = acct.name
 	}
 	return out, regions
 }
 
-// unit runs one unit of work when a slot is free. A unit the scan was
-// interrupted in, or never started because of the interruption, adds
-// markers, so the snapshot says which account-regions are partial instead
-// of only listing the calls that happened to be in flight.
-func (c *collection) unit(ctx context.Context, markers []snapshot.CollectionError, run func() *snapshot.Snapshot) *snapshot.Snapshot {
-	if err := c.sem.Acquire(ctx, 1); err != nil {
-		return &snapshot.Snapshot{Errors: stopped(ctx, markers...)}
+// start runs one unit of work (an account-region, an account's global
+// services) once there is room for it (see admit), and adds what it
+// collected. A unit the scan was interrupted in, or never started because
+// of the interruption, adds markers, so the snapshot says which
+// account-regions are partial instead of only listing the calls that
+// happened to be in flight. regional says whether the unit is an
+// account-region, for progress.
+func (c *collection) start(ctx context.Context, wg *sync.WaitGroup, add func(*snapshot.Snapshot), markers []snapshot.CollectionError, regional bool, run func(context.Context) *snapshot.Snapshot) {
+	slot, err := c.admit(ctx)
+	if err != nil {
+		add(&snapshot.Snapshot{Errors: stopped(ctx, markers...)})
+		return
 	}
-	defer c.sem.Release(1)
-	part := run()
-	if ctx.Err() != nil {
-		part.Errors = append(part.Errors, stopped(ctx, markers...)...)
+	wg.Go(func() {
+		defer c.running.Release(1)
+		defer slot.drop(c.calls.inflight)
+		part := run(context.WithValue(ctx, slotKey{}, slot))
+		if ctx.Err() != nil {
+			part.Errors = append(part.Errors, stopped(ctx, markers...)...)
+		}
+		c.opts.Tracker.unitDone(regional, len(part.Errors))
+		add(part)
+	})
+}
+
+// admit waits until a unit of work may start: a slot among the units
+// running, and a slot among the calls in flight, which it takes for the
+// unit's first call. Waiting for a call slot like any call does, behind
+// the calls already waiting, units start as fast as calls finish and no
+// faster: were the slot only checked, the units admitted before their
+// first calls arrive would pile up behind a full bound. Units that wait
+// for their quotas hold no call slot, so the others go on.
+func (c *collection) admit(ctx context.Context) (*heldSlot, error) {
+	c.admitting.Lock()
+	defer c.admitting.Unlock()
+	if err := c.running.Acquire(ctx, 1); err != nil {
+		return nil, err
 	}
-	return part
+	if err := c.calls.inflight.Acquire(ctx, 1); err != nil {
+		c.running.Release(1)
+		return nil, err
+	}
+	return &heldSlot{}, nil
+}
+
+// slotKey keys, in a unit's context, the call slot its admission took.
+type slotKey struct{}
+
+// heldSlot is a call slot taken for a unit's first call.
+type heldSlot struct{ taken atomic.Bool }
+
+// take reports whether the caller gets the slot: the first to ask does.
+func (h *heldSlot) take() bool { return h != nil && h.taken.CompareAndSwap(false, true) }
+
+// drop releases the slot if no call took it.
+func (h *heldSlot) drop(sem *semaphore.Weighted) {
+	if h.take() {
+		sem.Release(1)
+	}
 }
 
 // coverage derives one account's coverage from its errors: every dataset
 // of each region this shard owns and, when it owns them, of the global
-// services.
+// services. A dataset the scan was not asked to read is not_collected.
 func (c *collection) coverage(account string, regions []string, errs []snapshot.CollectionError) []snapshot.Coverage {
 	var out []snapshot.Coverage
 	if c.opts.Shard.OwnsGlobal(account) {
@@ -340,8 +490,25 @@ func (c *collection) coverage(account string, regions []string, errs []snapshot.
 			out = append(out, snapshot.CoverageOf(account, r, snapshot.ScopeDatasets(r), errs)...)
 		}
 	}
+	for i := range out {
+		if !c.opts.wants(out[i].Dataset) {
+			out[i].State, out[i].Resources, out[i].Reason = snapshot.NotCollected, nil, ReasonNotRead
+		}
+	}
 	return out
 }
+
+// ReasonNotRead is the coverage reason of a dataset a scan did not read
+// because none of its enabled rules reads it (Options.Datasets).
+const ReasonNotRead = "not read: no enabled rule reads it"
+
+// wants reports whether the scan reads dataset (Options.Datasets).
+func (o Options) wants(dataset string) bool {
+	return o.Datasets == nil || slices.Contains(o.Datasets, dataset)
+}
+
+// wants reports whether the scan reads dataset.
+func (t target) wants(dataset string) bool { return t.opts.wants(dataset) }
 
 // interrupted is the error that marks a unit of work as partial.
 func interrupted(account, region, service string) snapshot.CollectionError {
@@ -503,8 +670,15 @@ func withDefaults(opts Options) Options {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Concurrency <= 0 {
-		opts.Concurrency = 4
+	if opts.MaxCallsInFlight <= 0 {
+		opts.MaxCallsInFlight = DefaultMaxCallsInFlight
+	}
+	if opts.QuotaShare <= 0 {
+		opts.QuotaShare = DefaultQuotaShare
+	}
+	opts.QuotaShare = min(opts.QuotaShare, 1)
+	if opts.Datasets != nil {
+		opts.Datasets = snapshot.WithParents(opts.Datasets)
 	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = cmp.Or(opts.Config.RetryMaxAttempts, 5)

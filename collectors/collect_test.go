@@ -534,6 +534,8 @@ func iamAction(call string) string {
 		return "apigateway:GET"
 	case "elasticloadbalancingv2":
 		return "elasticloadbalancing:" + op
+	case "tagging":
+		return "tag:" + op
 	}
 	return service + ":" + op
 }
@@ -552,6 +554,11 @@ func TestIAMActionsCoverEveryCall(t *testing.T) {
 	refused := fakeaws.New(world, fakeaws.Options{Deny: []string{"wafv2:ListResourcesForWebACL"}})
 	defer refused.Close()
 	maps.Copy(calls, collect(t, refused, "AKID", "us-east-1").Calls)
+	// The tagging API is asked only where load balancers are many.
+	many := manyLoadBalancers()
+	tagging := fakeaws.New(many, fakeaws.Options{})
+	defer tagging.Close()
+	maps.Copy(calls, collect(t, tagging, "AKID", many.Scope.Regions...).Calls)
 	declared := collectors.IAMActions()
 	if !slices.IsSorted(declared) {
 		t.Error("IAMActions is not sorted")

@@ -5,11 +5,13 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
@@ -35,70 +37,79 @@ const (
 )
 
 func collectELBv2(ctx context.Context, t target) *snapshot.Snapshot {
-	out := elbv2Inventory(ctx, elb.NewFromConfig(t.config(serviceELBv2)), t)
+	out := elbv2Inventory(ctx, elb.NewFromConfig(t.config(serviceELBv2)), tagging.NewFromConfig(t.config(serviceTagging)), t)
 	var groupIDs []string
 	for _, lb := range out.LoadBalancers {
 		groupIDs = append(groupIDs, lb.SecurityGroups...)
 	}
-	out.Append(securityGroups(ctx, ec2.NewFromConfig(t.config(serviceEC2)), t, groupIDs))
+	if t.wants("security_groups") {
+		out.Append(securityGroups(ctx, ec2.NewFromConfig(t.config(serviceEC2)), t, groupIDs))
+	}
 	return out
 }
 
 // elbv2Inventory reads load balancers with their attributes, listeners and
 // rules, every target group of the region with attributes and target
 // health, and the tags of all of them in batches.
-func elbv2Inventory(ctx context.Context, c elbv2API, t target) *snapshot.Snapshot {
+func elbv2Inventory(ctx context.Context, c elbv2API, tc tagging.GetResourcesAPIClient, t target) *snapshot.Snapshot {
 	out := &snapshot.Snapshot{}
 	fail := func(op string, err error) { out.Errors = append(out.Errors, t.failure(serviceELBv2, op, err)) }
 	// tagged collects pointers to the Tags of every resource so one batched
 	// DescribeTags pass can fill them all.
 	tagged := map[string]*snapshot.Tags{}
 
-	var lbs []types.LoadBalancer
-	lbPages := elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(elbPageSize)})
-	for lbPages.HasMorePages() {
-		page, err := lbPages.NextPage(ctx)
-		if err != nil {
-			fail("DescribeLoadBalancers", err)
-			break
+	if t.wants("load_balancers") {
+		var lbs []types.LoadBalancer
+		lbPages := elb.NewDescribeLoadBalancersPaginator(c, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(elbPageSize)})
+		for lbPages.HasMorePages() {
+			page, err := lbPages.NextPage(ctx)
+			if err != nil {
+				fail("DescribeLoadBalancers", err)
+				break
+			}
+			lbs = append(lbs, page.LoadBalancers...)
 		}
-		lbs = append(lbs, page.LoadBalancers...)
+		read, errs := eachResource(lbs, func(lb types.LoadBalancer, part *snapshot.Snapshot) snapshot.LoadBalancer {
+			return loadBalancer(ctx, c, t, lb, part)
+		})
+		out.LoadBalancers, out.Errors = append(out.LoadBalancers, read...), append(out.Errors, errs...)
 	}
-	read, errs := eachResource(lbs, func(lb types.LoadBalancer, part *snapshot.Snapshot) snapshot.LoadBalancer {
-		return loadBalancer(ctx, c, t, lb, part)
-	})
-	out.LoadBalancers, out.Errors = append(out.LoadBalancers, read...), append(out.Errors, errs...)
 
-	var tgs []types.TargetGroup
-	tgPages := elb.NewDescribeTargetGroupsPaginator(c, &elb.DescribeTargetGroupsInput{PageSize: aws.Int32(elbPageSize)})
-	for tgPages.HasMorePages() {
-		page, err := tgPages.NextPage(ctx)
-		if err != nil {
-			fail("DescribeTargetGroups", err)
-			break
+	if t.wants("target_groups") {
+		var tgs []types.TargetGroup
+		tgPages := elb.NewDescribeTargetGroupsPaginator(c, &elb.DescribeTargetGroupsInput{PageSize: aws.Int32(elbPageSize)})
+		for tgPages.HasMorePages() {
+			page, err := tgPages.NextPage(ctx)
+			if err != nil {
+				fail("DescribeTargetGroups", err)
+				break
+			}
+			tgs = append(tgs, page.TargetGroups...)
 		}
-		tgs = append(tgs, page.TargetGroups...)
+		groups, errs := eachResource(tgs, func(tg types.TargetGroup, part *snapshot.Snapshot) snapshot.TargetGroup {
+			return targetGroup(ctx, c, t, tg, part)
+		})
+		out.TargetGroups, out.Errors = append(out.TargetGroups, groups...), append(out.Errors, errs...)
 	}
-	groups, errs := eachResource(tgs, func(tg types.TargetGroup, part *snapshot.Snapshot) snapshot.TargetGroup {
-		return targetGroup(ctx, c, t, tg, part)
-	})
-	out.TargetGroups, out.Errors = append(out.TargetGroups, groups...), append(out.Errors, errs...)
 
-	for i := range out.LoadBalancers {
-		lb := &out.LoadBalancers[i]
-		tagged[lb.ARN] = &lb.Tags
-		for j := range lb.Listeners {
-			l := &lb.Listeners[j]
-			tagged[l.ARN] = &l.Tags
-			for k := range l.Rules {
-				tagged[l.Rules[k].ARN] = &l.Rules[k].Tags
+	if t.wants("elb_tags") {
+		for i := range out.LoadBalancers {
+			lb := &out.LoadBalancers[i]
+			tagged[lb.ARN] = &lb.Tags
+			for j := range lb.Listeners {
+				l := &lb.Listeners[j]
+				tagged[l.ARN] = &l.Tags
+				for k := range l.Rules {
+					tagged[l.Rules[k].ARN] = &l.Rules[k].Tags
+				}
 			}
 		}
+		for i := range out.TargetGroups {
+			tagged[out.TargetGroups[i].ARN] = &out.TargetGroups[i].Tags
+		}
+		elbTags(ctx, c, tc, t, tagged, out)
 	}
-	for i := range out.TargetGroups {
-		tagged[out.TargetGroups[i].ARN] = &out.TargetGroups[i].Tags
-	}
-	elbTags(ctx, c, t, tagged, out)
+
 	return out
 }
 
@@ -117,29 +128,34 @@ func loadBalancer(ctx context.Context, c elbv2API, t target, lb types.LoadBalanc
 		l.AvailabilityZones = append(l.AvailabilityZones, aws.ToString(az.ZoneName))
 	}
 
-	if attrs, err := c.DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerArn: aws.String(arn)}); err != nil {
-		fail("DescribeLoadBalancerAttributes", err)
-	} else {
-		l.Attributes = map[string]string{}
-		for _, a := range attrs.Attributes {
-			l.Attributes[aws.ToString(a.Key)] = aws.ToString(a.Value)
+	if t.wants("load_balancer_attributes") {
+		if attrs, err := c.DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerArn: aws.String(arn)}); err != nil {
+			fail("DescribeLoadBalancerAttributes", err)
+		} else {
+			l.Attributes = map[string]string{}
+			for _, a := range attrs.Attributes {
+				l.Attributes[aws.ToString(a.Key)] = aws.ToString(a.Value)
+			}
 		}
 	}
 
-	var listeners []types.Listener
-	pages := elb.NewDescribeListenersPaginator(c, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(arn), PageSize: aws.Int32(elbPageSize)})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			fail("DescribeListeners", err)
-			break
+	if t.wants("listeners") {
+		var listeners []types.Listener
+		pages := elb.NewDescribeListenersPaginator(c, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(arn), PageSize: aws.Int32(elbPageSize)})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				fail("DescribeListeners", err)
+				break
+			}
+			listeners = append(listeners, page.Listeners...)
 		}
-		listeners = append(listeners, page.Listeners...)
+		read, errs := eachResource(listeners, func(ls types.Listener, part *snapshot.Snapshot) snapshot.Listener {
+			return listener(ctx, c, t, ls, lb.Type == types.LoadBalancerTypeEnumApplication, part)
+		})
+		l.Listeners, out.Errors = append(l.Listeners, read...), append(out.Errors, errs...)
 	}
-	read, errs := eachResource(listeners, func(ls types.Listener, part *snapshot.Snapshot) snapshot.Listener {
-		return listener(ctx, c, t, ls, lb.Type == types.LoadBalancerTypeEnumApplication, part)
-	})
-	l.Listeners, out.Errors = append(l.Listeners, read...), append(out.Errors, errs...)
+
 	return l
 }
 
@@ -154,7 +170,7 @@ func listener(ctx context.Context, c elbv2API, t target, ls types.Listener, with
 	}
 	// Only application load balancers route by rules; network and gateway
 	// listeners have nothing but their default action.
-	if !withRules {
+	if !withRules || !t.wants("listener_rules") {
 		return l
 	}
 	// DescribeRules includes the listener's default rule (IsDefault).
@@ -254,38 +270,91 @@ func targetGroup(ctx context.Context, c elbv2API, t target, tg types.TargetGroup
 		g.HealthCheck.Matcher = cmp.Or(aws.ToString(m.HttpCode), aws.ToString(m.GrpcCode))
 	}
 
-	if attrs, err := c.DescribeTargetGroupAttributes(ctx, &elb.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(arn)}); err != nil {
-		fail("DescribeTargetGroupAttributes", err)
-	} else {
-		g.Attributes = map[string]string{}
-		for _, a := range attrs.Attributes {
-			g.Attributes[aws.ToString(a.Key)] = aws.ToString(a.Value)
+	if t.wants("target_group_attributes") {
+		if attrs, err := c.DescribeTargetGroupAttributes(ctx, &elb.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(arn)}); err != nil {
+			fail("DescribeTargetGroupAttributes", err)
+		} else {
+			g.Attributes = map[string]string{}
+			for _, a := range attrs.Attributes {
+				g.Attributes[aws.ToString(a.Key)] = aws.ToString(a.Value)
+			}
 		}
 	}
 
-	if health, err := c.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(arn)}); err != nil {
-		fail("DescribeTargetHealth", err)
-	} else {
-		for _, h := range health.TargetHealthDescriptions {
-			if h.Target == nil {
-				continue
+	if t.wants("target_health") {
+		if health, err := c.DescribeTargetHealth(ctx, &elb.DescribeTargetHealthInput{TargetGroupArn: aws.String(arn)}); err != nil {
+			fail("DescribeTargetHealth", err)
+		} else {
+			for _, h := range health.TargetHealthDescriptions {
+				if h.Target == nil {
+					continue
+				}
+				tgt := snapshot.Target{
+					ID: aws.ToString(h.Target.Id), Port: int(aws.ToInt32(h.Target.Port)),
+					AvailabilityZone: aws.ToString(h.Target.AvailabilityZone),
+				}
+				if th := h.TargetHealth; th != nil {
+					tgt.HealthState, tgt.HealthReason = string(th.State), string(th.Reason)
+				}
+				g.Targets = append(g.Targets, tgt)
 			}
-			tgt := snapshot.Target{
-				ID: aws.ToString(h.Target.Id), Port: int(aws.ToInt32(h.Target.Port)),
-				AvailabilityZone: aws.ToString(h.Target.AvailabilityZone),
-			}
-			if th := h.TargetHealth; th != nil {
-				tgt.HealthState, tgt.HealthReason = string(th.State), string(th.Reason)
-			}
-			g.Targets = append(g.Targets, tgt)
 		}
 	}
+
 	return g
 }
 
-// elbTags fills the tags of every resource in tagged, 20 ARNs per call.
-func elbTags(ctx context.Context, c elbv2API, t target, tagged map[string]*snapshot.Tags, out *snapshot.Snapshot) {
-	for batch := range slices.Chunk(slices.Sorted(maps.Keys(tagged)), elbTagBatch) {
+// Tagging API GetResources reads tags 100 resources a call, DescribeTags
+// 20 ARNs a call.
+const taggingPageSize = 100
+
+// taggingTypes are the ELB resource types (as the Resource Groups Tagging
+// API names them, keyed by what their ARNs hold) whose tags are read
+// through GetResources when that takes fewer calls than DescribeTags.
+// Listeners and listener rules are always read with DescribeTags, as AWS's
+// documentation of the tagging API's resource types could not be found to
+// name them; and an emulator's tagging API may cover none of these types
+// (moto's lists no load balancer), so a type is never taken as untagged
+// on GetResources' word alone (see elbTags).
+var taggingTypes = []struct{ arnPart, filter string }{
+	{":loadbalancer/", "elasticloadbalancing:loadbalancer"},
+	{":targetgroup/", "elasticloadbalancing:targetgroup"},
+}
+
+// taggingType is the tagging API type of an ELB ARN, or "" for the types
+// read with DescribeTags alone.
+func taggingType(arn string) string {
+	for _, tt := range taggingTypes {
+		if strings.Contains(arn, tt.arnPart) {
+			return tt.filter
+		}
+	}
+	return ""
+}
+
+// elbTags fills the tags of every resource in tagged. DescribeTags takes
+// 20 ARNs a call; the Resource Groups Tagging API's GetResources lists
+// the tags of up to 100 load balancers and target groups a call, from a
+// quota of its own rather than ELB's Describe bucket, so it is used when
+// it needs fewer calls for the region's count (viaTagging). GetResources
+// lists only resources that have (or had) tags, so a load balancer it
+// leaves out is untagged, but only once it has listed one of that type:
+// when it lists none, it may not cover the type at all (an emulator's
+// tagging API), and that type's tags are read with DescribeTags. A failed
+// GetResources falls back to DescribeTags too, which records its own
+// failures.
+func elbTags(ctx context.Context, c elbv2API, tc tagging.GetResourcesAPIClient, t target, tagged map[string]*snapshot.Tags, out *snapshot.Snapshot) {
+	arns := slices.Sorted(maps.Keys(tagged))
+	covered := 0
+	for _, arn := range arns {
+		if taggingType(arn) != "" {
+			covered++
+		}
+	}
+	if viaTagging(covered, len(arns)-covered) {
+		arns = tagsByTaggingAPI(ctx, tc, tagged, arns)
+	}
+	for batch := range slices.Chunk(arns, elbTagBatch) {
 		resp, err := c.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: batch})
 		if err != nil {
 			out.Errors = append(out.Errors, t.failureFor(serviceELBv2, "DescribeTags", err, batch...))
@@ -303,4 +372,57 @@ func elbTags(ctx context.Context, c elbv2API, t target, tagged map[string]*snaps
 			*dst = tags
 		}
 	}
+}
+
+// viaTagging reports whether an account-region with covered load
+// balancers and target groups and uncovered listeners and rules reads
+// their tags through the tagging API: when that takes fewer calls than
+// DescribeTags alone, counting every covered resource as tagged (the
+// collector cannot know how many are before asking).
+func viaTagging(covered, uncovered int) bool {
+	describe := (covered + uncovered + elbTagBatch - 1) / elbTagBatch
+	via := (covered+taggingPageSize-1)/taggingPageSize + (uncovered+elbTagBatch-1)/elbTagBatch
+	return covered > 0 && via < describe
+}
+
+// tagsByTaggingAPI fills the tags GetResources lists and returns the ARNs
+// left for DescribeTags: the uncovered types, and the covered types of
+// which GetResources listed none (or all of them, when it failed).
+func tagsByTaggingAPI(ctx context.Context, tc tagging.GetResourcesAPIClient, tagged map[string]*snapshot.Tags, arns []string) []string {
+	filters := make([]string, len(taggingTypes))
+	for i, tt := range taggingTypes {
+		filters[i] = tt.filter
+	}
+	listed := map[string]bool{} // types GetResources listed a resource of
+	answered := map[string]snapshot.Tags{}
+	pages := tagging.NewGetResourcesPaginator(tc, &tagging.GetResourcesInput{
+		ResourceTypeFilters: filters, ResourcesPerPage: aws.Int32(taggingPageSize)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return arns
+		}
+		for _, m := range page.ResourceTagMappingList {
+			arn := aws.ToString(m.ResourceARN)
+			tags := snapshot.Tags{}
+			for _, tag := range m.Tags {
+				tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+			}
+			answered[arn] = tags
+			listed[taggingType(arn)] = true
+		}
+	}
+	var rest []string
+	for _, arn := range arns {
+		typ := taggingType(arn)
+		switch {
+		case typ == "" || !listed[typ]:
+			rest = append(rest, arn)
+		case answered[arn] != nil:
+			*tagged[arn] = answered[arn]
+		default:
+			*tagged[arn] = snapshot.Tags{} // never tagged
+		}
+	}
+	return rest
 }

@@ -4,6 +4,8 @@ package collectors
 // README's least-privilege policy. API Gateway authorises every read of both
 // its v1 and v2 APIs as apigateway:GET; Lambda's GetFunction also returns
 // tags and reserved concurrency, so no other Lambda action is needed.
+// tag:GetResources reads the tags of many load balancers at once; refused,
+// DescribeTags reads them instead.
 func IAMActions() []string {
 	return []string{
 		"apigateway:GET",
@@ -26,6 +28,7 @@ func IAMActions() []string {
 		"shield:DescribeSubscription",
 		"shield:ListProtections",
 		"sts:GetCallerIdentity",
+		"tag:GetResources",
 		"wafv2:GetWebACL",
 		"wafv2:GetWebACLForResource",
 		"wafv2:ListResourcesForWebACL",

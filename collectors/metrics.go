@@ -77,6 +77,9 @@ func metricQueries(s *snapshot.Snapshot) []metricQuery {
 }
 
 func collectMetrics(ctx context.Context, t target, regional *snapshot.Snapshot) *snapshot.Snapshot {
+	if !t.wants("metrics") {
+		return &snapshot.Snapshot{}
+	}
 	return metricSummaries(ctx, cloudwatch.NewFromConfig(t.config(serviceCloudWatch)), t, metricQueries(regional))
 }
 

@@ -28,6 +28,9 @@ func shieldInventory(ctx context.Context, c shieldAPI, t target) *snapshot.Snaps
 	out := &snapshot.Snapshot{}
 	account := snapshot.Account{ID: t.account}
 	defer func() { out.Accounts = append(out.Accounts, account) }()
+	if !t.wants("shield_subscription") {
+		return out
+	}
 
 	// DescribeSubscription rather than GetSubscriptionState: it says the
 	// same (no subscription is ResourceNotFoundException, a lapsed one has
@@ -44,7 +47,7 @@ func shieldInventory(ctx context.Context, c shieldAPI, t target) *snapshot.Snaps
 	if s := sub.Subscription; s != nil {
 		account.ShieldAdvanced = s.EndTime == nil || s.EndTime.After(t.opts.Clock())
 	}
-	if !account.ShieldAdvanced {
+	if !account.ShieldAdvanced || !t.wants("shield_protections") {
 		return out
 	}
 	pages := shield.NewListProtectionsPaginator(c, &shield.ListProtectionsInput{})

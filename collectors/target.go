@@ -7,16 +7,19 @@ import (
 	"io"
 	"maps"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
@@ -33,6 +36,9 @@ const (
 	serviceShield       = "shield"
 	serviceCloudWatch   = "cloudwatch"
 	serviceSTS          = "sts"
+	// serviceTagging is the Resource Groups Tagging API, read for ELB
+	// tags (see elbTags).
+	serviceTagging = "tagging"
 	// serviceOrganizations is only called to discover accounts.
 	serviceOrganizations = "organizations"
 )
@@ -60,8 +66,35 @@ func newTarget(acct account, region string, opts Options, calls *callCounter) ta
 	cfg := acct.cfg.Copy()
 	cfg.Region = region
 	return target{acct: acct, account: acct.id, partition: acct.partition, region: region, scope: region, cfg: cfg,
-		pace: newPacer(), calls: calls, opts: opts}
+		pace: newPacer(opts.QuotaShare), calls: calls, opts: opts}
 }
+
+// sharedHTTPClient is the HTTP client of every call of a collection: one
+// pool of connections for every account, region and service, keeping as
+// many idle connections per host as there may be calls in flight. The
+// SDK gives each service client a transport of its own unless the client
+// it is handed is not its buildable one, so the buildable client is
+// wrapped; without that, every account-region's clients would open (and
+// TLS-handshake) connections of their own and keep them idle for 90 s.
+// A client the caller configured otherwise is used as it is.
+func sharedHTTPClient(c aws.HTTPClient, inFlight int) aws.HTTPClient {
+	b, ok := c.(*awshttp.BuildableClient)
+	switch {
+	case c == nil:
+		b = awshttp.NewBuildableClient()
+	case !ok:
+		return c
+	}
+	b = b.WithTransportOptions(func(tr *http.Transport) {
+		tr.MaxIdleConns = max(tr.MaxIdleConns, 2*inFlight)
+		tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, inFlight)
+	})
+	return httpClient{b}
+}
+
+// httpClient hides a buildable client from the SDK's service clients, so
+// that they share it instead of each building a copy.
+type httpClient struct{ aws.HTTPClient }
 
 // config returns the aws.Config a client of service uses: the endpoint
 // override, the retryer, and the middleware that paces and counts calls.
@@ -168,21 +201,49 @@ func (t target) progress(service string, done bool, errs int) {
 	}
 }
 
-// attemptMiddleware waits for the target's quota buckets, counts the
-// attempt, and bounds it by timeout so that a hung connection costs one
-// attempt rather than the scan. Attempts that failed for a reason a new
-// attempt can cure, while the scan itself goes on, are marked retryable
-// (see retryableAttempt).
+// attemptMiddleware waits for the target's quota buckets and for a slot
+// among the calls in flight, counts the attempt, and bounds it by timeout
+// so that a hung connection costs one attempt rather than the scan. A
+// throttling answer slows the buckets of the call down (see
+// bucket.throttled). Attempts that failed for a reason a new attempt can
+// cure, while the scan itself goes on, are marked retryable (see
+// retryableAttempt).
+//
+// STS calls take no slot: a role's credentials are renewed from inside
+// the calls that need them, which hold slots, and each renewal must get
+// through even when every slot is held by a call waiting for one.
 func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout time.Duration) middleware.FinalizeMiddleware {
 	return middleware.FinalizeMiddlewareFunc("gatewatchPaceAndCount", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 		op := middleware.GetOperationName(ctx)
-		if err := p.wait(ctx, service, op); err != nil {
+		buckets := p.buckets(service, op)
+		if err := wait(ctx, buckets); err != nil {
 			return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for %s quota: %w", service, err)
+		}
+		if service != serviceSTS {
+			// The unit's first call takes the slot its admission holds.
+			if held, _ := ctx.Value(slotKey{}).(*heldSlot); !held.take() {
+				if err := calls.inflight.Acquire(ctx, 1); err != nil {
+					return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for a call slot: %w", err)
+				}
+			}
+			defer calls.inflight.Release(1)
 		}
 		calls.add(service + ":" + op)
 		attempt, cancel := context.WithTimeoutCause(ctx, timeout, errAttemptTimeout)
 		defer cancel()
 		out, md, err := next.HandleFinalize(attempt, in)
+		now := time.Now()
+		switch {
+		case err == nil:
+			for _, b := range buckets {
+				b.succeeded(now)
+			}
+		case retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err).Bool():
+			calls.throttled()
+			for _, b := range buckets {
+				b.throttled(now)
+			}
+		}
 		if err != nil && ctx.Err() == nil {
 			err = classifyAttempt(ctx, attempt, timeout, err)
 		}
@@ -265,19 +326,29 @@ var retryAttemptFailures = retry.IsErrorRetryableFunc(func(err error) aws.Ternar
 	return aws.UnknownTernary
 })
 
-// callCounter counts API attempts by "service:Operation" across targets.
+// callCounter counts API attempts by "service:Operation" across targets,
+// and holds the bound on calls in flight they share.
 type callCounter struct {
 	mu sync.Mutex
 	n  map[string]int
+	// inflight bounds the calls in flight (Options.MaxCallsInFlight).
+	inflight *semaphore.Weighted
+	tracker  *Tracker
 }
 
-func newCallCounter() *callCounter { return &callCounter{n: map[string]int{}} }
+func newCallCounter(inFlight int, tracker *Tracker) *callCounter {
+	return &callCounter{n: map[string]int{}, inflight: semaphore.NewWeighted(int64(inFlight)), tracker: tracker}
+}
 
 func (c *callCounter) add(key string) {
+	c.tracker.call()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.n[key]++
 }
+
+// throttled counts a throttling answer.
+func (c *callCounter) throttled() { c.tracker.throttle() }
 
 func (c *callCounter) snapshot() map[string]int {
 	c.mu.Lock()

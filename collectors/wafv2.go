@@ -46,6 +46,9 @@ func collectCloudFrontWAF(ctx context.Context, t target) *snapshot.Snapshot {
 // so its associations and tags are still read.
 func webACLs(ctx context.Context, c wafv2API, t target, scope types.Scope) *snapshot.Snapshot {
 	out := &snapshot.Snapshot{}
+	if !t.wants("web_acls") {
+		return out
+	}
 	var summaries []types.WebACLSummary
 	err := eachPage(func(token *string) (*string, error) {
 		page, err := c.ListWebACLs(ctx, &wafv2.ListWebACLsInput{Scope: scope, NextMarker: token, Limit: aws.Int32(wafPageSize)})
@@ -89,7 +92,7 @@ func webACL(ctx context.Context, c wafv2API, t target, scope types.Scope, sum ty
 		}
 	}
 
-	if scope == types.ScopeRegional {
+	if scope == types.ScopeRegional && t.wants("web_acl_associations") {
 		for _, typ := range wafAssociatedTypes {
 			res, err := c.ListResourcesForWebACL(ctx, &wafv2.ListResourcesForWebACLInput{WebACLArn: aws.String(arn), ResourceType: typ})
 			if err != nil {
@@ -103,6 +106,9 @@ func webACL(ctx context.Context, c wafv2API, t target, scope types.Scope, sum ty
 		}
 	}
 
+	if !t.wants("web_acl_tags") {
+		return w
+	}
 	err := eachPage(func(token *string) (*string, error) {
 		page, err := c.ListTagsForResource(ctx, &wafv2.ListTagsForResourceInput{ResourceARN: aws.String(arn), NextMarker: token, Limit: aws.Int32(wafPageSize)})
 		if err != nil {

@@ -43,12 +43,9 @@ type formatResult struct {
 //     FORMAT -o FILE` from a binary built for the purpose, once, timed
 //     by the wall clock, with its peak RSS as GNU time reports it.
 func runFormats(ctx context.Context, dir string, sizes []int, runs int, stdout, stderr io.Writer) error {
-	bin := filepath.Join(dir, "gatewatch")
-	fmt.Fprintln(stderr, "building gatewatch...")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/gatewatch")
-	build.Stdout, build.Stderr = stderr, stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build ./cmd/gatewatch (run from the module root): %w", err)
+	bin, err := buildGatewatch(ctx, dir, stderr)
+	if err != nil {
+		return err
 	}
 	engine, err := policies.New(ctx, policies.Options{Config: policies.DefaultConfig()})
 	if err != nil {
@@ -93,6 +90,18 @@ func runFormats(ctx context.Context, dir string, sizes []int, runs int, stdout, 
 	}
 	printFormats(stdout, sizes, resources, results, runs)
 	return nil
+}
+
+// buildGatewatch builds the gatewatch binary into dir.
+func buildGatewatch(ctx context.Context, dir string, stderr io.Writer) (string, error) {
+	bin := filepath.Join(dir, "gatewatch")
+	fmt.Fprintln(stderr, "building gatewatch...")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/gatewatch/gatewatch/cmd/gatewatch")
+	build.Stdout, build.Stderr = stderr, stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("go build github.com/gatewatch/gatewatch/cmd/gatewatch (run inside the module): %w", err)
+	}
+	return bin, nil
 }
 
 // timeEval runs one `gatewatch eval` under GNU time and returns its CPU

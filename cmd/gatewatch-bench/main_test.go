@@ -21,13 +21,21 @@ func TestRunPrintsFiguresBesideTargets(t *testing.T) {
 	if err := os.WriteFile(fakeOPA, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// A stand-in for gatewatch eval that writes its output file.
+	fakeGatewatch := filepath.Join(dir, "gatewatch")
+	script = "#!/bin/sh\necho '{}' > \"$5\"\n"
+	if err := os.WriteFile(fakeGatewatch, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), []string{"-sizes", "300,3000", "-runs", "1", "-opa", fakeOPA, "-keep", dir}, &stdout, &stderr)
+	err := run(context.Background(), []string{"-sizes", "300,3000", "-runs", "1", "-opa", fakeOPA, "-gatewatch", fakeGatewatch, "-keep", dir}, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
 	}
 	out := stdout.String()
-	for _, want := range []string{"machine:", "scaling   time(3k)/time(300)", "target <= 12", "gatewatch Evaluate / opa eval wall", "target <= 1.0", "(3 results)"} {
+	for _, want := range []string{"machine:", "scaling   time(3k)/time(300)", "target <= 12", "gatewatch Evaluate / opa eval wall",
+		"gatewatch eval -f json -o F / opa eval --format json > F", "target <= 0.8",
+		"gatewatch Evaluate / (opa's input parse + its query eval timer)", "target <= 1.0", "(3 results)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -58,7 +66,7 @@ func TestCollectModeAccountsForEveryCall(t *testing.T) {
 		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
 	}
 	out := stdout.String()
-	for _, want := range []string{"calls ", "= 1.000", "target <= 1.05", "wall ", "target <= 1.2", "throttled ", "failed    0 collection errors", "peak RSS"} {
+	for _, want := range []string{"calls ", "= 1.000", "target <= 1.05", "wall ", "quota floor at share 0.5", "throttled ", "failed    0 collection errors", "peak RSS"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -66,5 +74,38 @@ func TestCollectModeAccountsForEveryCall(t *testing.T) {
 	var collected, total int
 	if _, err := fmt.Sscanf(out[strings.Index(out, "collected "):], "collected %d of %d resources", &collected, &total); err != nil || collected != total {
 		t.Errorf("collected %d of %d resources (%v):\n%s", collected, total, err, out)
+	}
+}
+
+// TestOrgModePrintsOneLine runs -org on a tiny organisation in two shards:
+// one "org:" line with every field, the calls made equal to the minimum,
+// nothing failed, and the shards' merge equal to the unsharded snapshot.
+func TestOrgModePrintsOneLine(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-org", "-accounts", "4", "-regions", "3", "-large=false", "-latency", "2ms", "-shards", "2"}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	i := strings.Index(out, "\norg: ")
+	if i < 0 {
+		t.Fatalf("no org: line:\n%s", out)
+	}
+	line, _, _ := strings.Cut(out[i+1:], "\n")
+	fields := map[string]string{}
+	for _, kv := range strings.Fields(strings.TrimPrefix(line, "org: ")) {
+		k, v, _ := strings.Cut(kv, "=")
+		fields[k] = v
+	}
+	for _, k := range []string{"accounts", "regions", "calls", "min_calls", "wall_s", "floor_s", "ratio", "rss_mib", "failed"} {
+		if fields[k] == "" {
+			t.Errorf("org: line lacks %s: %q", k, line)
+		}
+	}
+	if fields["accounts"] != "4" || fields["regions"] != "3" || fields["failed"] != "0" || fields["calls"] != fields["min_calls"] {
+		t.Errorf("org: line %q: want 4 accounts, 3 regions, nothing failed and the minimum calls", line)
+	}
+	if !strings.Contains(out, "merged equal the unsharded snapshot: true") {
+		t.Errorf("the shards' merge differs from the unsharded snapshot:\n%s", out)
 	}
 }

@@ -51,7 +51,7 @@ func TestCollectSeveralAccounts(t *testing.T) {
 	}
 	out := filepath.Join(dir, "snapshot.json")
 	code, _, stderr := runCLI(t, "collect", "--endpoint-url", srv.URL, "--regions", "eu-west-1",
-		"--accounts", "@"+list, "--role-name", "gatewatch-audit", "--external-id", "nightly", "--concurrency", "8", "-o", out)
+		"--accounts", "@"+list, "--role-name", "gatewatch-audit", "--external-id", "nightly", "--max-calls-in-flight", "8", "-o", out)
 	if code != exitIncomplete {
 		t.Fatalf("exit %d, want %d: %s", code, exitIncomplete, stderr)
 	}

@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gatewatch/gatewatch/collectors/snapshot"
 )
 
 func newCollectCommand(a *app) *cobra.Command {
@@ -40,20 +42,36 @@ dropped connections are retried too.`,
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 gatewatch collect --regions us-east-1`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Each account goes to a spool file as it is done, so that the
+			// memory of a collection does not grow with the organisation;
+			// without a writable temporary directory, it is held instead.
+			spool, err := snapshot.NewSpool("")
+			if err != nil {
+				a.log.Warn("collecting in memory", "reason", err)
+				spool = nil
+			} else {
+				defer spool.Close()
+			}
+			aws.spool = spool
 			snap, err := aws.collect(cmd.Context(), a)
 			if err != nil {
 				return err
 			}
+			errs := len(snap.Errors)
 			write := func(w io.Writer) error {
 				enc := json.NewEncoder(w)
 				enc.SetIndent("", "  ")
 				return enc.Encode(snap)
 			}
+			if spool != nil {
+				errs = spool.Errors()
+				write = func(w io.Writer) error { return spool.WriteJSON(w, snap) }
+			}
 			if err := writeTo(a.stdout, output, write); err != nil {
 				return &exitError{code: exitUsage, err: err}
 			}
-			if len(snap.Errors) > 0 || snap.Incomplete {
-				a.log.Warn("coverage is incomplete", "errors", len(snap.Errors), "interrupted", snap.Incomplete)
+			if errs > 0 || snap.Incomplete {
+				a.log.Warn("coverage is incomplete", "errors", errs, "interrupted", snap.Incomplete)
 				return &exitError{code: exitIncomplete}
 			}
 			return nil

@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/gatewatch/gatewatch/collectors"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
@@ -23,7 +20,13 @@ import (
 type awsFlags struct {
 	accessFlags
 	regions     []string
+	// inFlight bounds the calls in flight; concurrency is its deprecated
+	// predecessor, read as the same bound.
+	inFlight    int
 	concurrency int
+	quotaShare  float64
+	// progress is auto, log or off (--progress).
+	progress string
 	// timeout bounds the collection; attemptTimeout one attempt of a call.
 	timeout        time.Duration
 	attemptTimeout time.Duration
@@ -36,13 +39,23 @@ type awsFlags struct {
 	shard string
 	// getenv reads the scheduler's shard index; os.Getenv outside tests.
 	getenv func(string) string
+	// spool, when set, receives the accounts as they are done (see
+	// collectors.Options.Spool).
+	spool *snapshot.Spool
+	// datasets, when not nil, are the only datasets to read (see
+	// collectors.Options.Datasets).
+	datasets []string
 }
 
 func (f *awsFlags) register(fs *pflag.FlagSet) {
 	f.accessFlags.register(fs)
 	fs.StringSliceVar(&f.regions, "regions", nil, "regions to scan, comma-separated or repeated, or \"all\" for every region enabled in each account (default: the profile's or AWS_REGION)")
 	fs.StringSliceVar(&f.regions, "region", nil, "alias of --regions")
-	fs.IntVar(&f.concurrency, "concurrency", 4, "account-regions collected at once, across all accounts")
+	fs.IntVar(&f.inFlight, "max-calls-in-flight", collectors.DefaultMaxCallsInFlight, "AWS calls in flight at once, across all accounts and regions; account-regions start whenever a call can")
+	fs.IntVar(&f.concurrency, "concurrency", 0, "deprecated: use --max-calls-in-flight")
+	_ = fs.MarkHidden("concurrency")
+	fs.StringVar(&f.progress, "progress", "auto", "how to show the collection's progress: auto (a status line on a terminal, a log line every 30s otherwise), log (log lines), off")
+	fs.Float64Var(&f.quotaShare, "quota-share", collectors.DefaultQuotaShare, "share (above 0, at most 1) of each AWS API rate quota to spend in each account-region, leaving the rest to other clients; halved for a while after a throttling answer")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop collecting after this long (e.g. 20m) and go on with what was collected, each unfinished account-region marked Timeout (exit code 3); 0 means no limit")
 	fs.DurationVar(&f.attemptTimeout, "attempt-timeout", collectors.DefaultCallTimeout, "give up on an attempt of an AWS call that has not answered in full after this long, and retry it once with backoff")
 	fs.StringVar(&f.shard, "shard", "", "collect only shard i of n (\"2/8\") of the account-regions, for 'gatewatch merge' later; default from "+
@@ -63,7 +76,9 @@ name "gatewatch", renewed during long scans; the calling principal needs
 sts:AssumeRole, and organizations:ListAccounts, ListAccountsForParent and
 ListChildren for --org). An account whose role cannot be assumed is recorded
 as a collection error and the others are scanned. Every account-region is paced
-at its own quotas; --concurrency bounds how many run at once.`
+at --quota-share (0.5) of its own quotas; --max-calls-in-flight (128) bounds
+the calls in flight across all of them, and account-regions start whenever a
+call can.`
 
 // accountOptions turns the account flags into collector options.
 func (f *awsFlags) accountOptions(opts *collectors.Options) error {
@@ -125,9 +140,19 @@ func readAccounts(args []string) ([]string, error) {
 // the snapshot, and a failure to reach AWS at all is a collection failure
 // (see collectFailure).
 func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, error) {
+	if f.concurrency != 0 {
+		// Said on the log (stderr), not where cobra would say it: stdout
+		// may carry the report.
+		a.log.Warn("--concurrency is deprecated: use --max-calls-in-flight, which bounds calls rather than account-regions; --concurrency N is read as --max-calls-in-flight N")
+		f.inFlight = f.concurrency
+	}
 	switch {
-	case f.concurrency < 1:
-		return nil, inputError(fmt.Errorf("--concurrency %d: must be at least 1", f.concurrency))
+	case f.inFlight < 1:
+		return nil, inputError(fmt.Errorf("--max-calls-in-flight %d: must be at least 1", f.inFlight))
+	case f.progress != progressAuto && f.progress != progressLog && f.progress != progressOff:
+		return nil, inputError(fmt.Errorf("--progress %q: want auto, log or off", f.progress))
+	case !(f.quotaShare > 0 && f.quotaShare <= 1):
+		return nil, inputError(fmt.Errorf("--quota-share %g: must be above 0 and at most 1", f.quotaShare))
 	case f.timeout < 0:
 		return nil, inputError(fmt.Errorf("--timeout %s: must not be negative (0 means no limit)", f.timeout))
 	case f.attemptTimeout <= 0:
@@ -149,14 +174,17 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 		}
 	}
 	opts := collectors.Options{
-		Config:      cfg,
-		EndpointURL: f.endpointURL,
-		Regions:     regions,
-		ToolVersion: toolVersion(),
-		Logger:      a.log,
-		Concurrency: f.concurrency,
-		Timeout:     f.timeout,
-		CallTimeout: f.attemptTimeout,
+		Config:           cfg,
+		EndpointURL:      f.endpointURL,
+		Regions:          regions,
+		ToolVersion:      toolVersion(),
+		Logger:           a.log,
+		MaxCallsInFlight: f.inFlight,
+		QuotaShare:       f.quotaShare,
+		Spool:            f.spool,
+		Datasets:         f.datasets,
+		Timeout:          f.timeout,
+		CallTimeout:      f.attemptTimeout,
 	}
 	if err := f.accountOptions(&opts); err != nil {
 		return nil, inputError(err)
@@ -164,10 +192,10 @@ func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, err
 	if opts.Shard, err = f.resolveShard(); err != nil {
 		return nil, inputError(err)
 	}
-	progress := newProgress(a.stderr)
-	opts.Progress = progress.event
+	opts.Tracker = &collectors.Tracker{}
+	stop := showProgress(f.progress, a.stderr, opts.Tracker, progressLogEvery)
 	snap, err := collectors.Collect(ctx, opts)
-	progress.finish()
+	stop()
 	if err != nil {
 		return nil, collectFailure(err, f.timeout, a.log)
 	}
@@ -182,48 +210,6 @@ func trimAll(in []string) []string {
 		}
 	}
 	return out
-}
-
-// progress draws one status line on stderr when stderr is a terminal and
-// stays silent otherwise, so logs and CI output are not littered.
-type progress struct {
-	w       io.Writer
-	on      bool
-	mu      sync.Mutex
-	started int
-	done    int
-	errors  int
-	last    time.Time
-}
-
-func newProgress(w io.Writer) *progress {
-	f, ok := w.(*os.File)
-	return &progress{w: w, on: ok && term.IsTerminal(int(f.Fd()))}
-}
-
-func (p *progress) event(ev collectors.ProgressEvent) {
-	if !p.on {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if ev.Done {
-		p.done++
-		p.errors += ev.Errors
-	} else {
-		p.started++
-	}
-	if time.Since(p.last) < 100*time.Millisecond && ev.Done {
-		return
-	}
-	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r\033[Kcollecting: %d/%d service scans done, %d errors; now %s %s %s", p.done, p.started, p.errors, ev.Account, ev.Region, ev.Service)
-}
-
-func (p *progress) finish() {
-	if p.on {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }
 
 // resolveShard reads --shard, or else the index a scheduler exported.

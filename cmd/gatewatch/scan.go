@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatewatch/gatewatch"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/findings"
 	"github.com/gatewatch/gatewatch/policies"
 )
 
@@ -66,7 +67,7 @@ about: their code-scanning alerts would move back to aws/ paths.`,
   gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
   gatewatch scan --regions all --timeout 20m -f sarif -o gatewatch.sarif --snapshot snapshot.json
   gatewatch scan --profile audit --regions all -f sarif -o gatewatch.sarif --snapshot snapshot.json
-  gatewatch scan --org --ou-exclude ou-ab12-sandbox --role-name gatewatch-audit --regions all --concurrency 16
+  gatewatch scan --org --ou-exclude ou-ab12-sandbox --role-name gatewatch-audit --regions all --quota-share 0.3
   gatewatch scan --accounts @accounts.txt --role-arn-template 'arn:aws:iam::{account}:role/audit/gatewatch' --external-id nightly
   gatewatch scan --endpoint-url http://127.0.0.1:5000 --regions us-east-1 --format json
   gatewatch scan --demo --format json
@@ -91,6 +92,11 @@ about: their code-scanning alerts would move back to aws/ paths.`,
 			if demo {
 				snap, err = snapshot.Parse(gatewatch.DemoSnapshot, "demo")
 			} else {
+				// A snapshot kept for later may meet other rules; without
+				// one, only what the enabled rules read is collected.
+				if snapshotPath == "" {
+					aws.datasets = readByRules(rep.engine.Rules())
+				}
 				snap, err = aws.collect(cmd.Context(), a)
 			}
 			if err != nil {
@@ -120,4 +126,21 @@ about: their code-scanning alerts would move back to aws/ paths.`,
 	flags.register(cmd.Flags())
 	source.register(cmd.Flags())
 	return cmd
+}
+
+// readByRules lists the datasets the enabled rules read (with those they
+// sit in and depend on), or nil, meaning every dataset, when an enabled
+// rule declares no inputs and so may read anything.
+func readByRules(rules []findings.Rule) []string {
+	names := []string{}
+	for _, r := range rules {
+		if !r.Enabled {
+			continue
+		}
+		if len(r.Inputs) == 0 {
+			return nil
+		}
+		names = append(names, r.Inputs...)
+	}
+	return snapshot.WithParents(names)
 }

@@ -40,7 +40,7 @@ func serveAPIGateway(s *Server, c *call, w http.ResponseWriter) *fault {
 		}
 		return writeJSON(w, restJSON, out)
 	}
-	restAPIs := ofScope(c, s.world.RestAPIs, func(a snapshot.RestAPI) (string, string) { return a.Account, a.Region })
+	restAPIs := ofScope(c, c.world.RestAPIs, func(a snapshot.RestAPI) (string, string) { return a.Account, a.Region })
 	findAPI := func() (snapshot.RestAPI, *fault) {
 		for _, a := range restAPIs {
 			if a.ID == seg[1] {
@@ -55,7 +55,7 @@ func serveAPIGateway(s *Server, c *call, w http.ResponseWriter) *fault {
 		// An account that never changed its settings still answers, with
 		// API Gateway's default account-level throttle.
 		out := map[string]any{"throttleSettings": map[string]any{"burstLimit": 5000, "rateLimit": 10000.0}}
-		for _, a := range s.world.APIGatewayAccounts {
+		for _, a := range c.world.APIGatewayAccounts {
 			if a.Account == c.account && a.Region == c.region {
 				out = map[string]any{"cloudwatchRoleArn": a.CloudWatchRoleARN,
 					"throttleSettings": map[string]any{"burstLimit": a.ThrottleBurstLimit, "rateLimit": a.ThrottleRateLimit}}
@@ -102,11 +102,11 @@ func serveAPIGateway(s *Server, c *call, w http.ResponseWriter) *fault {
 				"validateRequestParameters": v.ValidateParameters}
 		}))
 	case "GetUsagePlans":
-		plans := ofScope(c, s.world.UsagePlans, func(p snapshot.UsagePlan) (string, string) { return p.Account, p.Region })
+		plans := ofScope(c, c.world.UsagePlans, func(p snapshot.UsagePlan) (string, string) { return p.Account, p.Region })
 		return list(each(plans, usagePlanJSON))
 	case "GetVpcLinks":
 		var links []any
-		for _, l := range ofScope(c, s.world.VPCLinks, func(l snapshot.VPCLink) (string, string) { return l.Account, l.Region }) {
+		for _, l := range ofScope(c, c.world.VPCLinks, func(l snapshot.VPCLink) (string, string) { return l.Account, l.Region }) {
 			if l.Version == "v1" {
 				links = append(links, map[string]any{"id": l.ID, "name": l.Name, "targetArns": l.TargetARNs,
 					"status": l.Status, "tags": l.Tags})
@@ -117,7 +117,7 @@ func serveAPIGateway(s *Server, c *call, w http.ResponseWriter) *fault {
 		// The v1 API lists the domains made through it; v2-only domains
 		// appear through the v2 API alone.
 		var domains []any
-		for _, d := range ofScope(c, s.world.DomainNames, func(d snapshot.DomainName) (string, string) { return d.Account, d.Region }) {
+		for _, d := range ofScope(c, c.world.DomainNames, func(d snapshot.DomainName) (string, string) { return d.Account, d.Region }) {
 			if d.APIType == "rest" {
 				domains = append(domains, map[string]any{"domainName": d.Name, "securityPolicy": d.SecurityPolicy,
 					"endpointConfiguration":   map[string]any{"types": []string{d.EndpointType}},
@@ -127,7 +127,7 @@ func serveAPIGateway(s *Server, c *call, w http.ResponseWriter) *fault {
 		return list(domains)
 	case "GetBasePathMappings":
 		name, _ := url.PathUnescape(seg[1])
-		for _, d := range ofScope(c, s.world.DomainNames, func(d snapshot.DomainName) (string, string) { return d.Account, d.Region }) {
+		for _, d := range ofScope(c, c.world.DomainNames, func(d snapshot.DomainName) (string, string) { return d.Account, d.Region }) {
 			if d.Name == name && d.APIType == "rest" {
 				return list(each(d.Mappings, func(m snapshot.DomainMapping) any {
 					return map[string]any{"basePath": m.BasePath, "restApiId": m.APIID, "stage": m.Stage}

@@ -36,7 +36,7 @@ func serveAPIGatewayV2(s *Server, c *call, w http.ResponseWriter) *fault {
 		}
 		return writeJSON(w, restJSON, out)
 	}
-	apis := ofScope(c, s.world.V2APIs, func(a snapshot.V2API) (string, string) { return a.Account, a.Region })
+	apis := ofScope(c, c.world.V2APIs, func(a snapshot.V2API) (string, string) { return a.Account, a.Region })
 	findAPI := func() (snapshot.V2API, *fault) {
 		for _, a := range apis {
 			if a.ID == seg[1] {
@@ -70,7 +70,7 @@ func serveAPIGatewayV2(s *Server, c *call, w http.ResponseWriter) *fault {
 			}))
 		}
 	}
-	domains := ofScope(c, s.world.DomainNames, func(d snapshot.DomainName) (string, string) { return d.Account, d.Region })
+	domains := ofScope(c, c.world.DomainNames, func(d snapshot.DomainName) (string, string) { return d.Account, d.Region })
 	switch c.op {
 	case "GetApis":
 		return list(each(apis, func(a snapshot.V2API) any {
@@ -79,7 +79,7 @@ func serveAPIGatewayV2(s *Server, c *call, w http.ResponseWriter) *fault {
 		}))
 	case "GetVpcLinks":
 		var links []any
-		for _, l := range ofScope(c, s.world.VPCLinks, func(l snapshot.VPCLink) (string, string) { return l.Account, l.Region }) {
+		for _, l := range ofScope(c, c.world.VPCLinks, func(l snapshot.VPCLink) (string, string) { return l.Account, l.Region }) {
 			if l.Version == "v2" {
 				links = append(links, map[string]any{"vpcLinkId": l.ID, "name": l.Name, "subnetIds": l.SubnetIDs,
 					"securityGroupIds": l.SecurityGroupIDs, "vpcLinkStatus": l.Status, "vpcLinkVersion": "V2", "tags": l.Tags})

@@ -32,7 +32,7 @@ func cloudfrontRoute(path string) string {
 // the account is all that scopes it.
 func serveCloudFront(s *Server, c *call, w http.ResponseWriter) *fault {
 	var dists []snapshot.Distribution
-	for _, d := range s.world.Distributions {
+	for _, d := range c.world.Distributions {
 		if d.Account == c.account {
 			dists = append(dists, d)
 		}

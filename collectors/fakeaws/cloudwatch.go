@@ -20,23 +20,14 @@ func serveCloudWatch(s *Server, c *call, w http.ResponseWriter) *fault {
 	default:
 		return &fault{400, "InvalidAction", "fakeaws: unsupported cloudwatch operation " + c.op}
 	}
-	var token string
-	limit := 0
-	if len(c.body) > 0 {
-		v, err := cbor.Decode(c.body)
-		if err != nil {
-			return &fault{400, "SerializationException", err.Error()}
-		}
-		in, _ := v.(cbor.Map)
-		if t, ok := in["NextToken"].(cbor.String); ok {
-			token = string(t)
-		}
-		if n, ok := in["MaxRecords"].(cbor.Uint); ok {
-			limit = int(n)
-		}
+	in, f := cborInput(c)
+	if f != nil {
+		return f
 	}
-	alarms := ofScope(c, s.world.Alarms, func(a snapshot.Alarm) (string, string) { return a.Account, a.Region })
-	page, next := pageOf(s, alarms, token, limit)
+	token, _ := in["NextToken"].(cbor.String)
+	limit, _ := in["MaxRecords"].(cbor.Uint)
+	alarms := ofScope(c, c.world.Alarms, func(a snapshot.Alarm) (string, string) { return a.Account, a.Region })
+	page, next := pageOf(s, alarms, string(token), int(limit))
 	var out cbor.List
 	for _, a := range page {
 		out = append(out, alarmCBOR(a))
@@ -110,11 +101,10 @@ func cborStrings(ss []string) cbor.List {
 // of the window), and with no datapoint when the world has none, as
 // CloudWatch does for a metric that was never published.
 func serveGetMetricData(s *Server, c *call, w http.ResponseWriter) *fault {
-	v, err := cbor.Decode(c.body)
-	if err != nil {
-		return &fault{400, "SerializationException", err.Error()}
+	in, f := cborInput(c)
+	if f != nil {
+		return f
 	}
-	in, _ := v.(cbor.Map)
 	start, okStart := cborTime(in["StartTime"])
 	end, okEnd := cborTime(in["EndTime"])
 	if !okStart || !okEnd || !start.Before(end) {
@@ -161,11 +151,11 @@ func serveGetMetricData(s *Server, c *call, w http.ResponseWriter) *fault {
 // REST APIs, ApiId and Stage for HTTP APIs, LoadBalancer for ALBs.
 func (s *Server) metricIndex(c *call) map[string]float64 {
 	restNames := map[string]string{}
-	for _, a := range s.world.RestAPIs {
+	for _, a := range c.world.RestAPIs {
 		restNames[a.ID] = a.Name
 	}
 	out := map[string]float64{}
-	for _, m := range ofScope(c, s.world.Metrics, func(m snapshot.MetricSummary) (string, string) { return m.Account, m.Region }) {
+	for _, m := range ofScope(c, c.world.Metrics, func(m snapshot.MetricSummary) (string, string) { return m.Account, m.Region }) {
 		var dims map[string]string
 		_, path, _ := strings.Cut(m.Resource, "::/")
 		seg := strings.Split(path, "/")

@@ -27,7 +27,7 @@ func serveEC2(s *Server, c *call, w http.ResponseWriter) *fault {
 		}
 		return respond(list("regionInfo", "item", regions))
 	case "DescribeSecurityGroups":
-		groups := ofScope(c, s.world.SecurityGroups, func(sg snapshot.SecurityGroup) (string, string) { return sg.Account, sg.Region })
+		groups := ofScope(c, c.world.SecurityGroups, func(sg snapshot.SecurityGroup) (string, string) { return sg.Account, sg.Region })
 		ids := members(c.query, "GroupId.")
 		var out []node
 		for _, id := range ids {

@@ -13,8 +13,8 @@ import (
 const elbXMLNS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 
 func serveELBv2(s *Server, c *call, w http.ResponseWriter) *fault {
-	lbs := ofScope(c, s.world.LoadBalancers, func(lb snapshot.LoadBalancer) (string, string) { return lb.Account, lb.Region })
-	tgs := ofScope(c, s.world.TargetGroups, func(tg snapshot.TargetGroup) (string, string) { return tg.Account, tg.Region })
+	lbs := ofScope(c, c.world.LoadBalancers, func(lb snapshot.LoadBalancer) (string, string) { return lb.Account, lb.Region })
+	tgs := ofScope(c, c.world.TargetGroups, func(tg snapshot.TargetGroup) (string, string) { return tg.Account, tg.Region })
 	// Describe* page on Marker/NextMarker with a client PageSize.
 	limit, _ := strconv.Atoi(c.query.Get("PageSize"))
 	respond := func(result ...node) *fault { return writeXML(w, queryResponse(c.op, elbXMLNS, result...)) }

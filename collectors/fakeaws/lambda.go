@@ -26,7 +26,7 @@ func serveLambda(s *Server, c *call, w http.ResponseWriter) *fault {
 	// FunctionName may be a name, a full ARN or a qualified ARN, escaped
 	// into one path segment.
 	name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(c.path, lambdaFunctions), "/"))
-	for _, f := range ofScope(c, s.world.LambdaFunctions, func(f snapshot.LambdaFunction) (string, string) { return f.Account, f.Region }) {
+	for _, f := range ofScope(c, c.world.LambdaFunctions, func(f snapshot.LambdaFunction) (string, string) { return f.Account, f.Region }) {
 		if f.ARN != name && f.Name != name {
 			continue
 		}

@@ -15,6 +15,8 @@ import (
 	"hash/fnv"
 	"io"
 	"maps"
+	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -22,6 +24,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -78,6 +82,23 @@ type Options struct {
 	// Organization, when set, answers account discovery; without it
 	// Organizations answers that the account is in no organization.
 	Organization *Organization
+	// Latency delays every answer, as the network and AWS's own
+	// processing do; the zero value answers at once.
+	Latency Latency
+	// TaggingOmits lists resource types ("elasticloadbalancing:loadbalancer")
+	// the Resource Groups Tagging API does not list, tagged or not, as
+	// moto's does not list load balancers.
+	TaggingOmits []string
+}
+
+// Latency is the time a call takes besides the endpoint's work: Fixed for
+// every call, plus a share of Jitter drawn for each call (uniformly from 0
+// to Jitter). The delay comes after the quota check and before the answer,
+// so a call is counted against its quota when it arrives, as AWS counts
+// it, and the client waits the whole delay for its answer.
+type Latency struct {
+	Fixed  time.Duration
+	Jitter time.Duration
 }
 
 // Quota is an API rate quota: a token bucket of Burst tokens refilled at
@@ -132,14 +153,29 @@ type Server struct {
 	// seen counts earlier arrivals of each distinct request, for DropRatio.
 	seen    map[string]int
 	dropped int
+	// views holds each account's part of the world, so that a call reads
+	// its account's resources rather than the whole organisation's.
+	views map[string]*snapshot.Snapshot
+	// jitter draws the Jitter share of each call's latency; s.mu guards it.
+	jitter *rand.Rand
+	// serving counts the requests being answered, peak the most at once;
+	// connections counts the connections clients opened.
+	serving, peak, connections atomic.Int64
 }
 
 // New starts a server for world on a loopback port. Close it when done.
 func New(world *snapshot.Snapshot, opts Options) *Server {
 	s := &Server{world: world, opts: opts, calls: map[string]int{}, buckets: map[string]*rate.Limiter{},
 		throttle: maps.Clone(opts.Throttle), assumed: map[string]string{}, hung: make(chan string, 1024),
-		hangFirst: maps.Clone(opts.HangFirst), drop: maps.Clone(opts.Drop), seen: map[string]int{}}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+		hangFirst: maps.Clone(opts.HangFirst), drop: maps.Clone(opts.Drop), seen: map[string]int{},
+		views: byAccount(world), jitter: rand.New(rand.NewPCG(1, 2))}
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.connections.Add(1)
+		}
+	}
+	s.srv.Start()
 	s.URL = s.srv.URL
 	return s
 }
@@ -178,6 +214,9 @@ func (s *Server) Hung() <-chan string { return s.hung }
 type call struct {
 	key     string // access key ID
 	account string
+	// world is the account's part of the world: its resources, with the
+	// whole world's Scope and Accounts.
+	world   *snapshot.Snapshot
 	region  string
 	service string // gatewatch service key, e.g. "apigatewayv2"
 	op      string
@@ -194,7 +233,21 @@ type fault struct {
 	msg    string
 }
 
+// Serving returns how many requests the server is answering at this
+// moment, latency included: the calls in flight as AWS would see them.
+func (s *Server) Serving() int { return int(s.serving.Load()) }
+
+// PeakServing returns the most requests the server answered at once.
+func (s *Server) PeakServing() int { return int(s.peak.Load()) }
+
+// Connections returns how many connections clients opened.
+func (s *Server) Connections() int { return int(s.connections.Load()) }
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	n := s.serving.Add(1)
+	defer s.serving.Add(-1)
+	for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
+	}
 	c, err := s.decode(r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -223,12 +276,37 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveCut(h, c, w)
 		return
 	}
-	if f := s.injected(c); f != nil {
+	f := s.injected(c)
+	if !s.delay(r) {
+		return
+	}
+	if f != nil {
 		h.fail(w, *f)
 		return
 	}
 	if f := h.serve(s, c, w); f != nil {
 		h.fail(w, *f)
+	}
+}
+
+// delay waits the call's latency; false when the client gave up first.
+func (s *Server) delay(r *http.Request) bool {
+	d := s.opts.Latency.Fixed
+	if j := s.opts.Latency.Jitter; j > 0 {
+		s.mu.Lock()
+		d += time.Duration(s.jitter.Int64N(int64(j)))
+		s.mu.Unlock()
+	}
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
 	}
 }
 
@@ -296,6 +374,10 @@ func (s *Server) decode(r *http.Request) (*call, error) {
 	}
 	c := &call{key: scope[0], account: s.accountFor(scope[0]), region: scope[2], service: scope[3], r: r,
 		path: r.URL.EscapedPath(), query: r.URL.Query(), body: body}
+	c.world = s.views[c.account]
+	if c.world == nil {
+		c.world = &snapshot.Snapshot{Scope: s.world.Scope, Accounts: s.world.Accounts}
+	}
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
@@ -467,6 +549,7 @@ var handlers = map[string]*service{
 	"wafv2":                  {nil, serveWAFv2, jsonError, jsonFaults},
 	"shield":                 {nil, serveShield, jsonError, jsonFaults},
 	"organizations":          {nil, serveOrganizations, jsonError, jsonFaults},
+	"tagging":                {nil, serveTagging, cborError, jsonFaults},
 	"cloudfront":             {cloudfrontRoute, serveCloudFront, queryError, queryFaults},
 	// CloudWatch speaks CBOR now but keeps its query-era error codes.
 	"cloudwatch": {nil, serveCloudWatch, cborError, queryFaults},

@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/collectors/snapshot/synth"
 )
 
 func TestPageOf(t *testing.T) {
@@ -130,5 +132,73 @@ func TestDropCutsTheBody(t *testing.T) {
 	}
 	if got := srv.Dropped(); got != 1 {
 		t.Errorf("Dropped = %d, want 1", got)
+	}
+}
+
+// TestByAccountKeepsEveryResource: the account views the fake answers
+// from hold the whole world between them, so no list of the model is
+// forgotten when one is added.
+func TestByAccountKeepsEveryResource(t *testing.T) {
+	t.Parallel()
+	world := synth.Org(3, synth.Spec{Accounts: 3, Regions: 2, Large: synth.Large{RestAPIs: 2, PathsPerAPI: 2, ALBs: 2, ListenersPerALB: 1, RulesPerListener: 1}})
+	joined := &snapshot.Snapshot{SchemaVersion: world.SchemaVersion, Tool: world.Tool, TakenAt: world.TakenAt, Scope: world.Scope,
+		Accounts: world.Accounts, Coverage: world.Coverage, Errors: world.Errors}
+	for _, part := range byAccount(world) {
+		part.Scope, part.Accounts = snapshot.Scope{}, nil
+		joined.Append(part)
+	}
+	joined.Normalize()
+	if diff := cmp.Diff(world, joined, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("the account views do not add up to the world (-world +views):\n%s", diff)
+	}
+}
+
+// TestLatencyDelaysEveryAnswer: each answer waits its latency, a
+// throttling answer as much as a served one.
+func TestLatencyDelaysEveryAnswer(t *testing.T) {
+	t.Parallel()
+	const fixed = 300 * time.Millisecond
+	srv := New(&snapshot.Snapshot{Scope: snapshot.Scope{Accounts: []string{"111122223333"}}}, Options{
+		Latency: Latency{Fixed: fixed, Jitter: 50 * time.Millisecond},
+		Quotas:  []Quota{{Name: "one", Match: []string{"apigateway"}, Rate: 1e-9, Burst: 1}}})
+	defer srv.Close()
+	get := func() (int, time.Duration) {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/restapis", nil)
+		if err != nil {
+			t.Error(err)
+			return 0, 0
+		}
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/apigateway/aws4_request, SignedHeaders=host, Signature=00")
+		start := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Error(err)
+			return 0, 0
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, time.Since(start)
+	}
+	type answer struct {
+		status int
+		took   time.Duration
+	}
+	answers := make(chan answer, 2)
+	for range 2 {
+		go func() {
+			status, took := get()
+			answers <- answer{status, took}
+		}()
+	}
+	statuses := map[int]int{}
+	for range 2 {
+		a := <-answers
+		statuses[a.status]++
+		if a.took < fixed {
+			t.Errorf("an answer (%d) came after %v, before its latency of %v", a.status, a.took, fixed)
+		}
+	}
+	if statuses[http.StatusOK] != 1 || statuses[http.StatusTooManyRequests] != 1 {
+		t.Errorf("statuses %v, want one 200 and one 429 from the one-token bucket", statuses)
 	}
 }

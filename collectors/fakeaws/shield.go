@@ -22,7 +22,7 @@ func serveShield(s *Server, c *call, w http.ResponseWriter) *fault {
 		}
 	}
 	active := false
-	for _, a := range s.world.Accounts {
+	for _, a := range c.world.Accounts {
 		if a.ID == c.account {
 			active = a.ShieldAdvanced
 		}
@@ -47,7 +47,7 @@ func serveShield(s *Server, c *call, w http.ResponseWriter) *fault {
 			return &fault{400, "ResourceNotFoundException", "The subscription does not exist."}
 		}
 		var protections []snapshot.ShieldProtection
-		for _, p := range s.world.ShieldProtections {
+		for _, p := range c.world.ShieldProtections {
 			if p.Account == c.account {
 				protections = append(protections, p)
 			}

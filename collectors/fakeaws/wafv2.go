@@ -32,7 +32,7 @@ func serveWAFv2(s *Server, c *call, w http.ResponseWriter) *fault {
 	if in.Scope == "CLOUDFRONT" && c.region != "us-east-1" {
 		return &fault{400, "WAFInvalidParameterException", "Error reason: The scope is not valid., field: SCOPE_VALUE, parameter: CLOUDFRONT"}
 	}
-	acls := ofScope(c, s.world.WebACLs, func(a snapshot.WebACL) (string, string) { return a.Account, a.Region })
+	acls := ofScope(c, c.world.WebACLs, func(a snapshot.WebACL) (string, string) { return a.Account, a.Region })
 	find := func(match func(snapshot.WebACL) bool) (snapshot.WebACL, *fault) {
 		for _, a := range acls {
 			if match(a) {

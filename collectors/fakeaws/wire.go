@@ -152,3 +152,17 @@ func queryResponse(op, xmlns string, result ...node) node {
 	root.xmlns = xmlns
 	return root
 }
+
+// cborInput decodes the CBOR body of an RPC v2 request into its top-level
+// map; an empty body is an empty map.
+func cborInput(c *call) (cbor.Map, *fault) {
+	if len(c.body) == 0 {
+		return cbor.Map{}, nil
+	}
+	v, err := cbor.Decode(c.body)
+	if err != nil {
+		return nil, &fault{400, "SerializationException", err.Error()}
+	}
+	in, _ := v.(cbor.Map)
+	return in, nil
+}

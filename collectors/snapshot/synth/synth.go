@@ -57,8 +57,11 @@ func DefaultSpec() Spec {
 	}
 }
 
-// Regions are the regions accounts use, in order.
-var Regions = []string{"eu-west-1", "us-east-1", "eu-central-1", "us-west-2", "ap-southeast-2", "ap-northeast-1", "eu-west-2", "sa-east-1"}
+// Regions are the regions accounts use, in order: the 17 enabled by
+// default in every account (those of the first few come first, so small
+// organisations look as they did before the list grew).
+var Regions = []string{"eu-west-1", "us-east-1", "eu-central-1", "us-west-2", "ap-southeast-2", "ap-northeast-1", "eu-west-2", "sa-east-1",
+	"us-east-2", "us-west-1", "ca-central-1", "eu-west-3", "eu-north-1", "ap-south-1", "ap-southeast-1", "ap-northeast-2", "ap-northeast-3"}
 
 // TakenAt is the fixed collection time of every synthetic snapshot, so
 // output depends on the seed alone.
@@ -73,17 +76,8 @@ func build(seed int64, spec Spec) *gen {
 	if spec.Accounts < 0 || spec.Regions < 0 || spec.Resources < 0 || spec.Regions > len(Regions) {
 		panic(fmt.Sprintf("synth: invalid spec %+v (at most %d regions)", spec, len(Regions)))
 	}
-	regions := Regions[:max(spec.Regions, 1)]
-	g := &gen{
-		r:    rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)),
-		used: make(map[string]bool),
-		s: &snapshot.Snapshot{
-			SchemaVersion: snapshot.SchemaVersion,
-			Tool:          snapshot.Tool{Name: "gatewatch", Version: "synth"},
-			TakenAt:       TakenAt,
-			Scope:         snapshot.Scope{Regions: append([]string(nil), regions...)},
-		},
-	}
+	g := newGen(seed, Regions[:max(spec.Regions, 1)])
+	regions := g.s.Scope.Regions
 	accountNo := 0
 	if spec.Large != (Large{}) {
 		acct := g.account(accountNo, "platform")
@@ -103,6 +97,20 @@ func build(seed int64, spec Spec) *gen {
 	g.s.Upgrade()
 	g.s.Normalize()
 	return g
+}
+
+// newGen starts an empty snapshot scoped to regions.
+func newGen(seed int64, regions []string) *gen {
+	return &gen{
+		r:    rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)),
+		used: make(map[string]bool),
+		s: &snapshot.Snapshot{
+			SchemaVersion: snapshot.SchemaVersion,
+			Tool:          snapshot.Tool{Name: "gatewatch", Version: "synth"},
+			TakenAt:       TakenAt,
+			Scope:         snapshot.Scope{Regions: append([]string(nil), regions...)},
+		},
+	}
 }
 
 // size is what one account-region holds.

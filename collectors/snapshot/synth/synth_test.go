@@ -103,3 +103,47 @@ func TestGeneratorCountsWhatResourcesCounts(t *testing.T) {
 		t.Errorf("generator counted %d resources, Snapshot.Resources lists %d", got, want)
 	}
 }
+
+func TestSparseOrgShape(t *testing.T) {
+	t.Parallel()
+	spec := DefaultOrgSpec()
+	spec.Accounts = 200
+	s := SparseOrg(1, spec)
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Scope.Accounts) != 200 || len(s.Scope.Regions) != 17 {
+		t.Fatalf("scope: %d accounts x %d regions, want 200 x 17", len(s.Scope.Accounts), len(s.Scope.Regions))
+	}
+	// Every account-region answers GetAccount; the used ones hold
+	// something more.
+	if got := len(s.APIGatewayAccounts); got != 200*17 {
+		t.Errorf("API Gateway account settings: %d, want one per account-region (%d)", got, 200*17)
+	}
+	// Every used account-region has a load balancer.
+	used := map[[2]string]bool{}
+	for _, lb := range s.LoadBalancers {
+		if lb.Account != s.Scope.Accounts[0] {
+			used[[2]string{lb.Account, lb.Region}] = true
+		}
+	}
+	// 5 % of 199 x 17 ordinary account-regions, give or take the draw.
+	if n := len(used); n < 120 || n > 220 {
+		t.Errorf("%d ordinary account-regions hold resources, want about %d", n, 199*17/20)
+	}
+	const platform = "100000000000"
+	albs := 0
+	for _, lb := range s.LoadBalancers {
+		if lb.Account == platform && lb.Region == Regions[0] && lb.Type == "application" {
+			albs++
+		}
+	}
+	if albs != spec.Large.ALBs {
+		t.Errorf("large account: %d ALBs in %s, want %d", albs, Regions[0], spec.Large.ALBs)
+	}
+	first, _ := json.Marshal(s)
+	again, _ := json.Marshal(SparseOrg(1, spec))
+	if string(first) != string(again) {
+		t.Error("SparseOrg(1) twice differs")
+	}
+}
