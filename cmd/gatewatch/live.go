@@ -19,7 +19,7 @@ import (
 // endpoint override for emulators and VPC endpoints.
 type awsFlags struct {
 	accessFlags
-	regions     []string
+	regions []string
 	// inFlight bounds the calls in flight; concurrency is its deprecated
 	// predecessor, read as the same bound.
 	inFlight    int
