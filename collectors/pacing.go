@@ -15,12 +15,13 @@ import (
 // other half while a nightly scan runs.
 const DefaultQuotaShare = 0.5
 
-// jitterMargin is the part of its share the pacer spends. Pacing at
-// exactly a quota would be throttled now and then: requests leave in step
-// with the client's bucket but arrive with network jitter, so one arriving
-// early finds AWS's bucket not yet refilled. Spending 98 % lets AWS's
-// bucket gain a token every 50 calls, which absorbs that jitter, and costs
-// a quota-bound scan 2 % of its time.
+// jitterMargin is the most of a quota the pacer spends, whatever the
+// share. Pacing at exactly a quota would be throttled now and then:
+// requests leave in step with the client's bucket but arrive with network
+// jitter, so one arriving early finds AWS's bucket not yet refilled.
+// Spending 98 % lets AWS's bucket gain a token every 50 calls, which
+// absorbs that jitter, and costs a scan at --quota-share 1 2 % of its
+// time; a smaller share leaves more than that already.
 const jitterMargin = 0.98
 
 // quota is a published API rate quota: a token bucket refilled at rate per
@@ -30,11 +31,12 @@ type quota struct {
 	burst int
 }
 
-// bucket paces at share of q (less the jitter margin): a slower refill and
-// a burst kept short of the quota's by the same share.
+// bucket paces at share of q (at most jitterMargin of it): a slower
+// refill and a burst kept short of the quota's by the same share.
 func (q quota) bucket(share float64) *bucket {
-	r := rate.Limit(q.rate * share * jitterMargin)
-	return &bucket{lim: rate.NewLimiter(r, max(1, int(float64(q.burst)*share*jitterMargin))), ceiling: r}
+	share = min(share, jitterMargin)
+	r := rate.Limit(q.rate * share)
+	return &bucket{lim: rate.NewLimiter(r, max(1, int(float64(q.burst)*share))), ceiling: r}
 }
 
 // bucket is the client's side of one quota in one account-region: a token
