@@ -27,7 +27,7 @@ import (
 // float formatting), and a test holds it to ast.ValueFromReader over
 // json.Marshal, so the rules still see exactly what a saved snapshot holds.
 func toValue(v any) (ast.Value, error) {
-	c := converter{strings: make(map[string]*ast.Term), composites: make(map[string]*ast.Term)}
+	c := converter{strings: map[string]*ast.Term{}, numbers: map[json.Number]*ast.Term{}, composites: map[string]*ast.Term{}}
 	t, _, err := c.convert(reflect.ValueOf(v))
 	if err != nil {
 		return nil, err
@@ -47,6 +47,7 @@ func toValue(v any) (ast.Value, error) {
 // evaluation; OPA shares its own interned terms the same way.
 type converter struct {
 	strings    map[string]*ast.Term
+	numbers    map[json.Number]*ast.Term
 	composites map[string]*ast.Term // by kind and the addresses of their shared parts
 	key        []byte
 }
@@ -67,17 +68,23 @@ func (c *converter) str(s string) *ast.Term {
 }
 
 // share returns the term already made for a composite of the same kind
-// with the same (shared) parts, or t, remembered for the next one.
-func (c *converter) share(kind byte, parts []*ast.Term, t *ast.Term) *ast.Term {
+// whose n parts (part(i)) are the same shared terms, or t, remembered for
+// the next one.
+func (c *converter) share(kind byte, n int, part func(int) *ast.Term, t *ast.Term) *ast.Term {
 	c.key = append(c.key[:0], kind)
-	for _, p := range parts {
-		c.key = binary.LittleEndian.AppendUint64(c.key, uint64(uintptr(unsafe.Pointer(p))))
+	for i := range n {
+		c.key = binary.LittleEndian.AppendUint64(c.key, uint64(uintptr(unsafe.Pointer(part(i)))))
 	}
 	if prev, ok := c.composites[string(c.key)]; ok {
 		return prev
 	}
 	c.composites[string(c.key)] = t
 	return t
+}
+
+// shareObject shares an object by its pairs, keys and values in turn.
+func (c *converter) shareObject(pairs [][2]*ast.Term, t *ast.Term) *ast.Term {
+	return c.share('o', 2*len(pairs), func(i int) *ast.Term { return pairs[i/2][i%2] }, t)
 }
 
 var (
@@ -141,7 +148,7 @@ func (c *converter) convert(v reflect.Value) (*ast.Term, bool, error) {
 		}
 		t := ast.ArrayTerm(terms...)
 		if all {
-			return c.share('a', terms, t), true, nil
+			return c.share('a', len(terms), func(i int) *ast.Term { return terms[i] }, t), true, nil
 		}
 		return t, false, nil
 	case reflect.Map:
@@ -169,7 +176,7 @@ func (c *converter) convert(v reflect.Value) (*ast.Term, bool, error) {
 		slices.SortFunc(pairs, func(a, b [2]*ast.Term) int {
 			return strings.Compare(string(a[0].Value.(ast.String)), string(b[0].Value.(ast.String)))
 		})
-		return c.share('o', flatten(pairs), t), true, nil
+		return c.shareObject(pairs, t), true, nil
 	case reflect.String:
 		return c.str(v.String()), true, nil
 	case reflect.Bool:
@@ -190,25 +197,14 @@ func (c *converter) convert(v reflect.Value) (*ast.Term, bool, error) {
 
 var nullTerm = ast.NullTerm()
 
-// number is the one term of a number; numbers share the string table,
-// keyed apart from strings.
+// number is the one term of a number.
 func (c *converter) number(n json.Number) *ast.Term {
-	k := "\x00" + string(n)
-	if t, ok := c.strings[k]; ok {
+	if t, ok := c.numbers[n]; ok {
 		return t
 	}
 	t := ast.NumberTerm(n)
-	c.strings[k] = t
+	c.numbers[n] = t
 	return t
-}
-
-// flatten lists the terms of pairs, keys and values in turn.
-func flatten(pairs [][2]*ast.Term) []*ast.Term {
-	out := make([]*ast.Term, 0, 2*len(pairs))
-	for _, p := range pairs {
-		out = append(out, p[0], p[1])
-	}
-	return out
 }
 
 func fromJSON(data []byte) (*ast.Term, error) {
@@ -309,7 +305,7 @@ func (c *converter) convertStruct(v reflect.Value) (*ast.Term, bool, error) {
 	t := ast.ObjectTerm(pairs...)
 	if all {
 		// Field names are one term per struct type, in field order.
-		return c.share('o', flatten(pairs), t), true, nil
+		return c.shareObject(pairs, t), true, nil
 	}
 	return t, false, nil
 }

@@ -65,7 +65,6 @@ type denyResult struct {
 	account, region   string
 	evidence          json.RawMessage
 	inputs            []string
-	hasInputs         bool
 	// problem is what breaks the rule contract, reported with the rule
 	// once the result is matched to it.
 	problem string
@@ -130,7 +129,6 @@ func readResult(obj ast.Object) *denyResult {
 		}
 	}
 	if raw := field("inputs"); raw != nil {
-		r.hasInputs = true
 		var items []*ast.Term
 		switch v := raw.(type) {
 		case *ast.Array:
@@ -201,8 +199,6 @@ func toFinding(rule findings.Rule, raw any, index map[string]snapshot.Resource) 
 			return fail(fmt.Sprintf("deny result names input %s, which the rule's METADATA custom.inputs does not declare", name))
 		}
 	}
-	if r.hasInputs {
-		f.Inputs = r.inputs
-	}
+	f.Inputs = r.inputs
 	return f, nil
 }

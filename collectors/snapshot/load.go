@@ -19,7 +19,31 @@ const maxSnapshotBytes = 2 << 30
 
 // Load reads and validates the snapshot at path. Every error names the file
 // and says what is wrong in one line.
-func Load(path string) (*Snapshot, error) { return FileSource(path)() }
+func Load(path string) (*Snapshot, error) {
+	data, _, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data, path)
+}
+
+// readFile reads the file at path, bounded by maxSnapshotBytes, and says
+// whether it is a regular file (one that can be read again).
+func readFile(path string) (data []byte, regular bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, false, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
+	}
+	if data, err = io.ReadAll(io.LimitReader(f, maxSnapshotBytes)); err != nil {
+		return nil, false, fmt.Errorf("snapshot %s: read: %w", path, err)
+	}
+	return data, fi.Mode().IsRegular(), nil
+}
 
 // FileSource returns a loader of the snapshot at path that reads the file
 // each time it is called, so its caller need not hold the snapshot between
@@ -28,34 +52,24 @@ func Load(path string) (*Snapshot, error) { return FileSource(path)() }
 // be read twice (a pipe, /dev/stdin) is read once and kept.
 func FileSource(path string) func() (*Snapshot, error) {
 	var (
-		first = true
-		sum   [sha256.Size]byte
-		kept  *Snapshot
+		sum  *[sha256.Size]byte // of the first read
+		kept *Snapshot
 	)
 	return func() (*Snapshot, error) {
 		if kept != nil {
 			return kept, nil
 		}
-		f, err := os.Open(path)
+		data, regular, err := readFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
-		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return nil, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
-		}
-		data, err := io.ReadAll(io.LimitReader(f, maxSnapshotBytes))
-		if err != nil {
-			return nil, fmt.Errorf("snapshot %s: read: %w", path, err)
+			return nil, err
 		}
 		h := sha256.Sum256(data)
-		if !first && h != sum {
+		if sum != nil && h != *sum {
 			return nil, fmt.Errorf("snapshot %s: the file changed while it was being evaluated", path)
 		}
-		first, sum = false, h
+		sum = &h
 		snap, err := Parse(data, path)
-		if err == nil && !fi.Mode().IsRegular() {
+		if err == nil && !regular {
 			kept = snap
 		}
 		return snap, err
