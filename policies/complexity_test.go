@@ -67,7 +67,7 @@ func TestEvaluationStepsGrowLinearly(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := &stepCounter{}
-		if _, err := engine.prepared.Eval(ctx, rego.EvalParsedInput(input), rego.EvalQueryTracer(c)); err != nil {
+		if _, err := engine.evalRules(ctx, input, 1, rego.EvalQueryTracer(c)); err != nil {
 			t.Fatal(err)
 		}
 		return len(snap.Resources()), c.n

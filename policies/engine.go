@@ -14,15 +14,19 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/findings"
 )
 
 // query asks every rule package for its deny set in one evaluation; pkg
-// binds to the package name so each set maps back to its rule. One result
-// per rule, not one per finding: each set is read into findings' terms as
-// OPA produces it (readBinding), and never held in OPA's form after.
+// binds to the package name so each set maps back to its rule. It is the
+// query for the opa CLI (Query, WriteOPAFiles). The engine asks the same
+// thing one rule at a time (ruleQuery), which lets the rules run on every
+// core: the rules share nothing but the input and the library's indexes,
+// which cost little to build again (at 100k resources the rules one by one
+// took the time of the one query, within 1 %).
 const query = "results := data.gatewatch.rules[pkg].deny"
 
 // compilations counts successful engine compilations in this process, so
@@ -50,10 +54,19 @@ type Options struct {
 // Engine evaluates snapshots against a compiled rule set. It is safe for
 // concurrent use: one engine serves every account of an organisation scan.
 type Engine struct {
-	rules     []findings.Rule // every loaded rule, enabled or not, by ID
-	byPackage map[string]findings.Rule
-	prepared  rego.PreparedEvalQuery
-	tool      findings.Tool
+	rules   []findings.Rule // every loaded rule, enabled or not, by ID
+	queries []ruleQuery     // one per enabled rule, by ID
+	tool    findings.Tool
+}
+
+// ruleQuery is one enabled rule and its query,
+// `results := data.gatewatch.rules.<package>.deny`, prepared over the
+// engine's one compilation of the rules. Each deny set is read into
+// findings' terms as OPA produces it (readBinding), and never held in
+// OPA's form after.
+type ruleQuery struct {
+	rule     findings.Rule
+	prepared rego.PreparedEvalQuery
 }
 
 // New loads, checks and compiles the rules. Errors name the file and line.
@@ -74,8 +87,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		mods = append(mods, u...)
 	}
 
-	e := &Engine{byPackage: make(map[string]findings.Rule), tool: opts.Tool}
+	e := &Engine{tool: opts.Tool}
 	seenID := make(map[string]string)
+	seenPackage := make(map[string]string)
 	var compile []module
 	for _, m := range mods {
 		if m.rule == nil {
@@ -87,6 +101,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("%s: rule id %s is already used by %s", m.file, r.ID, prev)
 		}
 		seenID[r.ID] = m.file
+		if prev, dup := seenPackage[r.Package]; dup {
+			return nil, fmt.Errorf("%s: package %s is already a rule's, in %s: each rule has a package of its own", m.file, strings.TrimPrefix(r.Package, "data."), prev)
+		}
+		seenPackage[r.Package] = m.file
 		if set, ok := opts.Config.Rules[r.ID]; ok {
 			if set.Enabled != nil {
 				r.Enabled = *set.Enabled
@@ -102,7 +120,6 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		e.rules = append(e.rules, r)
 		if r.Enabled {
-			e.byPackage[strings.TrimPrefix(r.Package, rulesRoot+".")] = r
 			compile = append(compile, m)
 		}
 	}
@@ -112,14 +129,21 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
+	for _, r := range e.rules {
+		if r.Enabled {
+			e.queries = append(e.queries, ruleQuery{rule: r})
+		}
+	}
 
 	cfg, err := opts.Config.regoData()
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	store := inmem.NewFromObject(map[string]any{"gatewatch": map[string]any{"config": cfg}})
+	var compiler *ast.Compiler
 	regoOpts := []func(*rego.Rego){
 		rego.Query(query),
-		rego.Store(inmem.NewFromObject(map[string]any{"gatewatch": map[string]any{"config": cfg}})),
+		rego.Store(store),
 		rego.SetRegoVersion(ast.RegoV1),
 		// Rules are checked like code: against the snapshot's schema, in
 		// strict mode, so a misspelt input field or an unused variable is
@@ -127,15 +151,28 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		rego.Schemas(inputSchemaSet()),
 		rego.Strict(true),
 		graphFunction(),
+		rego.CompilerHook(func(c *ast.Compiler) { compiler = c }),
 	}
+	packages := make(map[string]ast.Ref)
 	for _, m := range compile {
 		regoOpts = append(regoOpts, rego.ParsedModule(m.ast))
+		if m.rule != nil {
+			packages[m.rule.ID] = m.ast.Package.Path
+		}
 	}
-	prepared, err := rego.New(regoOpts...).PrepareForEval(ctx)
-	if err != nil {
+	// The rules are compiled once, here; each rule's query is compiled
+	// over that compilation.
+	if _, err := rego.New(regoOpts...).PrepareForEval(ctx); err != nil {
 		return nil, regoError(err)
 	}
-	e.prepared = prepared
+	for i := range e.queries {
+		q := &e.queries[i]
+		deny := append(packages[q.rule.ID].Copy(), ast.StringTerm("deny"))
+		body := ast.NewBody(ast.Assign.Expr(ast.VarTerm("results"), ast.NewTerm(deny)))
+		if q.prepared, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.ParsedQuery(body), graphFunction()).PrepareForEval(ctx); err != nil {
+			return nil, fmt.Errorf("rule %s (%s): %w", q.rule.ID, q.rule.Source, regoError(err))
+		}
+	}
 	compilations.Add(1)
 	return e, nil
 }
@@ -185,9 +222,7 @@ func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Rep
 	}
 	// OPA checks ctx as it evaluates and stops with an error when it is
 	// done, so a signal stops a long evaluation promptly.
-	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input),
-		rego.EvalVirtualCache(newRuleCache()),
-		rego.EvalGenerateJSON(readBinding))
+	results, err := e.evalRules(ctx, input, runtime.GOMAXPROCS(0))
 	input = nil
 	if err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)
@@ -218,38 +253,93 @@ func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Rep
 		Snapshot:        snap,
 		Graph:           graph,
 	}
-	seen := make(map[string]bool)
-	for i := range rs {
-		// Each rule's results are released once they are findings.
-		bindings := rs[i].Bindings
-		rs[i] = rego.Result{}
-		pkg, _ := bindings["pkg"].(string)
-		rule, ok := e.byPackage[pkg]
-		if !ok {
-			continue
+	// Each rule's results become findings on a CPU of their own, and are
+	// released once they are; the first rule (by ID) that broke the
+	// contract is the error.
+	perRule := make([][]findings.Finding, len(e.queries))
+	errs := make([]error, len(e.queries))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range e.queries {
+		g.Go(func() error {
+			rs := results[i]
+			results[i] = nil
+			perRule[i], errs[i] = e.queries[i].findings(rs, index)
+			return nil
+		})
+	}
+	_ = g.Wait() // the workers report through errs
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		results, ok := bindings["results"].([]any)
-		if !ok {
-			return nil, fmt.Errorf("rule %s (%s): deny is not a set of results", rule.ID, rule.Source)
-		}
-		for _, raw := range results {
-			f, err := toFinding(rule, raw, index)
-			if err != nil {
-				return nil, err
-			}
-			// A rule may derive the same verdict twice (two paths to one
-			// resource); the finding identity is rule + resource + message.
-			key := f.Fingerprint + "\x00" + f.Message
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			report.Findings = append(report.Findings, f)
-		}
+	}
+	for i, fs := range perRule {
+		report.Findings = append(report.Findings, fs...)
+		perRule[i] = nil
 	}
 	report.Judge()
 	report.Finalize()
 	return report, nil
+}
+
+// findings checks a rule's deny results against the rule contract and
+// makes them findings. A rule may derive the same verdict twice (two paths
+// to one resource); the finding identity is rule + resource + message.
+func (q *ruleQuery) findings(results []any, index map[string]snapshot.Resource) ([]findings.Finding, error) {
+	out := make([]findings.Finding, 0, len(results))
+	seen := make(map[string]bool, len(results))
+	for _, raw := range results {
+		f, err := toFinding(q.rule, raw, index)
+		if err != nil {
+			return nil, err
+		}
+		key := f.Resource + "\x00" + f.Message
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// evalRules runs every enabled rule's query over input, as many at once
+// as workers, and returns each rule's deny results (as readBinding reads
+// them) in the order of e.queries. Rules start in that order (by ID); the
+// first error stops those not yet done.
+func (e *Engine) evalRules(ctx context.Context, input ast.Value, workers int, opts ...rego.EvalOption) ([][]any, error) {
+	out := make([][]any, len(e.queries))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(workers, 1))
+	for i := range e.queries {
+		q := &e.queries[i]
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			rs, err := q.prepared.Eval(ctx, append([]rego.EvalOption{
+				rego.EvalParsedInput(input),
+				rego.EvalVirtualCache(newRuleCache()),
+				rego.EvalGenerateJSON(readBinding),
+			}, opts...)...)
+			if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				results, ok := r.Bindings["results"].([]any)
+				if !ok {
+					return fmt.Errorf("rule %s (%s): deny is not a set of results", q.rule.ID, q.rule.Source)
+				}
+				out[i] = append(out[i], results...)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // inputValue converts the snapshot to OPA's value form once per

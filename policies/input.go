@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"unsafe"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"golang.org/x/sync/errgroup"
 )
 
 // toValue converts a snapshot (or any value of the model) to the OPA value
@@ -27,12 +29,97 @@ import (
 // float formatting), and a test holds it to ast.ValueFromReader over
 // json.Marshal, so the rules still see exactly what a saved snapshot holds.
 func toValue(v any) (ast.Value, error) {
-	c := converter{strings: map[string]*ast.Term{}, numbers: map[json.Number]*ast.Term{}, composites: map[string]*ast.Term{}}
-	t, _, err := c.convert(reflect.ValueOf(v))
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() && !rv.Type().Implements(marshalerType) {
+		rv = rv.Elem()
+	}
+	if workers := runtime.GOMAXPROCS(0); workers > 1 && rv.Kind() == reflect.Struct && !rv.Type().Implements(marshalerType) && rv.Type() != timeType {
+		return convertSplit(rv, workers)
+	}
+	t, _, err := newConverter().convert(rv)
 	if err != nil {
 		return nil, err
 	}
 	return t.Value, nil
+}
+
+func newConverter() *converter {
+	return &converter{strings: map[string]*ast.Term{}, numbers: map[json.Number]*ast.Term{}, composites: map[string]*ast.Term{}}
+}
+
+// splitLen is the length from which a top-level list (a dataset of the
+// snapshot) is converted in runs on every CPU.
+const splitLen = 2048
+
+// convertSplit converts a struct (the snapshot) with its long lists cut
+// into runs that workers convert at once, each with its own converter:
+// at 100k resources, converting was the longest step of an evaluation
+// that ran on one CPU. A string repeated across runs converted by
+// different workers is a term per worker, which costs a few megabytes.
+func convertSplit(v reflect.Value, workers int) (ast.Value, error) {
+	type run struct {
+		list   reflect.Value
+		lo, hi int
+		out    []*ast.Term
+	}
+	fields := fieldsOf(v.Type())
+	pairs := make([][2]*ast.Term, 0, len(fields))
+	lists := map[int][]*ast.Term{} // by index in pairs
+	var runs []run
+	main := newConverter()
+	for _, f := range fields {
+		fv := v.Field(f.index)
+		if f.omitEmpty && isEmpty(fv) {
+			continue
+		}
+		if fv.Kind() == reflect.Slice && fv.Len() >= splitLen && fv.Type() != rawJSONType && !fv.Type().Implements(marshalerType) {
+			terms := make([]*ast.Term, fv.Len())
+			lists[len(pairs)] = terms
+			size := max(splitLen/4, fv.Len()/(4*workers)+1)
+			for lo := 0; lo < fv.Len(); lo += size {
+				hi := min(lo+size, fv.Len())
+				runs = append(runs, run{list: fv, lo: lo, hi: hi, out: terms[lo:hi]})
+			}
+			pairs = append(pairs, [2]*ast.Term{f.name, nil})
+			continue
+		}
+		e, _, err := main.convert(fv)
+		if err != nil {
+			return nil, err
+		}
+		pairs = append(pairs, [2]*ast.Term{f.name, e})
+	}
+	next := make(chan *run, len(runs))
+	for i := range runs {
+		next <- &runs[i]
+	}
+	close(next)
+	var g errgroup.Group
+	for w := range workers {
+		c := main
+		if w > 0 {
+			c = newConverter()
+		}
+		g.Go(func() error {
+			for r := range next {
+				for i := r.lo; i < r.hi; i++ {
+					t, _, err := c.convert(r.list.Index(i))
+					if err != nil {
+						return err
+					}
+					r.out[i-r.lo] = t
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for i, terms := range lists {
+		pairs[i][1] = ast.ArrayTerm(terms...)
+	}
+	return ast.NewObject(pairs...), nil
 }
 
 // converter shares terms among equal values. Every string is one term

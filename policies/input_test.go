@@ -3,6 +3,7 @@ package policies
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -40,7 +41,13 @@ func TestInputValueMatchesJSON(t *testing.T) {
 		Metrics:            []snapshot.MetricSummary{{Value: 123456789.125}, {Value: -2.5e-9}, {Value: 4e7}},
 		LambdaFunctions:    []snapshot.LambdaFunction{{ARN: "f", Account: "1", ReservedConcurrency: &reserved}},
 	}
+	// Lists from splitLen on are converted in runs on several CPUs.
+	large := synth.Org(5, synth.Spec{Regions: 2, Resources: 12000})
+	if longest := slices.Max([]int{len(large.LoadBalancers), len(large.TargetGroups), len(large.LambdaFunctions), len(large.RestAPIs), len(large.Alarms), len(large.Metrics)}); longest < splitLen {
+		t.Fatalf("the large snapshot's longest list has %d entries: no list is converted in runs", longest)
+	}
 	tests := map[string]*snapshot.Snapshot{
+		"large":        large,
 		"demo":         demo,
 		"synthetic":    synth.Org(5, synth.Spec{Accounts: 4, Regions: 3}),
 		"edge cases":   edge,
