@@ -31,7 +31,7 @@ func TestInputErrorsExit2WithOneClearLine(t *testing.T) {
 	}{
 		{"missing snapshot", []string{"eval", "testdata/nope.json"}, "snapshot testdata/nope.json: no such file or directory"},
 		{"unknown version", []string{"eval", "testdata/bad-version.json"}, "schema_version 99 is not supported"},
-		{"wrong type", []string{"eval", "testdata/wrong-type.json"}, "line 3: field rest_apis.arn: expected string"},
+		{"wrong type", []string{"eval", "testdata/wrong-type.json"}, "line 3: field rest_apis[0].arn: expected a string, got a JSON number"},
 		{"truncated", []string{"eval", "testdata/truncated.json"}, "snapshot testdata/truncated.json: invalid JSON: unexpected end of file (is it truncated?)"},
 		{"unknown field", []string{"eval", "testdata/unknown-field.json"}, `unknown field "surprise"`},
 		{"json array", []string{"eval", "testdata/array.json"}, "snapshot testdata/array.json: not a gatewatch snapshot: the file holds a JSON array, want an object with schema_version\n"},
