@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // The JSON formats (report, ASFF, OCSF) are written as json.Encoder with
@@ -15,7 +18,9 @@ import (
 
 // encodeArray writes the n elements elem yields as an indented JSON array
 // whose opening bracket sits at the given depth (in two-space steps).
-// Elements are built as they are written, so they need not exist together.
+// Elements are built as they are written, so they need not exist together:
+// a window of a few hundred per CPU is encoded at a time, each CPU a run
+// of them (elem must be safe to call concurrently), and written in order.
 func encodeArray(w io.Writer, depth, n int, elem func(i int) any) error {
 	if n == 0 {
 		_, err := io.WriteString(w, "[]")
@@ -25,28 +30,47 @@ func encodeArray(w io.Writer, depth, n int, elem func(i int) any) error {
 	if _, err := io.WriteString(w, "[\n"); err != nil {
 		return err
 	}
-	for i := range n {
-		b, err := json.MarshalIndent(elem(i), inner, "  ")
-		if err != nil {
+	workers := runtime.GOMAXPROCS(0)
+	runs := make([][]byte, workers)
+	for start := 0; start < n; start += workers * encodeRun {
+		var g errgroup.Group
+		for k := range workers {
+			lo, hi := start+k*encodeRun, min(start+(k+1)*encodeRun, n)
+			if lo >= hi {
+				runs[k] = runs[k][:0]
+				continue
+			}
+			g.Go(func() error {
+				buf := runs[k][:0]
+				for i := lo; i < hi; i++ {
+					b, err := json.MarshalIndent(elem(i), inner, "  ")
+					if err != nil {
+						return err
+					}
+					buf = append(append(append(buf, inner...), b...), ",\n"...)
+				}
+				if hi == n { // the last element has no comma
+					buf = append(buf[:len(buf)-2], '\n')
+				}
+				runs[k] = buf
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
 			return err
 		}
-		sep := ",\n"
-		if i == n-1 {
-			sep = "\n"
-		}
-		if _, err := io.WriteString(w, inner); err != nil {
-			return err
-		}
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
-		if _, err := io.WriteString(w, sep); err != nil {
-			return err
+		for _, run := range runs {
+			if _, err := w.Write(run); err != nil {
+				return err
+			}
 		}
 	}
 	_, err := io.WriteString(w, strings.Repeat("  ", depth)+"]")
 	return err
 }
+
+// encodeRun is how many elements one CPU encodes at a time.
+const encodeRun = 256
 
 // encodeWithArray writes envelope, an object whose top-level field key is
 // null, with the array encodeArray writes in that field's place, and the
