@@ -81,3 +81,64 @@ func TestInputSchemaAcceptsSnapshots(t *testing.T) {
 		t.Errorf("the demo snapshot does not match the generated schema: %v", rs)
 	}
 }
+
+// TestRulePackagesAreTheirOwn: each rule is evaluated as its own query,
+// so two rules in one package are refused with both files named, and a
+// user rule in a package of its own gives its findings beside the
+// built-in ones.
+func TestRulePackagesAreTheirOwn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rule := func(id, pkg string) string {
+		return `# METADATA
+# title: Every load balancer
+# description: fires on every load balancer
+# custom:
+#   id: ` + id + `
+#   severity: low
+#   remediation: none
+package gatewatch.rules.` + pkg + `
+
+import rego.v1
+
+deny contains result if {
+	some lb in input.load_balancers
+	result := {"resource": lb.arn, "message": "` + id + `", "evidence": {}}
+}
+`
+	}
+	dir := t.TempDir()
+	for name, src := range map[string]string{"a.rego": rule("ACME001", "acme_shared"), "b.rego": rule("ACME002", "acme_shared")} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := New(ctx, Options{Config: DefaultConfig(), PolicyDirs: []string{dir}})
+	if err == nil || !strings.Contains(err.Error(), "package gatewatch.rules.acme_shared is already a rule's") ||
+		!strings.Contains(err.Error(), "a.rego") || !strings.Contains(err.Error(), "b.rego") {
+		t.Errorf("two rules in one package: error %v, want one naming the package and both files", err)
+	}
+
+	own := t.TempDir()
+	if err := os.WriteFile(filepath.Join(own, "a.rego"), []byte(rule("ACME001", "acme_every_lb")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	engine, err := New(ctx, Options{Config: DefaultConfig(), PolicyDirs: []string{own}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := engine.Evaluate(ctx, orgSnapshot(t, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRule := map[string]int{}
+	for _, f := range report.Findings {
+		byRule[f.RuleID]++
+	}
+	if lbs := len(orgSnapshot(t, 1).LoadBalancers); byRule["ACME001"] != lbs || lbs == 0 {
+		t.Errorf("ACME001 gave %d findings, want one per load balancer (%d)", byRule["ACME001"], lbs)
+	}
+	if len(byRule) < 10 {
+		t.Errorf("findings of %d rules, want the built-in rules' beside ACME001: %v", len(byRule), byRule)
+	}
+}
