@@ -12,7 +12,9 @@
 //   - process against process on the same files:
 //     `gatewatch eval input.json -f json -o FILE` against
 //     `opa eval -d DIR -i input.json 'results := data.gatewatch.rules[pkg].deny' --format json --metrics > FILE`,
-//     both wall clock (target at most 0.8);
+//     both wall clock, their runs alternating (target at most 0.8), with
+//     their CPU times beside (gatewatch evaluates on every CPU, opa eval
+//     on one);
 //   - Evaluate, which converts the snapshot into OPA's input value, against
 //     opa's parse of the same input (util.Unmarshal and
 //     ast.InterfaceToValue in this process, which is what opa eval does
@@ -103,12 +105,12 @@ func main() {
 type result struct {
 	size, resources, findings, opaResults int
 	// evaluate is Engine.Evaluate in process; gwProcess the whole
-	// `gatewatch eval SNAPSHOT -f json -o FILE`.
-	evaluate, gwProcess time.Duration
-	// opaWall is the whole `opa eval ... --format json > FILE`; opaParse
-	// its parse of the input (timeOPAInputParse) and opaEval its own
-	// query-eval timer.
-	opaWall, opaParse, opaEval time.Duration
+	// `gatewatch eval SNAPSHOT -f json -o FILE`, gwCPU its CPU time.
+	evaluate, gwProcess, gwCPU time.Duration
+	// opaWall is the whole `opa eval ... --format json > FILE`, opaCPU its
+	// CPU time; opaParse its parse of the input (timeOPAInputParse) and
+	// opaEval its own query-eval timer.
+	opaWall, opaCPU, opaParse, opaEval time.Duration
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -255,10 +257,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		snap = nil
 		runtime.GC()
-		if r.opaWall, r.opaParse, r.opaEval, r.opaResults, err = timeOPA(ctx, opa, rulesDir, input, filepath.Join(dir, "opa.json"), *runs); err != nil {
-			return err
-		}
-		if r.gwProcess, err = timeGatewatch(ctx, gatewatch, input, filepath.Join(dir, "gatewatch.json"), *runs); err != nil {
+		if err := timeProcesses(ctx, &r, opa, gatewatch, rulesDir, input, dir, *runs); err != nil {
 			return err
 		}
 		results = append(results, r)
@@ -291,28 +290,30 @@ func median(n int, f func() (time.Duration, error)) (time.Duration, error) {
 	return ds[len(ds)/2], nil
 }
 
-// timeOPA runs opa eval runs times (after a warm-up), its JSON written to
-// out as a user's redirection would, and returns the median wall time, the
-// time it takes to parse the input (see timeOPAInputParse), the median of
-// its own query-eval timer, and how many results it gave.
-func timeOPA(ctx context.Context, opa, rulesDir, input, out string, runs int) (wall, parse, eval time.Duration, results int, err error) {
-	once := func() (time.Duration, time.Duration, int, error) {
-		f, err := os.Create(out)
+// timeProcesses times the two processes on the same snapshot file, each
+// writing JSON to a file: `opa eval ... --format json > FILE` as a user's
+// redirection would, and `gatewatch eval INPUT -f json -o FILE`. After a
+// warm-up of each, the runs alternate (opa, gatewatch, opa, ...), so
+// that both see the same state of a shared machine; each figure is the
+// median of its runs. It fills in r's wall and CPU times, opa's
+// query-eval timer, its input parse (timeOPAInputParse) and how many
+// results it gave.
+func timeProcesses(ctx context.Context, r *result, opa, gatewatch, rulesDir, input, dir string, runs int) error {
+	opaOut, gwOut := filepath.Join(dir, "opa.json"), filepath.Join(dir, "gatewatch.json")
+	opaOnce := func() (wall, cpu, eval time.Duration, results int, err error) {
+		f, err := os.Create(opaOut)
 		if err != nil {
-			return 0, 0, 0, err
+			return 0, 0, 0, 0, err
 		}
 		defer f.Close()
 		cmd := exec.CommandContext(ctx, opa, "eval", "-d", rulesDir, "-i", input, "--format", "json", "--metrics", policies.Query)
 		cmd.Stdout, cmd.Stderr = f, os.Stderr
-		start := time.Now()
-		err = cmd.Run()
-		took := time.Since(start)
-		if err != nil {
-			return 0, 0, 0, fmt.Errorf("opa eval: %w", err)
+		if wall, cpu, err = timeCommand(cmd); err != nil {
+			return 0, 0, 0, 0, fmt.Errorf("opa eval: %w", err)
 		}
-		data, err := os.ReadFile(out)
+		data, err := os.ReadFile(opaOut)
 		if err != nil {
-			return 0, 0, 0, err
+			return 0, 0, 0, 0, err
 		}
 		var res struct {
 			Result []struct {
@@ -323,33 +324,63 @@ func timeOPA(ctx context.Context, opa, rulesDir, input, out string, runs int) (w
 			Metrics map[string]int64 `json:"metrics"`
 		}
 		if err := json.Unmarshal(data, &res); err != nil {
-			return 0, 0, 0, fmt.Errorf("opa eval output: %w", err)
+			return 0, 0, 0, 0, fmt.Errorf("opa eval output: %w", err)
 		}
 		ns, ok := res.Metrics["timer_rego_query_eval_ns"]
 		if !ok {
-			return 0, 0, 0, errors.New("opa eval --metrics gave no timer_rego_query_eval_ns")
+			return 0, 0, 0, 0, errors.New("opa eval --metrics gave no timer_rego_query_eval_ns")
 		}
-		n := 0 // one result per rule, holding its deny set
-		for _, r := range res.Result {
-			n += len(r.Bindings.Results)
+		for _, r := range res.Result { // one result per rule, holding its deny set
+			results += len(r.Bindings.Results)
 		}
-		return took, time.Duration(ns), n, nil
+		return wall, cpu, time.Duration(ns), results, nil
 	}
-	if _, _, results, err = once(); err != nil {
-		return
+	gwOnce := func() (wall, cpu time.Duration, err error) {
+		cmd := exec.CommandContext(ctx, gatewatch, "eval", input, "-f", "json", "-o", gwOut)
+		cmd.Stderr = os.Stderr
+		wall, cpu, err = timeCommand(cmd)
+		// Findings at --fail-on's level exit 1; that is a result, not a
+		// failure.
+		if err != nil && cmd.ProcessState.ExitCode() != 1 {
+			return 0, 0, fmt.Errorf("gatewatch eval: %w", err)
+		}
+		return wall, cpu, nil
 	}
-	var walls, evals []time.Duration
+	var err error
+	if _, _, _, r.opaResults, err = opaOnce(); err != nil {
+		return err
+	}
+	if _, _, err = gwOnce(); err != nil {
+		return err
+	}
+	var opaWalls, opaCPUs, opaEvals, gwWalls, gwCPUs []time.Duration
 	for range runs {
-		w, e, _, err := once()
+		wall, cpu, eval, _, err := opaOnce()
 		if err != nil {
-			return 0, 0, 0, 0, err
+			return err
 		}
-		walls, evals = append(walls, w), append(evals, e)
+		opaWalls, opaCPUs, opaEvals = append(opaWalls, wall), append(opaCPUs, cpu), append(opaEvals, eval)
+		if wall, cpu, err = gwOnce(); err != nil {
+			return err
+		}
+		gwWalls, gwCPUs = append(gwWalls, wall), append(gwCPUs, cpu)
 	}
-	if parse, err = timeOPAInputParse(input, runs); err != nil {
-		return 0, 0, 0, 0, err
+	r.opaWall, r.opaCPU, r.opaEval = middle(opaWalls), middle(opaCPUs), middle(opaEvals)
+	r.gwProcess, r.gwCPU = middle(gwWalls), middle(gwCPUs)
+	r.opaParse, err = timeOPAInputParse(input, runs)
+	return err
+}
+
+// timeCommand runs cmd and returns its wall time and the CPU time (user
+// and system) of its process.
+func timeCommand(cmd *exec.Cmd) (wall, cpu time.Duration, err error) {
+	start := time.Now()
+	err = cmd.Run()
+	wall = time.Since(start)
+	if cmd.ProcessState != nil {
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
-	return middle(walls), parse, middle(evals), results, nil
+	return wall, cpu, err
 }
 
 // timeOPAInputParse times what opa eval does to the input file's bytes
@@ -375,28 +406,6 @@ func timeOPAInputParse(input string, runs int) (time.Duration, error) {
 			return 0, err
 		}
 		return time.Since(start), nil
-	}
-	if _, err := once(); err != nil {
-		return 0, err
-	}
-	return median(runs, once)
-}
-
-// timeGatewatch runs `gatewatch eval INPUT -f json -o OUT` runs times
-// (after a warm-up) and returns the median wall time.
-func timeGatewatch(ctx context.Context, bin, input, out string, runs int) (time.Duration, error) {
-	once := func() (time.Duration, error) {
-		cmd := exec.CommandContext(ctx, bin, "eval", input, "-f", "json", "-o", out)
-		cmd.Stderr = os.Stderr
-		start := time.Now()
-		err := cmd.Run()
-		took := time.Since(start)
-		// Findings at --fail-on's level exit 1; that is a result, not a
-		// failure.
-		if err != nil && cmd.ProcessState.ExitCode() != 1 {
-			return 0, fmt.Errorf("gatewatch eval: %w", err)
-		}
-		return took, nil
 	}
 	if _, err := once(); err != nil {
 		return 0, err
@@ -472,12 +481,12 @@ func memTotal() string {
 
 func printResults(w io.Writer, rs []result, runs int) {
 	fmt.Fprintf(w, "\nmedian of %d runs, engine compiled once; synth.Org(seed 1, 2 regions per account)\n\n", runs)
-	fmt.Fprintf(w, "%-9s %9s %8s | %-30s | %-16s | %-14s %-17s %-14s\n", "size", "resources", "findings", "gatewatch Evaluate", "gatewatch eval",
-		"opa eval: wall", "input parse", "query eval")
+	fmt.Fprintf(w, "%-9s %9s %8s | %-30s | %-24s | %-24s %-13s %-14s\n", "size", "resources", "findings", "gatewatch Evaluate", "gatewatch eval: wall, CPU",
+		"opa eval: wall, CPU", "input parse", "query eval")
 	for _, r := range rs {
-		fmt.Fprintf(w, "%-9s %9d %8d | %8.3f s %12.0f res/s | %10.3f s     | %10.3f s   %10.3f s   %10.3f s (%d results)\n",
+		fmt.Fprintf(w, "%-9s %9d %8d | %8.3f s %12.0f res/s | %8.3f s %8.3f s CPU | %8.3f s %8.3f s CPU %9.3f s %10.3f s (%d results)\n",
 			label(r.size), r.resources, r.findings, r.evaluate.Seconds(), float64(r.resources)/r.evaluate.Seconds(),
-			r.gwProcess.Seconds(), r.opaWall.Seconds(), r.opaParse.Seconds(), r.opaEval.Seconds(), r.opaResults)
+			r.gwProcess.Seconds(), r.gwCPU.Seconds(), r.opaWall.Seconds(), r.opaCPU.Seconds(), r.opaParse.Seconds(), r.opaEval.Seconds(), r.opaResults)
 	}
 	fmt.Fprintln(w)
 	if len(rs) >= 2 {
@@ -488,8 +497,8 @@ func printResults(w io.Writer, rs []result, runs int) {
 	}
 	for _, r := range rs {
 		vs := r.gwProcess.Seconds() / r.opaWall.Seconds()
-		fmt.Fprintf(w, "process   %-5s gatewatch eval -f json -o F / opa eval --format json > F = %.2f   target <= %.1f   %s\n",
-			label(r.size), vs, targetProcess, verdict(vs <= targetProcess))
+		fmt.Fprintf(w, "process   %-5s gatewatch eval -f json -o F / opa eval --format json > F = %.2f   target <= %.1f   %s (CPU time: %.2f)\n",
+			label(r.size), vs, targetProcess, verdict(vs <= targetProcess), r.gwCPU.Seconds()/r.opaCPU.Seconds())
 	}
 	for _, r := range rs {
 		vs := r.evaluate.Seconds() / (r.opaParse + r.opaEval).Seconds()

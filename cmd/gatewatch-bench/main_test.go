@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,28 +18,37 @@ func TestRunPrintsFiguresBesideTargets(t *testing.T) {
 	dir := t.TempDir()
 	fakeOPA := filepath.Join(dir, "opa")
 	// Two rules' deny sets, of one and two results.
-	script := "#!/bin/sh\necho '{\"result\": [{\"bindings\": {\"results\": [{}]}}, {\"bindings\": {\"results\": [{}, {}]}}], \"metrics\": {\"timer_rego_query_eval_ns\": 1500000}}'\n"
+	order := filepath.Join(dir, "order.log")
+	script := "#!/bin/sh\necho opa >> " + order + "\necho '{\"result\": [{\"bindings\": {\"results\": [{}]}}, {\"bindings\": {\"results\": [{}, {}]}}], \"metrics\": {\"timer_rego_query_eval_ns\": 1500000}}'\n"
 	if err := os.WriteFile(fakeOPA, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	// A stand-in for gatewatch eval that writes its output file.
 	fakeGatewatch := filepath.Join(dir, "gatewatch")
-	script = "#!/bin/sh\necho '{}' > \"$5\"\n"
+	script = "#!/bin/sh\necho gatewatch >> " + order + "\necho '{}' > \"$5\"\n"
 	if err := os.WriteFile(fakeGatewatch, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), []string{"-sizes", "300,3000", "-runs", "1", "-opa", fakeOPA, "-gatewatch", fakeGatewatch, "-keep", dir}, &stdout, &stderr)
+	err := run(context.Background(), []string{"-sizes", "300,3000", "-runs", "2", "-opa", fakeOPA, "-gatewatch", fakeGatewatch, "-keep", dir}, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
 	}
 	out := stdout.String()
 	for _, want := range []string{"machine:", "scaling   time(3k)/time(300)", "target <= 12", "gatewatch Evaluate / opa eval wall",
-		"gatewatch eval -f json -o F / opa eval --format json > F", "target <= 0.8",
+		"gatewatch eval -f json -o F / opa eval --format json > F", "target <= 0.8", "(CPU time: ",
 		"gatewatch Evaluate / (opa's input parse + its query eval timer)", "target <= 1.0", "(3 results)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	// Per size: a warm-up of each, then the timed runs alternating.
+	runs, err := os.ReadFile(order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Fields(string(runs)), strings.Fields(strings.Repeat("opa gatewatch opa gatewatch opa gatewatch ", 2)); !slices.Equal(got, want) {
+		t.Errorf("processes ran in the order %v, want %v", got, want)
 	}
 	for _, f := range []string{"input-300.json", "input-3000.json", "policy-300/data.json", "policy-3000/lib/gatewatch.rego"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
