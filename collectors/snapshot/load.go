@@ -23,6 +23,12 @@ import (
 // tens of megabytes, so anything near this is not a snapshot.
 const maxSnapshotBytes = 2 << 30
 
+// keepBelow is the size of snapshot file FileSource keeps in memory
+// rather than read again: about 25k resources, whose Go form (some 50 MB)
+// costs less than reading it twice; above it, memory is what bounds an
+// evaluation, and a second read costs a few per cent of it.
+const keepBelow = 16 << 20
+
 // Load reads and validates the snapshot at path. Every error names the file
 // and says what is wrong in one line.
 func Load(path string) (*Snapshot, error) {
@@ -55,7 +61,8 @@ func readFile(path string) (data []byte, regular bool, err error) {
 // each time it is called, so its caller need not hold the snapshot between
 // two uses (policies.Engine.EvaluateSource). A regular file that changed
 // since the first read is an error, not a different snapshot; what cannot
-// be read twice (a pipe, /dev/stdin) is read once and kept.
+// be read twice (a pipe, /dev/stdin), and a file under keepBelow bytes,
+// is read once and kept.
 func FileSource(path string) func() (*Snapshot, error) {
 	var (
 		sum  *[sha256.Size]byte // of the first read
@@ -75,7 +82,7 @@ func FileSource(path string) func() (*Snapshot, error) {
 		}
 		sum = &h
 		snap, err := Parse(data, path)
-		if err == nil && !regular {
+		if err == nil && (!regular || len(data) < keepBelow) {
 			kept = snap
 		}
 		return snap, err

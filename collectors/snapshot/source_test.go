@@ -15,6 +15,8 @@ func TestFileSourceRefusesAChangedFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "snap.json")
 	write := func(account string) {
 		data := `{"schema_version": 2, "taken_at": "2026-12-01T00:00:00Z", "scope": {"accounts": ["` + account + `"], "regions": ["eu-west-1"]}}`
+		// Large enough to be read again, not kept.
+		data += strings.Repeat(" ", keepBelow)
 		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -32,6 +34,28 @@ func TestFileSourceRefusesAChangedFile(t *testing.T) {
 	write("222222222222")
 	if _, err := load(); err == nil || !strings.Contains(err.Error(), "changed while it was being evaluated") {
 		t.Errorf("changed file: err = %v", err)
+	}
+}
+
+// TestFileSourceKeepsASmallFile: a snapshot under keepBelow bytes is read
+// once and kept, so the second call neither reads nor parses it again.
+func TestFileSourceKeepsASmallFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "snap.json")
+	data := `{"schema_version": 2, "taken_at": "2026-12-01T00:00:00Z", "scope": {"accounts": ["111111111111"], "regions": ["eu-west-1"]}}`
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load := FileSource(path)
+	first, err := load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	again, err := load()
+	if err != nil || again != first {
+		t.Fatalf("second call for a small file: %v, %v; want the snapshot of the first", again, err)
 	}
 }
 
