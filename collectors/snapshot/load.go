@@ -51,10 +51,16 @@ func readFile(path string) (data []byte, regular bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
 	}
-	if data, err = io.ReadAll(io.LimitReader(f, maxSnapshotBytes)); err != nil {
+	// A regular file is read into a buffer of its size: growing one by
+	// doubling took four times as long at 100k resources (66 MB).
+	var buf bytes.Buffer
+	if fi.Mode().IsRegular() && fi.Size() < maxSnapshotBytes {
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, maxSnapshotBytes)); err != nil {
 		return nil, false, fmt.Errorf("snapshot %s: read: %w", path, err)
 	}
-	return data, fi.Mode().IsRegular(), nil
+	return buf.Bytes(), fi.Mode().IsRegular(), nil
 }
 
 // FileSource returns a loader of the snapshot at path that reads the file
