@@ -206,20 +206,33 @@ func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Rep
 	if err != nil {
 		return nil, err
 	}
+	// The request graph is derived once (the rules read it through the
+	// builtin, the pictures from the report), beside the conversion of
+	// the input.
+	var (
+		graph     *snapshot.Graph
+		graphT    *ast.Term
+		graphErr  error
+		graphDone = make(chan struct{})
+	)
+	go func(snap *snapshot.Snapshot) {
+		defer close(graphDone)
+		graph = snap.Graph()
+		graphT, graphErr = graphTerm(graph)
+	}(snap)
 	input, err := inputValue(snap)
+	<-graphDone
+	snap = nil
 	if err != nil {
 		return nil, fmt.Errorf("prepare input: %w", err)
 	}
-	// The request graph is derived once: the rules read it through the
-	// builtin, the pictures from the report.
-	graph := snap.Graph()
-	snap = nil
+	if graphErr != nil {
+		return nil, graphErr
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)
 	}
-	if ctx, err = withGraph(ctx, graph); err != nil {
-		return nil, err
-	}
+	ctx = withGraphTerm(ctx, graphT)
 	// OPA checks ctx as it evaluates and stops with an error when it is
 	// done, so a signal stops a long evaluation promptly.
 	results, err := e.evalRules(ctx, input, runtime.GOMAXPROCS(0))

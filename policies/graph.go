@@ -31,14 +31,19 @@ var graphBuiltin = &rego.Function{
 // builtin need not rebuild the snapshot from its OPA value.
 type graphKey struct{}
 
-// withGraph stores the value of the snapshot's graph in ctx for the
-// builtin.
-func withGraph(ctx context.Context, g *snapshot.Graph) (context.Context, error) {
+// graphTerm is the value of g the builtin answers with.
+func graphTerm(g *snapshot.Graph) (*ast.Term, error) {
 	v, err := toValue(g)
 	if err != nil {
 		return nil, fmt.Errorf("request graph: %w", err)
 	}
-	return context.WithValue(ctx, graphKey{}, ast.NewTerm(v)), nil
+	return ast.NewTerm(v), nil
+}
+
+// withGraphTerm stores the value of the snapshot's graph in ctx for the
+// builtin.
+func withGraphTerm(ctx context.Context, t *ast.Term) context.Context {
+	return context.WithValue(ctx, graphKey{}, t)
 }
 
 // requestGraph answers the builtin: the graph Evaluate derived, or, for an
