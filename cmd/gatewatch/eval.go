@@ -62,9 +62,13 @@ With a snapshot, --source DIR and --terraform-state FILE point findings at
 the code that defines their live resources, as on 'gatewatch scan' (see its
 --help).
 
-A snapshot or plan that is not valid JSON, has fields of the wrong type, or
-carries a version this build does not read is rejected with one line naming
-the file and the problem (exit 2).
+A snapshot or plan that is not valid JSON (invalid UTF-8 included), has
+fields of the wrong type or that this build does not know (names match
+exactly), or carries a version this build does not read is rejected with
+one line naming the file, the line and the field (exit 2).
+
+The rules run as many at a time as the process has CPUs (GOMAXPROCS, which
+follows a container's CPU limit); GOMAXPROCS=1 keeps an evaluation to one.
 
 ` + hubHelp + `
 --profile, --endpoint-url and the role flags say how to reach AWS, as for scan.
