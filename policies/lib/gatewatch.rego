@@ -29,6 +29,26 @@ web_acls_by_arn := {acl.arn: acl | some acl in input.web_acls}
 
 vpc_links_by_id := {sprintf("%s/%s/%s", [l.account, l.region, l.id]): l | some l in input.vpc_links}
 
+# The VPC links an integration of api goes through: the one its
+# connection_id names, or, when that is "${stageVariables.NAME}" (the way a
+# REST API points its stages at different links, as API Gateway documents),
+# the link each stage's variable NAME names. The request graph expands the
+# same way (snapshot.Graph).
+vpc_links_of(api, integration) := {link |
+	integration.connection_type == "VPC_LINK"
+	some id in connection_ids(api, integration.connection_id)
+	link := vpc_links_by_id[sprintf("%s/%s/%s", [api.account, api.region, id])]
+}
+
+connection_ids(api, id) := {value |
+	some stage in api.stages
+	value := stage.variables[stage_variable(id)]
+} if {
+	startswith(id, "${stageVariables.")
+} else := {id}
+
+stage_variable(ref) := trim_suffix(trim_prefix(ref, "${stageVariables."), "}")
+
 # Grouping indexes (key -> set) are object comprehensions over one
 # collection of (key, value) pairs, never rules of the form
 # `index[key] contains value`: OPA (v1.22) checks every element such a rule

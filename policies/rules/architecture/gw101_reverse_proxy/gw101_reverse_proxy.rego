@@ -75,13 +75,14 @@ internal_target(integration) := "vpc-link" if {
 }
 
 # A readable name for the backend: the load balancer behind the URI, the
-# load balancers a REST VPC link targets, or the URI itself.
+# load balancers the REST VPC links (one per stage, when a stage variable
+# names the link) target, or the URI itself.
 target_name(api, integration) := lb.name if {
 	lb := lib.target_load_balancer(integration.uri)
 } else := name if {
-	integration.connection_type == "VPC_LINK"
-	link := lib.vpc_links_by_id[sprintf("%s/%s/%s", [api.account, api.region, integration.connection_id])]
-	name := sprintf("%s via VPC link %s", [concat(", ", sort([object.get(lib.load_balancers_by_arn, arn, {"name": arn}).name | some arn in link.target_arns])), link.name])
+	links := lib.vpc_links_of(api, integration)
+	count(links) > 0
+	name := concat("; ", sort([sprintf("%s via VPC link %s", [concat(", ", sort([object.get(lib.load_balancers_by_arn, arn, {"name": arn}).name | some arn in link.target_arns])), link.name]) | some link in links]))
 } else := integration.uri
 
 rest_passthrough(api) := {sprintf("%s %s", [m.http_method, r.path]): {

@@ -40,6 +40,38 @@ test_fires_on_vpc_link_integration if {
 	count(results) == 1
 }
 
+# A REST API may name its VPC link through a stage variable, as API
+# Gateway documents ("${stageVariables.vpcLinkId}"): the message names the
+# load balancers of the link each stage's variable names.
+stage_link_api(variables) := fx.rest_api("abc123", {
+	"name": "internal-proxy",
+	"resources": [fx.rest_resource("/{proxy+}", [json.patch(passthrough, [
+		{"op": "replace", "path": "/integration/connection_type", "value": "VPC_LINK"},
+		{"op": "add", "path": "/integration/connection_id", "value": "${stageVariables.vpcLinkId}"},
+		{"op": "replace", "path": "/integration/uri", "value": "http://nlb.example.internal/{proxy}"},
+	])])],
+	"stages": [fx.rest_stage("abc123", "prod", {"variables": variables})],
+})
+
+stage_link_input(variables) := {
+	"rest_apis": [stage_link_api(variables)],
+	"vpc_links": [{"arn": "arn:aws:apigateway:eu-west-1::/vpclinks/vl1", "account": fx.account, "region": fx.region, "id": "vl1", "name": "orders-link", "version": "v1", "target_arns": [fx.nlb_arn("orders-nlb")]}],
+	"load_balancers": [fx.nlb("orders-nlb", {})],
+	"usage_plans": [],
+}
+
+test_fires_naming_the_link_a_stage_variable_names if {
+	results := rule.deny with input as stage_link_input({"vpcLinkId": "vl1"})
+	some r in results
+	r.evidence.passthrough_methods["ANY /{proxy+}"] == {"target": "orders-nlb via VPC link orders-link", "via": "vpc-link"}
+}
+
+test_names_the_uri_when_no_stage_names_a_known_link if {
+	results := rule.deny with input as stage_link_input({"vpcLinkId": "elsewhere"})
+	some r in results
+	r.evidence.passthrough_methods["ANY /{proxy+}"].target == "http://nlb.example.internal/{proxy}"
+}
+
 test_quiet_with_api_key if {
 	m := object.union(passthrough, {"api_key_required": true})
 	results := rule.deny with input as {"rest_apis": [proxy_api(m)], "load_balancers": [internal_alb], "usage_plans": []}

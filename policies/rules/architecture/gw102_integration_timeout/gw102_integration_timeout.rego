@@ -8,7 +8,7 @@
 #   for requests that API Gateway will cut off with a 504, while the backend
 #   keeps working (and billing) on a request nobody waits for.
 # custom:
-#   inputs: [lambda_functions, listeners, load_balancer_attributes, load_balancers, rest_apis, rest_resources, target_group_attributes, target_groups, target_health, v2_apis, v2_integrations, v2_routes, vpc_links]
+#   inputs: [lambda_functions, listeners, load_balancer_attributes, load_balancers, rest_apis, rest_resources, rest_stages, target_group_attributes, target_groups, target_health, v2_apis, v2_integrations, v2_routes, v2_stages, vpc_links]
 #   id: GW102
 #   severity: medium
 #   resource_types:
@@ -87,14 +87,13 @@ backends(api, integration) := {b |
 }
 
 # ALBs an integration reaches: by DNS name or listener ARN in the URI, or
-# behind a REST VPC link, whose NLBs may forward to an ALB through a target
-# group of type alb.
+# behind a REST VPC link (named directly or through a stage variable),
+# whose NLBs may forward to an ALB through a target group of type alb.
 target_albs(api, integration) := {lb |
 	lb := lib.target_load_balancer(integration.uri)
 	lb.type == "application"
 } | {lb |
-	integration.connection_type == "VPC_LINK"
-	link := lib.vpc_links_by_id[sprintf("%s/%s/%s", [api.account, api.region, integration.connection_id])]
+	some link in lib.vpc_links_of(api, integration)
 	link.version == "v1"
 	some arn in link.target_arns
 	some lb in albs_at(arn)

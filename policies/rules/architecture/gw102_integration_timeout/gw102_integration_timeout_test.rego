@@ -87,6 +87,31 @@ test_quiet_through_vpc_link_to_instances if {
 	count(results) == 0
 }
 
+# API Gateway documents naming a REST API's VPC link through a stage
+# variable (connection_id "${stageVariables.vpcLinkId}"), so that each
+# stage can reach another link: the link is the one the stage's variable
+# names.
+stage_variable_input(stage_variables) := object.union(vpc_link_input("alb"), {"rest_apis": [object.union(
+	rest_api({"type": "HTTP_PROXY", "uri": "http://link.example.internal/", "connection_type": "VPC_LINK", "connection_id": "${stageVariables.vpcLinkId}", "timeout_millis": 29000}),
+	{"stages": [{"arn": "arn:aws:apigateway:eu-west-1::/restapis/r1/stages/prod", "name": "prod", "variables": stage_variables}]},
+)]})
+
+test_fires_through_vpc_link_named_by_stage_variable if {
+	results := rule.deny with input as stage_variable_input({"vpcLinkId": "vl1"})
+	some r in results
+	r.evidence.integrations["GET /reports"].backend == "reports"
+}
+
+test_quiet_when_stage_variable_names_no_known_link if {
+	results := rule.deny with input as stage_variable_input({"vpcLinkId": "other"})
+	count(results) == 0
+}
+
+test_quiet_when_stage_has_no_such_variable if {
+	results := rule.deny with input as stage_variable_input({"linkId": "vl1"})
+	count(results) == 0
+}
+
 fn_arn := "arn:aws:lambda:eu-west-1:111122223333:function:export"
 
 lambda_integration := {"type": "AWS_PROXY", "uri": sprintf("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/%s/invocations", [fn_arn]), "timeout_millis": 29000}
