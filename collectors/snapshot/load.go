@@ -246,16 +246,10 @@ func describeJSONError(data []byte, err error) string {
 // describeSyntax is a syntax error's own words, without the decoder's
 // package name and the offset and path the caller puts in front.
 func describeSyntax(err *jsontext.SyntacticError) string {
-	if err.Err != nil {
-		msg := err.Err.Error()
-		return strings.TrimPrefix(msg, "jsontext: ")
+	if err.Err == nil {
+		return "syntax error"
 	}
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "jsontext: ")
-	if _, after, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(msg, "syntactic error") {
-		msg = after
-	}
-	return msg
+	return strings.TrimPrefix(err.Err.Error(), "jsontext: ")
 }
 
 // memberPath writes a JSON pointer (/load_balancers/0/listeners) as the
