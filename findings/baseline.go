@@ -148,7 +148,7 @@ func ApplyBaseline(r *Report, prev *Report) {
 		if ok && !rule.Enabled {
 			continue // turned off: this run says nothing about it
 		}
-		if m := j.missing(rule.Needs(f.ResourceType), f.Account, f.Region); len(m.datasets) > 0 {
+		if m := j.missing(datasetsOf(rule.Needs(f.ResourceType)), f.Account, f.Region); len(m.datasets) > 0 {
 			if !listed[f.RuleID+"\x00"+f.Resource] {
 				r.NotEvaluated = append(r.NotEvaluated, m.entry(f.RuleID, f.Account, f.Region, f.Resource, f.ResourceType))
 				listed[f.RuleID+"\x00"+f.Resource] = true

@@ -56,14 +56,28 @@ type coverageJudge struct {
 	errors []snapshot.CollectionError
 	// memo remembers each answer of missing: every finding of a rule in
 	// one account-region asks the same question.
-	memo map[string]missing
+	memo map[memoKey]missing
+}
+
+// memoKey is one question to missing: a scope and a dataSet's key.
+type memoKey struct{ account, region, datasets string }
+
+// dataSet is a list of datasets with its key for the judge's memo,
+// made once for the many scopes and findings that ask about it.
+type dataSet struct {
+	names []string
+	key   string
+}
+
+func datasetsOf(names []string) dataSet {
+	return dataSet{names: names, key: strings.Join(names, ",")}
 }
 
 func newJudge(snap *snapshot.Snapshot) *coverageJudge {
 	if snap == nil {
 		snap = &snapshot.Snapshot{}
 	}
-	return &coverageJudge{cov: snap.IndexCoverage(), errors: snap.Errors, memo: map[string]missing{}}
+	return &coverageJudge{cov: snap.IndexCoverage(), errors: snap.Errors, memo: map[memoKey]missing{}}
 }
 
 // Needs lists the datasets a rule reads to judge a resource of type typ:
@@ -84,13 +98,13 @@ func (r Rule) Needs(typ string) []string {
 
 // missing reports which of the datasets are not complete for a judgement
 // about a resource in account and region.
-func (j *coverageJudge) missing(datasets []string, account, region string) missing {
-	key := account + "\x00" + region + "\x00" + strings.Join(datasets, ",")
+func (j *coverageJudge) missing(datasets dataSet, account, region string) missing {
+	key := memoKey{account, region, datasets.key}
 	if m, ok := j.memo[key]; ok {
 		return m
 	}
 	var m missing
-	for _, name := range datasets {
+	for _, name := range datasets.names {
 		d, ok := snapshot.DatasetByName(name)
 		if !ok {
 			continue
@@ -165,16 +179,16 @@ func (r *Report) Judge() {
 	for _, rule := range r.Rules {
 		rules[rule.ID] = rule
 	}
-	needs := map[[2]string][]string{} // rule ID, resource type -> datasets
+	needs := map[[2]string]dataSet{} // rule ID, resource type -> datasets
 	kept := r.Findings[:0]
 	for _, f := range r.Findings {
 		key := [2]string{f.RuleID, f.ResourceType}
 		if _, ok := needs[key]; !ok {
-			needs[key] = rules[f.RuleID].Needs(f.ResourceType)
+			needs[key] = datasetsOf(rules[f.RuleID].Needs(f.ResourceType))
 		}
 		needs := needs[key]
 		if len(f.Inputs) > 0 {
-			needs = snapshot.WithParents(f.Inputs)
+			needs = datasetsOf(snapshot.WithParents(f.Inputs))
 		}
 		if m := j.missing(needs, f.Account, f.Region); len(m.datasets) > 0 {
 			r.NotEvaluated = append(r.NotEvaluated, m.entry(f.RuleID, f.Account, f.Region, f.Resource, f.ResourceType))
@@ -207,21 +221,25 @@ func (r *Report) Judge() {
 		}
 		var o RuleOutcome
 		judged := map[string]bool{}
+		typeNeeds := make([]dataSet, len(rule.ResourceTypes))
+		for i, typ := range rule.ResourceTypes {
+			typeNeeds[i] = datasetsOf(rule.Needs(typ))
+		}
 		for _, scope := range j.cov.Scopes() {
 			account, region := scope[0], scope[1]
 			found, gapped := false, false
-			for _, typ := range rule.ResourceTypes {
+			for i, typ := range rule.ResourceTypes {
 				// A type lives in one kind of scope: CloudFront and Shield
 				// under GlobalRegion, everything else in regions.
 				if snapshot.TypeIsGlobal(typ) != (region == snapshot.GlobalRegion) {
 					continue
 				}
 				arns := resources[scopeKey{typ, account, region}]
-				m := j.missing(rule.Needs(typ), account, region)
+				m := j.missing(typeNeeds[i], account, region)
 				if len(m.datasets) > 0 {
 					// Listed when there is something it could not judge: a
 					// resource of the type, or a listing that failed.
-					listing := j.missing(snapshot.WithParents([]string{snapshot.ListingOf(typ)}), account, region)
+					listing := j.missing(datasetsOf(snapshot.WithParents([]string{snapshot.ListingOf(typ)})), account, region)
 					if len(arns) > 0 || len(listing.datasets) > 0 {
 						r.NotEvaluated = append(r.NotEvaluated, m.entry(rule.ID, account, region, "", typ))
 						o.NotEvaluated += max(len(arns), 1)

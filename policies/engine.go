@@ -3,6 +3,7 @@
 package policies
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"runtime"
@@ -196,8 +197,9 @@ func InMemory(snap *snapshot.Snapshot) Source {
 
 // EvaluateSource runs every enabled rule over the snapshot of load and
 // returns the report. It calls load twice: for the rules' input, and,
-// once the rules have run and their input is released, for the report.
-// In between it holds neither the snapshot nor its input, so a source
+// once the rules have run and their input is released, for the report
+// (while the rules' results become findings). In between it holds neither
+// the snapshot nor its input, only where each resource lives, so a source
 // that reads a file (cmd/gatewatch's eval) keeps the snapshot's Go form
 // (about 120 MB at 100k resources) out of memory while OPA works with its
 // own form of it.
@@ -208,15 +210,18 @@ func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Rep
 	}
 	// The request graph is derived once (the rules read it through the
 	// builtin, the pictures from the report), beside the conversion of
-	// the input.
+	// the input; so is where each resource lives, which the findings
+	// need before the snapshot is read back.
 	var (
 		graph     *snapshot.Graph
 		graphT    *ast.Term
 		graphErr  error
+		where     *places
 		graphDone = make(chan struct{})
 	)
 	go func(snap *snapshot.Snapshot) {
 		defer close(graphDone)
+		where = placesOf(snap)
 		graph = snap.Graph()
 		graphT, graphErr = graphTerm(graph)
 	}(snap)
@@ -248,10 +253,41 @@ func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Rep
 	// from the results' own heap.
 	runtime.GC()
 	runtime.GC()
-	if snap, err = load(); err != nil {
-		return nil, err
+	// Each rule's results become findings, sorted, on a CPU of their own
+	// while the snapshot is read back, and are released once they are;
+	// the first rule (by ID) that broke the contract is the error. A
+	// rule's findings share its severity and ID, the first keys of the
+	// report's order, so laid end to end by those the rules' sorted runs
+	// are the report's order, which Finalize then confirms in one pass.
+	var loadErr error
+	loaded := make(chan struct{})
+	go func() {
+		defer close(loaded)
+		snap, loadErr = load()
+	}()
+	perRule := make([][]findings.Finding, len(e.queries))
+	errs := make([]error, len(e.queries))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range e.queries {
+		g.Go(func() error {
+			rs := results[i]
+			results[i] = nil
+			perRule[i], errs[i] = e.queries[i].findings(rs, where)
+			findings.SortFindings(perRule[i])
+			return nil
+		})
 	}
-	index := snap.Index()
+	_ = g.Wait() // the workers report through errs
+	<-loaded
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
 	tool := e.tool
 	if tool.Name == "" {
 		tool = findings.Tool{Name: snap.Tool.Name, Version: snap.Tool.Version}
@@ -266,29 +302,15 @@ func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Rep
 		Snapshot:        snap,
 		Graph:           graph,
 	}
-	// Each rule's results become findings on a CPU of their own, and are
-	// released once they are; the first rule (by ID) that broke the
-	// contract is the error.
-	perRule := make([][]findings.Finding, len(e.queries))
-	errs := make([]error, len(e.queries))
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i := range e.queries {
-		g.Go(func() error {
-			rs := results[i]
-			results[i] = nil
-			perRule[i], errs[i] = e.queries[i].findings(rs, index)
-			return nil
-		})
+	order := make([]int, len(e.queries))
+	for i := range order {
+		order[i] = i
 	}
-	_ = g.Wait() // the workers report through errs
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	for i, fs := range perRule {
-		report.Findings = append(report.Findings, fs...)
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Compare(e.queries[b].rule.Severity.Rank(), e.queries[a].rule.Severity.Rank())
+	})
+	for _, i := range order {
+		report.Findings = append(report.Findings, perRule[i]...)
 		perRule[i] = nil
 	}
 	report.Judge()
@@ -299,7 +321,7 @@ func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Rep
 // findings checks a rule's deny results against the rule contract and
 // makes them findings. A rule may derive the same verdict twice (two paths
 // to one resource); the finding identity is rule + resource + message.
-func (q *ruleQuery) findings(results []any, index map[string]snapshot.Resource) ([]findings.Finding, error) {
+func (q *ruleQuery) findings(results []any, index *places) ([]findings.Finding, error) {
 	out := make([]findings.Finding, 0, len(results))
 	seen := make(map[string]bool, len(results))
 	for _, raw := range results {
@@ -315,6 +337,44 @@ func (q *ruleQuery) findings(results []any, index map[string]snapshot.Resource) 
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// place is where a resource lives, as its findings say.
+type place struct{ typ, account, region string }
+
+// places says where each resource of a snapshot lives: the part of the
+// snapshot's index the findings need, small enough to hold while the
+// rules run (about 15 MB at 100k resources). A snapshot has few distinct
+// places, so each ARN maps to one of them by number.
+type places struct {
+	byARN map[string]int32
+	all   []place
+}
+
+func placesOf(snap *snapshot.Snapshot) *places {
+	resources := snap.Resources()
+	p := &places{byARN: make(map[string]int32, len(resources))}
+	numbers := map[place]int32{}
+	for _, r := range resources {
+		at := place{r.Type, r.Account, r.Region}
+		n, ok := numbers[at]
+		if !ok {
+			n = int32(len(p.all))
+			numbers[at] = n
+			p.all = append(p.all, at)
+		}
+		p.byARN[r.ARN] = n
+	}
+	return p
+}
+
+// of returns where the resource arn lives and whether the snapshot holds it.
+func (p *places) of(arn string) (place, bool) {
+	n, ok := p.byARN[arn]
+	if !ok {
+		return place{}, false
+	}
+	return p.all[n], true
 }
 
 // evalRules runs every enabled rule's query over input, as many at once

@@ -10,7 +10,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
 
-	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/findings"
 )
 
@@ -153,7 +152,7 @@ func readResult(obj ast.Object) *denyResult {
 
 // toFinding checks one deny result against the rule contract and fills the
 // finding from the rule's metadata and the resource index.
-func toFinding(rule findings.Rule, raw any, index map[string]snapshot.Resource) (findings.Finding, error) {
+func toFinding(rule findings.Rule, raw any, index *places) (findings.Finding, error) {
 	fail := func(msg string) (findings.Finding, error) {
 		return findings.Finding{}, fmt.Errorf("rule %s (%s): %s", rule.ID, rule.Source, msg)
 	}
@@ -183,8 +182,8 @@ func toFinding(rule findings.Rule, raw any, index map[string]snapshot.Resource) 
 		Controls:    rule.Controls,
 		Fingerprint: findings.Fingerprint(rule.ID, r.resource),
 	}
-	if res, ok := index[r.resource]; ok {
-		f.ResourceType, f.Account, f.Region = res.Type, res.Account, res.Region
+	if at, ok := index.of(r.resource); ok {
+		f.ResourceType, f.Account, f.Region = at.typ, at.account, at.region
 	}
 	if r.account != "" {
 		f.Account = r.account
