@@ -69,6 +69,9 @@ one line naming the file, the line and the field (exit 2).
 
 The rules run as many at a time as the process has CPUs (GOMAXPROCS, which
 follows a container's CPU limit); GOMAXPROCS=1 keeps an evaluation to one.
+While what it holds is small, the heap grows to 256 MiB between garbage
+collections (a quarter of a cgroup memory limit, when less); GOGC or
+GOMEMLIMIT in the environment leave collection to Go.
 
 ` + hubHelp + `
 --profile, --endpoint-url and the role flags say how to reach AWS, as for scan.

@@ -278,6 +278,9 @@ func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger) (*reporter,
 // is called twice (policies.Engine.EvaluateSource): a snapshot read from a
 // file is not held while the rules run.
 func (p *reporter) report(ctx context.Context, a *app, load policies.Source) error {
+	if floor := startGCPolicy(); floor > 0 {
+		a.log.Debug("garbage collection while the rules run", "heap_floor_mib", floor>>20)
+	}
 	a.log.Info("evaluating rules")
 	report, err := p.engine.EvaluateSource(ctx, load)
 	if err != nil {
