@@ -5,8 +5,9 @@
 //	go run ./cmd/gatewatch-bench [-sizes 10000,100000] [-runs 5] [-opa PATH]
 //
 // For each size it generates a synthetic organisation (synth.Org, seed 1,
-// two regions per account), times engine.Evaluate with the engine compiled
-// once, then writes the snapshot, the built-in rules and their data to a
+// two regions per account) and times engine.Evaluate, each run in a
+// process of its own after a warm-up, the sizes alternating (the scaling
+// figure compares them), then writes the snapshot, the built-in rules and their data to a
 // temporary directory and compares like with like, two ways:
 //
 //   - process against process on the same files:
@@ -136,8 +137,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shots := fs.String("screenshots", "", "write the README's PNG screenshots of the HTML report (the demo account, a synthetic organisation of 500 resources) to this directory with headless Chromium, instead of measuring")
 	formats := fs.Bool("formats", false, "measure every output format instead: rendering time and the peak RSS of `gatewatch eval -f FORMAT` at each size")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	evaluateOnce := fs.Int("evaluate-once", 0, "internal: time one Evaluate of a synthetic organisation of this many resources after a warm-up and print evaluate_ns=N (the bench runs itself so, sizes alternating)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *evaluateOnce > 0 {
+		return runEvaluateOnce(ctx, *evaluateOnce, stdout)
 	}
 	if *shots != "" {
 		return runScreenshots(ctx, *shots, stderr)
@@ -222,28 +227,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	cfg := policies.DefaultConfig()
-	engine, err := policies.New(ctx, policies.Options{Config: cfg})
+	fmt.Fprintf(stderr, "timing Evaluate at %s resources, alternating...\n", strings.TrimSpace(*sizesFlag))
+	evaluations, err := timeEvaluations(ctx, sizes, *runs)
 	if err != nil {
 		return err
 	}
-	var results []result
-	for _, n := range sizes {
+	results := make([]result, len(sizes))
+	for i, n := range sizes {
 		fmt.Fprintf(stderr, "measuring %d resources...\n", n)
 		snap := synth.Org(1, synth.Spec{Regions: 2, Resources: n})
-		r := result{size: n, resources: len(snap.Resources())}
-		report, err := engine.Evaluate(ctx, snap) // warm-up
-		if err != nil {
-			return err
-		}
-		r.findings = len(report.Findings)
-		r.evaluate, err = median(*runs, func() (time.Duration, error) {
-			start := time.Now()
-			_, err := engine.Evaluate(ctx, snap)
-			return time.Since(start), err
-		})
-		if err != nil {
-			return err
-		}
+		r := &results[i]
+		*r = result{size: n, resources: len(snap.Resources()), evaluate: evaluations[i].time, findings: evaluations[i].findings}
 
 		// The opa CLI gets the request graph of this snapshot as data
 		// (derived in Go before it starts, outside its timers).
@@ -257,13 +251,94 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		snap = nil
 		runtime.GC()
-		if err := timeProcesses(ctx, &r, opa, gatewatch, rulesDir, input, dir, *runs); err != nil {
+		if err := timeProcesses(ctx, r, opa, gatewatch, rulesDir, input, dir, *runs); err != nil {
 			return err
 		}
-		results = append(results, r)
 	}
 	printResults(stdout, results, *runs)
 	return nil
+}
+
+// evaluation is what one -evaluate-once child measured.
+type evaluation struct {
+	time     time.Duration
+	findings int
+}
+
+// evaluateChild runs `gatewatch-bench -evaluate-once N` and returns what
+// it prints.
+func evaluateChild(ctx context.Context, size int) (evaluation, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return evaluation{}, err
+	}
+	cmd := exec.CommandContext(ctx, self, "-evaluate-once", strconv.Itoa(size))
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return evaluation{}, fmt.Errorf("gatewatch-bench -evaluate-once %d: %w", size, err)
+	}
+	return parseEvaluateOnce(out)
+}
+
+// childEnv marks a child run of the bench, for a test binary that runs
+// itself as the bench (TestMain).
+const childEnv = "GATEWATCH_BENCH_CHILD"
+
+// timeEvaluations times Evaluate at each size, each run in a process of
+// its own with its own warm-up, the sizes alternating (10k, 100k, 10k,
+// ...), so that every size meets the same states of a shared machine and
+// none inherits another's heap; it returns each size's median.
+func timeEvaluations(ctx context.Context, sizes []int, runs int) ([]evaluation, error) {
+	times := make([][]time.Duration, len(sizes))
+	out := make([]evaluation, len(sizes))
+	for range runs {
+		for i, n := range sizes {
+			e, err := evaluateChild(ctx, n)
+			if err != nil {
+				return nil, err
+			}
+			times[i] = append(times[i], e.time)
+			out[i].findings = e.findings
+		}
+	}
+	for i := range sizes {
+		out[i].time = middle(times[i])
+	}
+	return out, nil
+}
+
+// runEvaluateOnce is the child of timeEvaluations: the engine compiled,
+// one warm-up Evaluate, then one timed, printed as
+// "evaluate_ns=N findings=M".
+func runEvaluateOnce(ctx context.Context, size int, stdout io.Writer) error {
+	engine, err := policies.New(ctx, policies.Options{Config: policies.DefaultConfig()})
+	if err != nil {
+		return err
+	}
+	snap := synth.Org(1, synth.Spec{Regions: 2, Resources: size})
+	if _, err := engine.Evaluate(ctx, snap); err != nil {
+		return err
+	}
+	start := time.Now()
+	report, err := engine.Evaluate(ctx, snap)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "evaluate_ns=%d findings=%d\n", time.Since(start).Nanoseconds(), len(report.Findings))
+	return err
+}
+
+// parseEvaluateOnce reads the line runEvaluateOnce prints.
+func parseEvaluateOnce(out []byte) (evaluation, error) {
+	var ns int64
+	var e evaluation
+	if _, err := fmt.Sscanf(strings.TrimSpace(string(out)), "evaluate_ns=%d findings=%d", &ns, &e.findings); err != nil || ns <= 0 {
+		return evaluation{}, fmt.Errorf("gatewatch-bench -evaluate-once printed %q, want evaluate_ns=N findings=M", out)
+	}
+	e.time = time.Duration(ns)
+	return e, nil
 }
 
 // writeSnapshot writes snap as JSON to dir/name and returns the path.
@@ -480,7 +555,7 @@ func memTotal() string {
 }
 
 func printResults(w io.Writer, rs []result, runs int) {
-	fmt.Fprintf(w, "\nmedian of %d runs, engine compiled once; synth.Org(seed 1, 2 regions per account)\n\n", runs)
+	fmt.Fprintf(w, "\nmedian of %d runs; Evaluate: each run a process of its own after a warm-up, the sizes alternating; synth.Org(seed 1, 2 regions per account)\n\n", runs)
 	fmt.Fprintf(w, "%-9s %9s %8s | %-30s | %-24s | %-24s %-13s %-14s\n", "size", "resources", "findings", "gatewatch Evaluate", "gatewatch eval: wall, CPU",
 		"opa eval: wall, CPU", "input parse", "query eval")
 	for _, r := range rs {

@@ -9,7 +9,31 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
+
+// TestMain lets the test binary stand in for gatewatch-bench when the
+// harness runs itself (timeEvaluations): it records the child's size in
+// the file BENCH_TEST_ORDER names, then runs as the bench would.
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		if log := os.Getenv("BENCH_TEST_ORDER"); log != "" && len(os.Args) == 3 {
+			f, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			fmt.Fprintf(f, "evaluate-%s\n", os.Args[2])
+			f.Close()
+		}
+		if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
 
 // TestRunPrintsFiguresBesideTargets runs the harness end to end at small
 // sizes against a stand-in for the opa CLI that answers as opa eval
@@ -29,6 +53,7 @@ func TestRunPrintsFiguresBesideTargets(t *testing.T) {
 	if err := os.WriteFile(fakeGatewatch, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	t.Setenv("BENCH_TEST_ORDER", order)
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"-sizes", "300,3000", "-runs", "2", "-opa", fakeOPA, "-gatewatch", fakeGatewatch, "-keep", dir}, &stdout, &stderr)
 	if err != nil {
@@ -42,12 +67,14 @@ func TestRunPrintsFiguresBesideTargets(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	// Per size: a warm-up of each, then the timed runs alternating.
+	// Evaluate: one process per run, the sizes alternating. Then per
+	// size: a warm-up of each process, then the timed runs alternating.
 	runs, err := os.ReadFile(order)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Fields(string(runs)), strings.Fields(strings.Repeat("opa gatewatch opa gatewatch opa gatewatch ", 2)); !slices.Equal(got, want) {
+	want := strings.Fields("evaluate-300 evaluate-3000 evaluate-300 evaluate-3000 " + strings.Repeat("opa gatewatch opa gatewatch opa gatewatch ", 2))
+	if got := strings.Fields(string(runs)); !slices.Equal(got, want) {
 		t.Errorf("processes ran in the order %v, want %v", got, want)
 	}
 	for _, f := range []string{"input-300.json", "input-3000.json", "policy-300/data.json", "policy-3000/lib/gatewatch.rego"} {
@@ -117,5 +144,19 @@ func TestOrgModePrintsOneLine(t *testing.T) {
 	}
 	if !strings.Contains(out, "merged equal the unsharded snapshot: true") {
 		t.Errorf("the shards' merge differs from the unsharded snapshot:\n%s", out)
+	}
+}
+
+// TestParseEvaluateOnce: the parent reads the child's one line, and
+// refuses anything else rather than report a time of zero.
+func TestParseEvaluateOnce(t *testing.T) {
+	e, err := parseEvaluateOnce([]byte("evaluate_ns=1500000000 findings=42\n"))
+	if err != nil || e.time != 1500*time.Millisecond || e.findings != 42 {
+		t.Errorf("parseEvaluateOnce = %+v, %v; want 1.5s, 42 findings", e, err)
+	}
+	for _, bad := range []string{"", "evaluate_ns=0 findings=1", "evaluate_ns=abc findings=1", "panic: boom"} {
+		if _, err := parseEvaluateOnce([]byte(bad)); err == nil {
+			t.Errorf("parseEvaluateOnce(%q) succeeded, want an error", bad)
+		}
 	}
 }
