@@ -247,11 +247,11 @@ func (r *Report) Judge() {
 					}
 					continue
 				}
+				found = found || len(arns) > 0
 				for _, arn := range arns {
-					found = true
-					judged[arn] = true
 					if failed[rule.ID][arn] {
 						o.Failed++
+						judged[arn] = true // only failed ones are looked up below
 					} else {
 						o.Passed++
 					}
