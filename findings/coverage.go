@@ -2,6 +2,7 @@ package findings
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"strings"
 
@@ -77,7 +78,11 @@ func newJudge(snap *snapshot.Snapshot) *coverageJudge {
 	if snap == nil {
 		snap = &snapshot.Snapshot{}
 	}
-	return &coverageJudge{cov: snap.IndexCoverage(), errors: snap.Errors, memo: map[memoKey]missing{}}
+	return judgeOf(snap.IndexCoverage(), snap.Errors)
+}
+
+func judgeOf(cov *snapshot.CoverageIndex, errs []snapshot.CollectionError) *coverageJudge {
+	return &coverageJudge{cov: cov, errors: errs, memo: map[memoKey]missing{}}
 }
 
 // Needs lists the datasets a rule reads to judge a resource of type typ:
@@ -170,10 +175,32 @@ func (m missing) entry(ruleID, account, region, resource, typ string) NotEvaluat
 // Judge separates what the rules could claim from what they could not: a
 // finding whose rule lacks an input for its resource's account and region
 // becomes a not-evaluated entry instead, every account-region where a rule
-// could not look is listed, and each rule's outcomes are counted. The
-// engine calls it once, on the raw findings of an evaluation.
+// could not look is listed, and each rule's outcomes are counted. It is
+// called once, on the raw findings of an evaluation, and reads
+// r.Snapshot.
 func (r *Report) Judge() {
-	j := newJudge(r.Snapshot)
+	snap := r.Snapshot
+	if snap == nil {
+		snap = &snapshot.Snapshot{}
+	}
+	r.JudgeWith(snap.IndexCoverage(), snap.Errors, func(yield func(Placed) bool) {
+		for _, res := range snap.Resources() {
+			if !yield(Placed{ARN: res.ARN, Type: res.Type, Account: res.Account, Region: res.Region}) {
+				return
+			}
+		}
+	})
+}
+
+// Placed is where one resource lives: what judging needs of it.
+type Placed struct{ ARN, Type, Account, Region string }
+
+// JudgeWith is Judge given what it needs of the snapshot apart from it:
+// the coverage index, the collection errors and every resource (in any
+// order), so that an evaluation can judge its findings before it has read
+// the snapshot back.
+func (r *Report) JudgeWith(cov *snapshot.CoverageIndex, errs []snapshot.CollectionError, resources iter.Seq[Placed]) {
+	j := judgeOf(cov, errs)
 	r.judge = j
 	rules := map[string]Rule{}
 	for _, rule := range r.Rules {
@@ -200,12 +227,10 @@ func (r *Report) Judge() {
 
 	// Resources by rule type and scope, for the outcome counts.
 	type scopeKey struct{ typ, account, region string }
-	resources := map[scopeKey][]string{}
-	if r.Snapshot != nil {
-		for _, res := range r.Snapshot.Resources() {
-			k := scopeKey{res.Type, res.Account, res.Region}
-			resources[k] = append(resources[k], res.ARN)
-		}
+	byScope := map[scopeKey][]string{}
+	for res := range resources {
+		k := scopeKey{res.Type, res.Account, res.Region}
+		byScope[k] = append(byScope[k], res.ARN)
 	}
 	failed := map[string]map[string]bool{}
 	for _, f := range r.Findings {
@@ -234,7 +259,7 @@ func (r *Report) Judge() {
 				if snapshot.TypeIsGlobal(typ) != (region == snapshot.GlobalRegion) {
 					continue
 				}
-				arns := resources[scopeKey{typ, account, region}]
+				arns := byScope[scopeKey{typ, account, region}]
 				m := j.missing(typeNeeds[i], account, region)
 				if len(m.datasets) > 0 {
 					// Listed when there is something it could not judge: a

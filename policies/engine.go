@@ -198,8 +198,9 @@ func InMemory(snap *snapshot.Snapshot) Source {
 // EvaluateSource runs every enabled rule over the snapshot of load and
 // returns the report. It calls load twice: for the rules' input, and,
 // once the rules have run and their input is released, for the report
-// (while the rules' results become findings). In between it holds neither
-// the snapshot nor its input, only where each resource lives, so a source
+// (while the rules' results become findings and are judged). In between
+// it holds neither the snapshot nor its input, only where each resource
+// lives, the coverage and the collection errors, so a source
 // that reads a file (cmd/gatewatch's eval) keeps the snapshot's Go form
 // (about 120 MB at 100k resources) out of memory while OPA works with its
 // own form of it.
@@ -210,18 +211,22 @@ func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Rep
 	}
 	// The request graph is derived once (the rules read it through the
 	// builtin, the pictures from the report), beside the conversion of
-	// the input; so is where each resource lives, which the findings
-	// need before the snapshot is read back.
+	// the input; so is what the findings and their judging need of the
+	// snapshot before it is read back: where each resource lives, the
+	// coverage and the collection errors.
 	var (
 		graph     *snapshot.Graph
 		graphT    *ast.Term
 		graphErr  error
 		where     *places
+		coverage  *snapshot.CoverageIndex
+		collErrs  []snapshot.CollectionError
 		graphDone = make(chan struct{})
 	)
 	go func(snap *snapshot.Snapshot) {
 		defer close(graphDone)
 		where = placesOf(snap)
+		coverage, collErrs = snap.IndexCoverage(), slices.Clone(snap.Errors)
 		graph = snap.Graph()
 		graphT, graphErr = graphTerm(graph)
 	}(snap)
@@ -279,29 +284,13 @@ func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Rep
 		})
 	}
 	_ = g.Wait() // the workers report through errs
-	<-loaded
-	if loadErr != nil {
-		return nil, loadErr
-	}
 	for _, err := range errs {
 		if err != nil {
+			<-loaded
 			return nil, err
 		}
 	}
-	tool := e.tool
-	if tool.Name == "" {
-		tool = findings.Tool{Name: snap.Tool.Name, Version: snap.Tool.Version}
-	}
-	report := &findings.Report{
-		Tool:            tool,
-		SnapshotTakenAt: snap.TakenAt.UTC().Format("2006-01-02T15:04:05Z"),
-		Scope:           snap.Scope,
-		Incomplete:      snap.Incomplete,
-		Errors:          slices.Clone(snap.Errors),
-		Rules:           e.Rules(),
-		Snapshot:        snap,
-		Graph:           graph,
-	}
+	report := &findings.Report{Rules: e.Rules(), Graph: graph}
 	order := make([]int, len(e.queries))
 	for i := range order {
 		order[i] = i
@@ -313,7 +302,21 @@ func (e *Engine) EvaluateSource(ctx context.Context, load Source) (*findings.Rep
 		report.Findings = append(report.Findings, perRule[i]...)
 		perRule[i] = nil
 	}
-	report.Judge()
+	// The findings are judged while the snapshot is still being read.
+	report.JudgeWith(coverage, collErrs, where.each)
+	<-loaded
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	report.Tool = e.tool
+	if report.Tool.Name == "" {
+		report.Tool = findings.Tool{Name: snap.Tool.Name, Version: snap.Tool.Version}
+	}
+	report.SnapshotTakenAt = snap.TakenAt.UTC().Format("2006-01-02T15:04:05Z")
+	report.Scope = snap.Scope
+	report.Incomplete = snap.Incomplete
+	report.Errors = slices.Clone(snap.Errors)
+	report.Snapshot = snap
 	report.Finalize()
 	return report, nil
 }
@@ -366,6 +369,16 @@ func placesOf(snap *snapshot.Snapshot) *places {
 		p.byARN[r.ARN] = n
 	}
 	return p
+}
+
+// each yields every resource and where it lives, in no particular order.
+func (p *places) each(yield func(findings.Placed) bool) {
+	for arn, n := range p.byARN {
+		at := p.all[n]
+		if !yield(findings.Placed{ARN: arn, Type: at.typ, Account: at.account, Region: at.region}) {
+			return
+		}
+	}
 }
 
 // of returns where the resource arn lives and whether the snapshot holds it.
