@@ -41,18 +41,25 @@ func encodeArray(w io.Writer, depth, n int, elem func(i int) any) error {
 				continue
 			}
 			g.Go(func() error {
-				buf := runs[k][:0]
+				// One encoder per run reuses its buffers from element to
+				// element; each Encode ends with a newline, which becomes
+				// the comma and newline between elements.
+				buf := bytes.NewBuffer(runs[k][:0])
+				enc := json.NewEncoder(buf)
+				enc.SetIndent(inner, "  ")
 				for i := lo; i < hi; i++ {
-					b, err := json.MarshalIndent(elem(i), inner, "  ")
-					if err != nil {
+					buf.WriteString(inner)
+					if err := enc.Encode(elem(i)); err != nil {
 						return err
 					}
-					buf = append(append(append(buf, inner...), b...), ",\n"...)
+					buf.Truncate(buf.Len() - 1)
+					buf.WriteString(",\n")
 				}
+				b := buf.Bytes()
 				if hi == n { // the last element has no comma
-					buf = append(buf[:len(buf)-2], '\n')
+					b = append(b[:len(b)-2], '\n')
 				}
-				runs[k] = buf
+				runs[k] = b
 				return nil
 			})
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"testing"
 )
 
@@ -31,6 +32,22 @@ func TestStreamedJSONIsTheEncoders(t *testing.T) {
 		}
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
 			t.Errorf("%d findings: the streamed JSON differs from json.Encoder's (%d bytes, want %d)", n, got.Len(), want.Len())
+		}
+	}
+}
+
+// BenchmarkWriteJSON writes the JSON report of 20k findings.
+func BenchmarkWriteJSON(b *testing.B) {
+	r := &Report{Tool: Tool{Name: "gatewatch", Version: "bench"}, Findings: []Finding{}}
+	for i := range 20000 {
+		r.Findings = append(r.Findings, Finding{
+			RuleID: fmt.Sprintf("GW%03d", i%40), Severity: High, Resource: fmt.Sprintf("arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/lb-%d/x", i),
+			Message: fmt.Sprintf("load balancer lb-%d has no WAF web ACL", i), Evidence: map[string]any{"i": i, "nested": map[string]any{"list": []int{i, i + 1}, "name": "lb"}},
+		})
+	}
+	for b.Loop() {
+		if err := writeJSON(io.Discard, r); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
