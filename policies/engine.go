@@ -345,24 +345,21 @@ func (q *ruleQuery) findings(results []any, index *places) ([]findings.Finding, 
 	return out, nil
 }
 
-// place is where a resource lives, as its findings say.
-type place struct{ typ, account, region string }
-
 // places says where each resource of a snapshot lives: the part of the
-// snapshot's index the findings need, small enough to hold while the
-// rules run (about 15 MB at 100k resources). A snapshot has few distinct
-// places, so each ARN maps to one of them by number.
+// snapshot's index the findings and their judging need, small enough to
+// hold while the rules run (about 15 MB at 100k resources). A snapshot
+// has few distinct places, so each ARN maps to one of them by number.
 type places struct {
 	byARN map[string]int32
-	all   []place
+	all   []findings.Placed // ARN left empty: shared by many resources
 }
 
 func placesOf(snap *snapshot.Snapshot) *places {
 	resources := snap.Resources()
 	p := &places{byARN: make(map[string]int32, len(resources))}
-	numbers := map[place]int32{}
+	numbers := map[findings.Placed]int32{}
 	for _, r := range resources {
-		at := place{r.Type, r.Account, r.Region}
+		at := findings.Placed{Type: r.Type, Account: r.Account, Region: r.Region}
 		n, ok := numbers[at]
 		if !ok {
 			n = int32(len(p.all))
@@ -376,21 +373,23 @@ func placesOf(snap *snapshot.Snapshot) *places {
 
 // each yields every resource and where it lives, in no particular order.
 func (p *places) each(yield func(findings.Placed) bool) {
-	for arn, n := range p.byARN {
-		at := p.all[n]
-		if !yield(findings.Placed{ARN: arn, Type: at.typ, Account: at.account, Region: at.region}) {
+	for arn := range p.byARN {
+		at, _ := p.of(arn)
+		if !yield(at) {
 			return
 		}
 	}
 }
 
 // of returns where the resource arn lives and whether the snapshot holds it.
-func (p *places) of(arn string) (place, bool) {
+func (p *places) of(arn string) (findings.Placed, bool) {
 	n, ok := p.byARN[arn]
 	if !ok {
-		return place{}, false
+		return findings.Placed{}, false
 	}
-	return p.all[n], true
+	at := p.all[n]
+	at.ARN = arn
+	return at, true
 }
 
 // evalRules runs every enabled rule's query over input, as many at once

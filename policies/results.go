@@ -183,7 +183,7 @@ func toFinding(rule findings.Rule, raw any, index *places) (findings.Finding, er
 		Fingerprint: findings.Fingerprint(rule.ID, r.resource),
 	}
 	if at, ok := index.of(r.resource); ok {
-		f.ResourceType, f.Account, f.Region = at.typ, at.account, at.region
+		f.ResourceType, f.Account, f.Region = at.Type, at.Account, at.Region
 	}
 	if r.account != "" {
 		f.Account = r.account

@@ -7,8 +7,9 @@
 // For each size it generates a synthetic organisation (synth.Org, seed 1,
 // two regions per account) and times engine.Evaluate, each run in a
 // process of its own after a warm-up, the sizes alternating (the scaling
-// figure compares them), then writes the snapshot, the built-in rules and their data to a
-// temporary directory and compares like with like, two ways:
+// figure compares them), then writes the snapshot, the built-in rules and
+// their data to a temporary directory and compares like with like, two
+// ways:
 //
 //   - process against process on the same files:
 //     `gatewatch eval input.json -f json -o FILE` against
