@@ -292,7 +292,7 @@ func TestCollectMakesTheFewestCalls(t *testing.T) {
 					want[k] += n
 				}
 			}
-			if diff := cmp.Diff(want, got.Calls); diff != "" {
+			if diff := cmp.Diff(want, neededCalls(t, got)); diff != "" {
 				t.Errorf("calls (-minimum +made):\n%s", diff)
 			}
 		})

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,11 +55,84 @@ func collectWith(ctx context.Context, t *testing.T, srv *fakeaws.Server, key str
 	if adjust != nil {
 		adjust(&opts)
 	}
+	var failed *attemptLog
+	if opts.Logger == nil {
+		failed = &attemptLog{calls: map[string]int{}}
+		opts.Logger = slog.New(failed)
+	}
 	got, err := collectors.Collect(ctx, opts)
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
+	if failed != nil {
+		failedAttempts.Store(got, failed)
+	}
 	return got
+}
+
+// failedAttempts holds the attemptLog of each snapshot collectWith
+// returned.
+var failedAttempts sync.Map
+
+// attemptLog records the retries the collector logged.
+type attemptLog struct {
+	mu    sync.Mutex
+	calls map[string]int // "service:Operation" -> retries
+	errs  []string
+}
+
+func (h *attemptLog) Enabled(context.Context, slog.Level) bool { return true }
+func (h *attemptLog) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *attemptLog) WithGroup(string) slog.Handler            { return h }
+
+func (h *attemptLog) Handle(_ context.Context, r slog.Record) error {
+	if r.Message != "retry" {
+		return nil
+	}
+	var call, msg string
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "call":
+			call = a.Value.String()
+		case "after":
+			msg = a.Value.String()
+		}
+		return true
+	})
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.calls[call]++
+	h.errs = append(h.errs, call+": "+msg)
+	return nil
+}
+
+// neededCalls is what a collection that ended without errors asked for:
+// the attempts it made (got.Calls) less its retries. An emulator on a
+// loaded machine can fail an attempt (a refused connection, a reset),
+// which the retryer rightly repeats; those repeats are the machine's, not
+// the collector's choice of calls. Each is logged for the record.
+func neededCalls(t *testing.T, got *snapshot.Snapshot) map[string]int {
+	t.Helper()
+	if len(got.Errors) != 0 {
+		t.Fatalf("calls of a collection with errors: %+v", got.Errors)
+	}
+	v, ok := failedAttempts.Load(got)
+	if !ok {
+		t.Fatal("neededCalls: the snapshot did not come from collectWith with its own logger")
+	}
+	failed := v.(*attemptLog)
+	failed.mu.Lock()
+	defer failed.mu.Unlock()
+	out := maps.Clone(got.Calls)
+	for call, n := range failed.calls {
+		if out[call] -= n; out[call] == 0 {
+			delete(out, call)
+		}
+	}
+	for _, e := range failed.errs {
+		t.Logf("retried after: %s", e)
+	}
+	return out
 }
 
 // collectWithConfig is the AWS configuration of a test: static keys that

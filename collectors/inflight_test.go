@@ -52,7 +52,7 @@ func TestCallsInFlightStayWithinTheBound(t *testing.T) {
 		if diff := cmp.Diff(arns(world), arns(got)); diff != "" || len(got.Errors) != 0 {
 			t.Errorf("--max-calls-in-flight %d: errors %+v; resources (-world +collected):\n%s", tc.inFlight, got.Errors, diff)
 		}
-		if diff := cmp.Diff(minimum(world, caller), got.Calls); diff != "" {
+		if diff := cmp.Diff(minimum(world, caller), neededCalls(t, got)); diff != "" {
 			t.Errorf("--max-calls-in-flight %d: calls (-minimum +made):\n%s", tc.inFlight, diff)
 		}
 	}
@@ -284,7 +284,7 @@ func TestTagsThroughTheTaggingAPI(t *testing.T) {
 			if tc.name != "tagging API" {
 				return
 			}
-			if diff := cmp.Diff(minimum(world, caller), got.Calls); diff != "" {
+			if diff := cmp.Diff(minimum(world, caller), neededCalls(t, got)); diff != "" {
 				t.Errorf("%s: calls (-minimum +made):\n%s", tc.name, diff)
 			}
 			if got.Calls["elasticloadbalancingv2:DescribeTags"]*20 >= len(elbTagsOf(world)) {
@@ -294,6 +294,25 @@ func TestTagsThroughTheTaggingAPI(t *testing.T) {
 	}
 	if untagged == 0 {
 		t.Error("every load balancer of the world carries tags: an untagged one is not tried")
+	}
+}
+
+// TestRetriesAreLoggedApart: a call that is throttled twice costs two more
+// attempts, counted as calls; the collector logs each retry with the
+// failure it repeats, so the calls the scan needed are still the fewest.
+func TestRetriesAreLoggedApart(t *testing.T) {
+	t.Parallel()
+	world := busyAccount()
+	const op = "elasticloadbalancingv2:DescribeTargetGroups"
+	srv := fakeaws.New(world, fakeaws.Options{Throttle: map[string]int{op: 2}})
+	defer srv.Close()
+	got := collectWith(context.Background(), t, srv, "AKID", nil, world.Scope.Regions...)
+	want := minimum(world, world.Scope.Accounts[0])
+	if got.Calls[op] != want[op]+2 {
+		t.Errorf("%s: %d attempts counted, want the %d needed and 2 retries", op, got.Calls[op], want[op])
+	}
+	if diff := cmp.Diff(want, neededCalls(t, got)); diff != "" {
+		t.Errorf("calls less retries (-minimum +made):\n%s", diff)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -130,7 +129,7 @@ func (t target) config(service string) aws.Config {
 	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
 		// Inside the retry loop, so that every attempt is paced and counted:
 		// a retry spends quota like any other call.
-		if err := stack.Finalize.Insert(attemptMiddleware(service, t.pace, t.calls, t.opts.CallTimeout), "Retry", middleware.After); err != nil {
+		if err := stack.Finalize.Insert(t.attemptMiddleware(service), "Retry", middleware.After); err != nil {
 			return err
 		}
 		// Outside it, so that a call the time limit cut off is named so
@@ -202,20 +201,23 @@ func (t target) progress(service string, done bool, errs int) {
 }
 
 // attemptMiddleware waits for the target's quota buckets and for a slot
-// among the calls in flight, counts the attempt, and bounds it by timeout
-// so that a hung connection costs one attempt rather than the scan. A
-// throttling answer slows the buckets of the call down (see
+// among the calls in flight, counts the attempt, and bounds it by the call
+// timeout so that a hung connection costs one attempt rather than the
+// scan. A throttling answer slows the buckets of the call down (see
 // bucket.throttled). Attempts that failed for a reason a new attempt can
 // cure, while the scan itself goes on, are marked retryable (see
-// retryableAttempt).
+// retryableAttempt). Each retry is logged at debug level with the failure
+// it retries, so that the attempts counted can be told from the calls the
+// scan needed.
 //
 // STS calls take no slot: a role's credentials are renewed from inside
 // the calls that need them, which hold slots, and each renewal must get
 // through even when every slot is held by a call waiting for one.
-func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout time.Duration) middleware.FinalizeMiddleware {
+func (t target) attemptMiddleware(service string) middleware.FinalizeMiddleware {
+	calls, timeout := t.calls, t.opts.CallTimeout
 	return middleware.FinalizeMiddlewareFunc("gatewatchPaceAndCount", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 		op := middleware.GetOperationName(ctx)
-		buckets := p.buckets(service, op)
+		buckets := t.pace.buckets(service, op)
 		if err := wait(ctx, buckets); err != nil {
 			return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("wait for %s quota: %w", service, err)
 		}
@@ -229,6 +231,13 @@ func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout tim
 			defer calls.inflight.Release(1)
 		}
 		calls.add(service + ":" + op)
+		state, _ := ctx.Value(callStateKey{}).(*callState)
+		if state != nil {
+			if state.attempts++; state.attempts > 1 {
+				t.opts.Logger.Debug("retry", "account", t.account, "region", t.region, "call", service+":"+op,
+					"attempt", state.attempts, "after", state.lastErr)
+			}
+		}
 		attempt, cancel := context.WithTimeoutCause(ctx, timeout, errAttemptTimeout)
 		defer cancel()
 		out, md, err := next.HandleFinalize(attempt, in)
@@ -247,6 +256,9 @@ func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout tim
 		if err != nil && ctx.Err() == nil {
 			err = classifyAttempt(ctx, attempt, timeout, err)
 		}
+		if state != nil {
+			state.lastErr = err
+		}
 		return out, md, err
 	})
 }
@@ -254,9 +266,9 @@ func attemptMiddleware(service string, p *pacer, calls *callCounter, timeout tim
 // timeLimitMiddleware marks the error of a call that the collection's time
 // limit (Options.Timeout) ended, so that it is recorded as Timeout like the
 // units the limit stopped, not as a slow call. It also gives the call's
-// attempts a counter of their timeouts (see maxTimedOutAttempts).
+// attempts the state they share (see callState).
 var timeLimitMiddleware = middleware.FinalizeMiddlewareFunc("gatewatchTimeLimit", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-	ctx = context.WithValue(ctx, timedOutAttemptsKey{}, new(atomic.Int32))
+	ctx = context.WithValue(ctx, callStateKey{}, new(callState))
 	out, md, err := next.HandleFinalize(ctx, in)
 	if err != nil && errors.Is(context.Cause(ctx), ErrTimeout) && !errors.Is(err, ErrTimeout) {
 		err = fmt.Errorf("%w: %w", ErrTimeout, err)
@@ -271,9 +283,16 @@ var timeLimitMiddleware = middleware.FinalizeMiddlewareFunc("gatewatchTimeLimit"
 // attempt timeout: this keeps a dead call at two.
 const maxTimedOutAttempts = 2
 
-// timedOutAttemptsKey keys the count of a call's timed-out attempts in its
-// context.
-type timedOutAttemptsKey struct{}
+// callState is what the attempts of one call know of each other. The
+// retryer makes them one after the other, in one goroutine.
+type callState struct {
+	attempts int   // made so far
+	timedOut int   // of which ran out of time (see maxTimedOutAttempts)
+	lastErr  error // the last attempt's failure
+}
+
+// callStateKey keys a call's callState in its context.
+type callStateKey struct{}
 
 // errAttemptTimeout is the cause of an attempt's context when the
 // attempt's own deadline passed, as opposed to the scan's.
@@ -297,7 +316,11 @@ func (e *retryableAttempt) Unwrap() error { return e.err }
 // live: a canceled or timed-out scan is never retried.
 func classifyAttempt(call, attempt context.Context, timeout time.Duration, err error) error {
 	if errors.Is(context.Cause(attempt), errAttemptTimeout) {
-		if n, ok := call.Value(timedOutAttemptsKey{}).(*atomic.Int32); ok && n.Add(1) >= maxTimedOutAttempts {
+		state, _ := call.Value(callStateKey{}).(*callState)
+		if state != nil {
+			state.timedOut++
+		}
+		if state != nil && state.timedOut >= maxTimedOutAttempts {
 			// Recorded as a RequestTimeout: the canceled attempt's
 			// error carries context.DeadlineExceeded.
 			return fmt.Errorf("no complete answer within the attempt timeout (%s), %d times: %w", timeout, maxTimedOutAttempts, err)
