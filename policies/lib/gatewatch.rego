@@ -247,11 +247,31 @@ execute_api_domain(api) := sprintf("%s.execute-api.%s.amazonaws.com", [api.id, a
 # origin): the execute-api name and its custom domains.
 api_domains(api) := {execute_api_domain(api)} | object.get(custom_domains_for_api, api.id, set())
 
-# Host names under which an HTTP or WebSocket API answers: its execute-api
-# endpoint unless disabled, and any custom domain mapped to it.
-reachable_v2_domains(api) := api_domains(api) if {
+# Host names under which an API (REST, HTTP or WebSocket) answers: its
+# execute-api endpoint unless disabled, and any custom domain mapped to
+# it. A disabled execute-api endpoint still accepts connections but
+# answers every request with 403 Forbidden, for every stage.
+reachable_domains(api) := api_domains(api) if {
 	not api.disable_execute_api_endpoint
 } else := object.get(custom_domains_for_api, api.id, set())
+
+# A stage clients can call: through the execute-api endpoint unless it is
+# disabled, or through a custom domain whose mapping names the stage (a
+# REST mapping without a stage lets the caller name any stage in the
+# path).
+reachable_stage(api, _) if not api.disable_execute_api_endpoint
+
+reachable_stage(api, stage) if {
+	some name in [stage.name, ""]
+	mapped_stages[sprintf("%s/%s", [api.id, name])]
+}
+
+# "API ID/stage name" of every custom domain mapping ("" for a mapping
+# without a stage).
+mapped_stages := {sprintf("%s/%s", [m.api_id, object.get(m, "stage", "")]) |
+	some dn in input.domain_names
+	some m in dn.mappings
+}
 
 # The account/region/id key API indexes use.
 api_key(api) := sprintf("%s/%s/%s", [api.account, api.region, api.id])
@@ -304,8 +324,12 @@ has_tag(tags, key) if {
 	trim_space(v) != ""
 }
 
-# A REST API reachable from the internet: any endpoint type but PRIVATE.
-public_rest_api(api) if not "PRIVATE" in api.endpoint_types
+# A REST API reachable from the internet: any endpoint type but PRIVATE,
+# with a host name that answers (reachable_domains).
+public_rest_api(api) if {
+	not "PRIVATE" in api.endpoint_types
+	count(reachable_domains(api)) > 0
+}
 
 # An ALB clients on the internet can reach.
 internet_facing_alb(lb) if {

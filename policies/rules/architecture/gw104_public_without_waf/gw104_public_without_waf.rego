@@ -36,9 +36,13 @@
 #       origin is its DNS name;
 #     - a stage of a REST API that is not PRIVATE, with no web ACL and not
 #       behind such a distribution (by execute-api name or custom domain);
-#     - a stage of an HTTP or WebSocket API reachable by its execute-api
-#       endpoint or a custom domain and not behind such a distribution
+#     - a stage of an HTTP or WebSocket API not behind such a distribution
 #       (these APIs cannot carry a web ACL themselves).
+#
+#     A stage counts when clients can reach it: by the execute-api
+#     endpoint, unless the API disables it (it then answers 403 Forbidden
+#     on every stage), or by a custom domain whose base path mapping names
+#     the stage (or no stage).
 #
 #     A distribution fronts a stage only when one of its origins reaches
 #     that stage. CloudFront puts an origin's `origin_path` in front of
@@ -85,21 +89,22 @@ deny contains result if {
 	some api in input.rest_apis
 	lib.public_rest_api(api)
 	some stage in api.stages
+	lib.reachable_stage(api, stage)
 	not lib.has_web_acl(stage.arn)
 	not lib.fronted_by_waf(stage.arn)
 	elsewhere := waf_elsewhere(api, stage)
 	result := lib.result(
 		stage.arn,
 		sprintf("stage %s of public REST API %s (%s) has no web ACL and no CloudFront distribution with one in front of it%s", [stage.name, api.name, concat(", ", api.endpoint_types), elsewhere_note(elsewhere)]),
-		object.union(stage_evidence(lib.api_domains(api), stage, elsewhere), {"endpoint_types": api.endpoint_types}),
+		object.union(stage_evidence(lib.reachable_domains(api), stage, elsewhere), {"endpoint_types": api.endpoint_types}),
 	)
 }
 
 deny contains result if {
 	some api in input.v2_apis
 	some stage in api.stages
-	domains := lib.reachable_v2_domains(api)
-	count(domains) > 0
+	lib.reachable_stage(api, stage)
+	domains := lib.reachable_domains(api)
 	not lib.fronted_by_waf(stage.arn)
 	elsewhere := waf_elsewhere(api, stage)
 	result := lib.result(

@@ -187,3 +187,37 @@ test_fires_when_dualstack_origin_names_another_alb if {
 	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "web_acls": [], "cloudfront_distributions": [d]}
 	{r.resource | some r in results} == {alb_arn}
 }
+
+# A REST API whose default endpoint is disabled answers 403 Forbidden on
+# it for every stage: only a custom domain mapping reaches a stage.
+closed_api := fx.rest_api("a3", {
+	"name": "billing", "disable_execute_api_endpoint": true,
+	"stages": [fx.rest_stage("a3", "prod", {}), fx.rest_stage("a3", "test", {})],
+})
+
+test_quiet_on_rest_api_with_default_endpoint_disabled_and_no_domain if {
+	results := rule.deny with input as {"rest_apis": [closed_api], "web_acls": [], "domain_names": [], "cloudfront_distributions": []}
+	count(results) == 0
+}
+
+test_fires_only_on_the_stage_a_custom_domain_maps if {
+	domain := fx.domain_name("billing.example.com", [["v1", "a3", "prod"]])
+	results := rule.deny with input as {"rest_apis": [closed_api], "web_acls": [], "domain_names": [domain], "cloudfront_distributions": []}
+	{[r.resource, r.evidence.reachable_as] | some r in results} == {["arn:aws:apigateway:eu-west-1::/restapis/a3/stages/prod", ["billing.example.com"]]}
+}
+
+test_fires_on_every_stage_a_mapping_without_stage_reaches if {
+	domain := fx.domain_name("billing.example.com", [["", "a3", ""]])
+	results := rule.deny with input as {"rest_apis": [closed_api], "web_acls": [], "domain_names": [domain], "cloudfront_distributions": []}
+	count(results) == 2
+}
+
+test_quiet_on_http_api_stage_no_domain_maps if {
+	api := object.union(http_api(true), {"stages": [
+		{"arn": "arn:aws:apigateway:eu-west-1::/apis/h1/stages/$default", "name": "$default"},
+		{"arn": "arn:aws:apigateway:eu-west-1::/apis/h1/stages/beta", "name": "beta"},
+	]})
+	domain := fx.domain_name("mobile.example.com", [["", "h1", "$default"]])
+	results := rule.deny with input as {"v2_apis": [api], "web_acls": [], "cloudfront_distributions": [], "domain_names": [domain]}
+	{r.resource | some r in results} == {"arn:aws:apigateway:eu-west-1::/apis/h1/stages/$default"}
+}

@@ -10,7 +10,7 @@
 #   (10,000 requests/s by default) shared with every other API in the
 #   region, so one noisy partner or one scraper can starve all of them.
 # custom:
-#   inputs: [apigateway_accounts, rest_apis, rest_resources, rest_stages, usage_plans, v2_apis, v2_routes, v2_stages]
+#   inputs: [apigateway_accounts, domain_mappings, domain_names, rest_apis, rest_resources, rest_stages, usage_plans, v2_apis, v2_routes, v2_stages]
 #   id: GW107
 #   severity: medium
 #   resource_types:
@@ -29,8 +29,9 @@
 #     backend takes the load, other APIs in the region are throttled with
 #     429s, and nobody can tell partners apart in the metrics.
 #
-#     **What triggers it.** A stage of a REST API that is not PRIVATE, or a
-#     stage of an HTTP API, whose stage-wide setting has neither
+#     **What triggers it.** A reachable stage (by the execute-api endpoint
+#     unless disabled, or by a custom domain mapped to it) of a REST API
+#     that is not PRIVATE, or of an HTTP API, whose stage-wide setting has neither
 #     `throttling_rate_limit` nor `throttling_burst_limit` (REST
 #     `method_settings["*/*"]`, HTTP `default_route_settings`), with at
 #     least one method or route that nothing else throttles:
@@ -144,6 +145,7 @@ deny contains result if {
 	some api in input.rest_apis
 	lib.public_rest_api(api)
 	some stage in api.stages
+	lib.reachable_stage(api, stage)
 	settings := object.get(stage, "method_settings", {})
 	not throttled(object.get(settings, "*/*", {}))
 	plans := object.get(lib.usage_plans_for, sprintf("%s/%s/%s/%s", [api.account, api.region, api.id, stage.name]), set())
@@ -195,6 +197,7 @@ deny contains result if {
 	some api in input.v2_apis
 	api.protocol_type == "HTTP"
 	some stage in api.stages
+	lib.reachable_stage(api, stage)
 	not throttled(object.get(stage, "default_route_settings", {}))
 	settings := object.get(stage, "route_settings", {})
 	open := {r.route_key | some r in api.routes; not throttled(object.get(settings, r.route_key, {}))}

@@ -152,3 +152,29 @@ test_quiet_on_http_api_with_every_route_throttled if {
 	results := rule.deny with input as {"v2_apis": [http_api({}, routes)]}
 	count(results) == 0
 }
+
+# A disabled default endpoint answers 403 Forbidden to every request: an
+# API with no custom domain mapped cannot be called at all.
+closed := {"disable_execute_api_endpoint": true}
+
+test_quiet_on_rest_api_with_default_endpoint_disabled_and_no_domain if {
+	results := rule.deny with input as {"rest_apis": [object.union(api(["REGIONAL"], logging_only, {}, {}), closed)], "usage_plans": [], "domain_names": []}
+	count(results) == 0
+}
+
+test_fires_on_rest_stage_a_custom_domain_maps if {
+	domain := fx.domain_name("partner.example.com", [["", "a1", "prod"]])
+	results := rule.deny with input as {"rest_apis": [object.union(api(["REGIONAL"], logging_only, {}, {}), closed)], "usage_plans": [], "domain_names": [domain]}
+	{r.resource | some r in results} == {stage_arn}
+}
+
+test_quiet_on_http_api_with_default_endpoint_disabled_and_no_domain if {
+	results := rule.deny with input as {"v2_apis": [object.union(http_api({}, {}), closed)], "domain_names": []}
+	count(results) == 0
+}
+
+test_fires_on_http_api_stage_a_custom_domain_maps if {
+	domain := fx.domain_name("mobile.example.com", [["", "h1", "$default"]])
+	results := rule.deny with input as {"v2_apis": [object.union(http_api({}, {}), closed)], "domain_names": [domain]}
+	count(results) == 1
+}

@@ -30,8 +30,9 @@
 #     not cache and cannot be configured.
 #
 #     **What triggers it.**
-#     - A REST API that is not PRIVATE, or an HTTP API reachable by its
-#       execute-api endpoint or a custom domain, whose methods or routes are
+#     - A REST API that is not PRIVATE, or an HTTP API, reachable by its
+#       execute-api endpoint (unless disabled: it then answers 403
+#       Forbidden) or a custom domain, whose methods or routes are
 #       mostly reads: more than half of them (OPTIONS aside) are GET or HEAD.
 #       ANY methods and greedy proxies do not count as reads, since the
 #       snapshot cannot tell what passes through them;
@@ -96,18 +97,18 @@ read_heavy(methods) := reads if {
 # Stages of an API with no distribution in front. A distribution fronts a
 # stage only when an origin reaches it: an origin path selects one stage
 # (or base path mapping) and leaves the others uncached.
-unfronted_stages(api) := sort([s.name | some s in api.stages; count(lib.fronting(s.arn)) == 0])
+unfronted_stages(api) := sort([s.name | some s in api.stages; lib.reachable_stage(api, s); count(lib.fronting(s.arn)) == 0])
 
 # Said only when some stages are fronted and others are not.
 stage_note(api, bare) := "" if {
-	count(bare) == count(api.stages)
+	count(bare) == count([s | some s in api.stages; lib.reachable_stage(api, s)])
 } else := sprintf(" of stage %s (the distributions' origin paths select other stages)", [concat(", ", bare)])
 
 deny contains result if {
 	some api in input.rest_apis
 	lib.public_rest_api(api)
 	gets := read_heavy([sprintf("%s %s", [m.http_method, r.path]) | some r in api.resources; some m in r.methods])
-	domains := lib.api_domains(api)
+	domains := lib.reachable_domains(api)
 	bare := unfronted_stages(api)
 	count(bare) > 0
 	result := lib.result(
@@ -127,7 +128,7 @@ deny contains result if {
 	some api in input.v2_apis
 	api.protocol_type == "HTTP"
 	gets := read_heavy([r.route_key | some r in api.routes])
-	domains := lib.reachable_v2_domains(api)
+	domains := lib.reachable_domains(api)
 	count(domains) > 0
 	bare := unfronted_stages(api)
 	count(bare) > 0

@@ -136,3 +136,18 @@ test_fires_when_dualstack_origin_names_another_alb if {
 	results := rule.deny with input as {"load_balancers": [alb("internet-facing", "forward")], "cloudfront_distributions": [dist("dualstack.www-2.eu-west-1.elb.amazonaws.com")]}
 	{r.resource | some r in results} == {alb("internet-facing", "forward").arn}
 }
+
+# A disabled default endpoint answers 403 Forbidden to every request: only
+# the stages a custom domain maps serve reads.
+closed_api := object.union(rest_api(["REGIONAL"], "GET"), {"disable_execute_api_endpoint": true})
+
+test_quiet_on_rest_api_with_default_endpoint_disabled_and_no_domain if {
+	results := rule.deny with input as {"rest_apis": [closed_api], "cloudfront_distributions": [], "domain_names": []}
+	count(results) == 0
+}
+
+test_fires_on_rest_api_reached_by_its_custom_domain_alone if {
+	domain := fx.domain_name("catalog.example.com", [["", "a1", "prod"]])
+	results := rule.deny with input as {"rest_apis": [closed_api], "cloudfront_distributions": [], "domain_names": [domain]}
+	{r.evidence.reachable_as | some r in results} == {["catalog.example.com"]}
+}

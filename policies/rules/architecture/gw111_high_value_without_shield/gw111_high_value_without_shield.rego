@@ -36,7 +36,8 @@
 #     - an internet-facing ALB whose security groups admit the internet, not
 #       protected itself and with no protected CloudFront distribution in
 #       front;
-#     - a public REST API or reachable HTTP/WebSocket API with a
+#     - a public REST API or an HTTP/WebSocket API with a reachable
+#       (execute-api endpoint not disabled, or a custom domain mapped to it)
 #       high-value stage (every stage when the API is tagged, else the
 #       tagged stages) that no protected CloudFront distribution reaches. A
 #       distribution reaches a stage only through an origin that selects
@@ -105,6 +106,7 @@ high_value_stages(api) := api.stages if {
 # the API's other stages.
 unprotected_stages(api) := [s |
 	some s in high_value_stages(api)
+	lib.reachable_stage(api, s)
 	not protected({d.arn | some d in lib.fronting(s.arn)})
 ]
 
@@ -124,7 +126,7 @@ deny contains result if {
 
 deny contains result if {
 	some api in input.v2_apis
-	count(lib.reachable_v2_domains(api)) > 0
+	count(lib.reachable_domains(api)) > 0
 	bare := unprotected_stages(api)
 	count(bare) > 0
 	result := lib.result(

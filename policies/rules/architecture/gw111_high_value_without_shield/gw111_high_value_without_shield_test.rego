@@ -97,3 +97,18 @@ test_quiet_when_protected_origin_reaches_every_stage if {
 	results := rule.deny with input as {"rest_apis": [two_stages], "cloudfront_distributions": [protected_dist("")], "shield_protections": [shield(fx.distribution_arn("E3"))], "domain_names": []}
 	count(results) == 0
 }
+
+# A disabled default endpoint answers 403 Forbidden to every request; only
+# a custom domain makes the API callable.
+test_quiet_on_rest_api_with_default_endpoint_disabled_and_no_domain if {
+	closed := object.union(api(["REGIONAL"], hv), {"disable_execute_api_endpoint": true})
+	results := rule.deny with input as {"rest_apis": [closed], "cloudfront_distributions": [], "shield_protections": [], "domain_names": []}
+	count(results) == 0
+}
+
+test_fires_on_rest_api_reached_by_its_custom_domain_alone if {
+	closed := object.union(api(["REGIONAL"], hv), {"disable_execute_api_endpoint": true})
+	domain := fx.domain_name("pay.example.com", [["", "a1", "prod"]])
+	results := rule.deny with input as {"rest_apis": [closed], "cloudfront_distributions": [], "shield_protections": [], "domain_names": [domain]}
+	count(results) == 1
+}

@@ -5,7 +5,7 @@
 #   Cognito, Lambda) nor an API key: anyone on the internet who finds the
 #   URL can call them, and nothing identifies who did.
 # custom:
-#   inputs: [rest_apis, rest_authorizers, rest_resources]
+#   inputs: [domain_mappings, domain_names, rest_apis, rest_authorizers, rest_resources]
 #   id: GW217
 #   severity: high
 #   resource_types:
@@ -25,7 +25,9 @@
 #     door, and its callers cannot be told apart, throttled or blocked
 #     individually.
 #
-#     **What triggers it.** A REST API that is not PRIVATE with methods
+#     **What triggers it.** A REST API that is not PRIVATE, reachable by its
+#     execute-api endpoint (unless disabled: it then answers 403 Forbidden)
+#     or a custom domain, with methods
 #     other than OPTIONS (CORS preflight needs no authorization) whose
 #     `authorization_type` is NONE and `api_key_required` is false. One
 #     finding per API lists the methods.

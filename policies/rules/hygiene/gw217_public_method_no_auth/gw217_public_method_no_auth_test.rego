@@ -50,3 +50,17 @@ test_quiet_on_private_api if {
 	results := rule.deny with input as {"rest_apis": [api(["PRIVATE"], [open_get])]}
 	count(results) == 0
 }
+
+# A disabled default endpoint answers 403 Forbidden to every request; only
+# a custom domain makes the API callable.
+closed_api := object.union(api(["REGIONAL"], [open_get]), {"disable_execute_api_endpoint": true})
+
+test_quiet_with_default_endpoint_disabled_and_no_domain if {
+	results := rule.deny with input as {"rest_apis": [closed_api], "domain_names": []}
+	count(results) == 0
+}
+
+test_fires_with_default_endpoint_disabled_and_a_custom_domain if {
+	results := rule.deny with input as {"rest_apis": [closed_api], "domain_names": [fx.domain_name("partner.example.com", [["", "a1", ""]])]}
+	{r.evidence.methods | some r in results} == {["GET /orders"]}
+}
