@@ -32,8 +32,11 @@
 #     **What triggers it.**
 #     - A REST API with endpoint type EDGE or REGIONAL whose resource policy
 #       either conditions every Allow statement on `aws:SourceVpc` or
-#       `aws:SourceVpce`, or denies requests whose `aws:SourceVpc(e)` is not
-#       a listed value.
+#       `aws:SourceVpce` (a `...IfExists` operator does not count: a request
+#       from the internet lacks the key, so the condition holds), or denies
+#       every principal invoking any method of any stage (`execute-api:/*`)
+#       when its `aws:SourceVpc(e)` is not a listed value. A Deny on some
+#       paths leaves the others public and does not count.
 #     - An internet-facing ALB, not an origin of a CloudFront distribution
 #       (CloudFront needs a public origin), whose every security group is in
 #       the inventory and whose ingress admits only private ranges (RFC 1918,
@@ -68,14 +71,24 @@ statements(policy) := policy.Statement if is_array(policy.Statement)
 
 statements(policy) := [policy.Statement] if is_object(policy.Statement)
 
-# The aws:SourceVpc(e) conditions of a statement, keyed "operator key",
-# positive (StringEquals...) or negated (StringNotEquals...).
+# The aws:SourceVpc(e) conditions of a statement that refuse a request
+# from the internet, which carries neither key, keyed "operator key":
+# positive ones (StringEquals...) in an Allow, negated ones
+# (StringNotEquals...) in a Deny. IAM evaluates a condition on a missing
+# key as false, a negated one as true, and any ...IfExists one as true: a
+# positive ...IfExists condition admits the internet, a negated one still
+# refuses it.
 vpc_conditions(stmt, negated) := {sprintf("%s %s", [op, key]): value |
 	some op, kv in object.get(stmt, "Condition", {})
 	contains(lower(op), "not") == negated
+	refuses_missing_key(op, negated)
 	some key, value in kv
 	lower(key) in vpc_keys
 }
+
+refuses_missing_key(_, true)
+
+refuses_missing_key(op, false) if not endswith(lower(op), "ifexists")
 
 vpc_only(policy) := conds if {
 	allows := [s | some s in statements(policy); s.Effect == "Allow"]
@@ -87,8 +100,35 @@ vpc_only(policy) := conds if {
 } else := conds if {
 	some s in statements(policy)
 	s.Effect == "Deny"
+	denies_every_caller_everything(s)
 	conds := vpc_conditions(s, true)
 	count(conds) > 0
+}
+
+# A Deny that applies to every principal, to invoking, and to every method
+# of every stage: a Deny on some paths leaves the others public.
+denies_every_caller_everything(s) if {
+	everyone(s.Principal)
+	some action in as_list(object.get(s, "Action", []))
+	lower(action) in {"*", "execute-api:*", "execute-api:invoke"}
+	some resource in as_list(object.get(s, "Resource", []))
+	whole_api(resource)
+}
+
+everyone("*")
+
+everyone(p) if p.AWS == "*"
+
+as_list(x) := x if is_array(x)
+
+as_list(x) := [x] if is_string(x)
+
+# A resource that names every stage, method and path of the API:
+# execute-api:/*, arn:aws:execute-api:REGION:ACCOUNT:ID/*, "*", or the
+# same with more /* segments.
+whole_api(resource) if {
+	path := regex.replace(resource, `^(arn:[^:]+:execute-api:[^:]*:[^:]*:[^/]*|execute-api:)`, "")
+	regex.match(`^[/*]*$`, path)
 }
 
 deny contains result if {

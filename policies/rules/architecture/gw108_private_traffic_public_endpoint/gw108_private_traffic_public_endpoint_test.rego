@@ -61,6 +61,44 @@ test_quiet_on_ip_restricted_policy if {
 	count(results) == 0
 }
 
+# IAM evaluates StringEqualsIfExists on a missing key as true: a request
+# from the internet carries no aws:SourceVpce and is admitted.
+test_quiet_on_allow_conditioned_if_exists if {
+	p := json.patch(allow_from_vpce, [{"op": "replace", "path": "/Statement/0/Condition", "value": {"StringEqualsIfExists": {"aws:SourceVpce": "vpce-0abc"}}}])
+	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], p)]}
+	count(results) == 0
+}
+
+# A negated ...IfExists Deny still refuses a request without the key.
+test_fires_on_deny_not_equals_if_exists if {
+	p := json.patch(deny_outside_vpc, [{"op": "replace", "path": "/Statement/1/Condition", "value": {"StringNotEqualsIfExists": {"aws:SourceVpce": "vpce-0abc"}}}])
+	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], p)]}
+	{r.evidence.vpc_conditions | some r in results} == {{"StringNotEqualsIfExists aws:SourceVpce": "vpce-0abc"}}
+}
+
+# A Deny on /admin alone leaves every other path open to the internet.
+test_quiet_when_the_deny_covers_some_paths if {
+	p := json.patch(deny_outside_vpc, [{"op": "replace", "path": "/Statement/1/Resource", "value": "execute-api:/*/POST/admin/*"}])
+	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], p)]}
+	count(results) == 0
+}
+
+test_quiet_when_the_deny_names_one_principal if {
+	p := json.patch(deny_outside_vpc, [{"op": "replace", "path": "/Statement/1/Principal", "value": {"AWS": "arn:aws:iam::111122223333:role/ci"}}])
+	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], p)]}
+	count(results) == 0
+}
+
+test_fires_on_deny_over_the_api_arn if {
+	p := json.patch(deny_outside_vpc, [
+		{"op": "replace", "path": "/Statement/1/Resource", "value": ["arn:aws:execute-api:eu-west-1:111122223333:a1/*/*/*"]},
+		{"op": "replace", "path": "/Statement/1/Action", "value": ["execute-api:*"]},
+		{"op": "replace", "path": "/Statement/1/Principal", "value": {"AWS": "*"}},
+	])
+	results := rule.deny with input as {"rest_apis": [api(["REGIONAL"], p)]}
+	count(results) == 1
+}
+
 alb(scheme) := {
 	"account": "111122223333", "region": "eu-west-1", "arn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/orders/1", "name": "orders", "type": "application",
 	"scheme": scheme, "dns_name": "orders-1.eu-west-1.elb.amazonaws.com", "security_groups": ["sg-1", "sg-2"], "listeners": [],
