@@ -346,9 +346,10 @@ owned(tags) if {
 }
 
 # A WAF rule that limits request rates: rate-based with an action that
-# acts on requests over the limit (BLOCK, CAPTCHA, CHALLENGE). A COUNT
-# action only counts them and lets every request through.
+# stops requests over the limit (BLOCK, CAPTCHA, CHALLENGE). A rate-based
+# rule applies its action to those requests: COUNT only counts them and
+# ALLOW forwards them, so neither limits anything.
 rate_limiting_rule(rule) if {
 	rule.statement_type == "rate_based"
-	upper(rule.action) != "COUNT"
+	upper(rule.action) in {"BLOCK", "CAPTCHA", "CHALLENGE"}
 }

@@ -30,13 +30,15 @@
 #     `lambda` attached to a load balancer, with no reserved concurrency,
 #     when no web ACL with a rate-based rule sits on that load balancer or on
 #     a CloudFront distribution whose origin is its DNS name. A rate-based
-#     rule whose action is COUNT does not count as one: AWS WAF only counts
-#     the requests over its limit and lets them through (BLOCK, CAPTCHA and
-#     CHALLENGE do act on them).
+#     rule whose action is COUNT or ALLOW does not count as one: AWS WAF
+#     applies the rule's action to the requests over its limit, and COUNT
+#     only counts them while ALLOW forwards them (BLOCK, CAPTCHA and
+#     CHALLENGE do stop them).
 #
 #     **Evidence.** `target_group`, `load_balancers`, `reserved_concurrency`
 #     (null), `rate_based_rules` (empty), `counting_rate_based_rules`
-#     (rate-based rules in COUNT mode, which throttle nothing).
+#     (rate-based rules whose action is COUNT or ALLOW, which throttle
+#     nothing).
 #
 #     **Fix.**
 #     ```sh
@@ -63,10 +65,11 @@ deny contains result if {
 	albs := [lib.load_balancers_by_arn[arn] | some arn in tg.load_balancer_arns]
 	rules := {r | some lb in albs; some r in rate_based_rules(lb)}
 	count({r | some r in rules; lib.rate_limiting_rule(r.rule)}) == 0
-	counting := sort([r.name | some r in rules; not lib.rate_limiting_rule(r.rule)])
+	passing := {r | some r in rules; not lib.rate_limiting_rule(r.rule)}
+	counting := sort([r.name | some r in passing])
 	result := lib.result(
 		fn.arn,
-		sprintf("Lambda %s serves target group %s behind %s with no reserved concurrency and no rate-based WAF rule%s", [fn.name, tg.name, concat(", ", sort([lb.name | some lb in albs])), count_note(counting)]),
+		sprintf("Lambda %s serves target group %s behind %s with no reserved concurrency and no rate-based WAF rule%s", [fn.name, tg.name, concat(", ", sort([lb.name | some lb in albs])), count_note(passing)]),
 		{
 			"target_group": tg.arn,
 			"load_balancers": sort([lb.arn | some lb in albs]),
@@ -87,10 +90,10 @@ rate_based_rules(lb) := {{"name": sprintf("%s/%s", [acl.name, r.name]), "rule": 
 }
 
 # A rate-based rule whose action is COUNT only counts the requests over its
-# limit and lets them through: it throttles nothing.
-count_note(counting) := "" if {
-	count(counting) == 0
-} else := sprintf(" (rate-based rule %s only counts: its action is COUNT)", [concat(", ", counting)])
+# limit, one whose action is ALLOW forwards them: neither throttles.
+count_note(passing) := "" if {
+	count(passing) == 0
+} else := sprintf(" (%s, which lets requests over the limit through)", [concat("; ", sort([sprintf("rate-based rule %s has action %s", [r.name, upper(r.rule.action)]) | some r in passing]))])
 
 acls_for_lb(lb) := object.get(lib.web_acls_for, lb.arn, set()) | {d.web_acl_id |
 	some d in lib.fronting(lb.arn)

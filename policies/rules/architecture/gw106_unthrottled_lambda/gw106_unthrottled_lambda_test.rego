@@ -43,7 +43,15 @@ test_fires_when_rate_rule_only_counts if {
 	results := rule.deny with input as {"target_groups": [tg], "lambda_functions": [fn({})], "load_balancers": [alb], "web_acls": [counting], "cloudfront_distributions": []}
 	some r in results
 	r.evidence.counting_rate_based_rules == ["reports/limit"]
-	r.message == "Lambda reports serves target group reports-lambda behind reports with no reserved concurrency and no rate-based WAF rule (rate-based rule reports/limit only counts: its action is COUNT)"
+	r.message == "Lambda reports serves target group reports-lambda behind reports with no reserved concurrency and no rate-based WAF rule (rate-based rule reports/limit has action COUNT, which lets requests over the limit through)"
+}
+
+# A rate-based rule applies its action to the requests over its limit:
+# ALLOW forwards them to the function.
+test_fires_when_rate_rule_allows if {
+	allowing := json.patch(acl("rate_based"), [{"op": "replace", "path": "/rules/0/action", "value": "ALLOW"}])
+	results := rule.deny with input as {"target_groups": [tg], "lambda_functions": [fn({})], "load_balancers": [alb], "web_acls": [allowing], "cloudfront_distributions": []}
+	{r.evidence.counting_rate_based_rules | some r in results} == {["reports/limit"]}
 }
 
 test_quiet_when_rate_rule_challenges if {
