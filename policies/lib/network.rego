@@ -30,11 +30,32 @@ lb_ingress(lb) := rules if {
 	rules := [rule | some sg in groups; some rule in sg.ingress]
 }
 
+# The ingress rules of a load balancer's security groups that admit
+# traffic to one of its listeners: a load balancer answers on its listener
+# ports alone, so a rule for another port (SSH, say) lets nobody in. With no
+# listener known, every rule counts.
+listener_ingress(lb) := [rule | some rule in lb_ingress(lb); admits_a_port(rule, ports)] if {
+	ports := {l.port | some l in object.get(lb, "listeners", [])}
+	count(ports) > 0
+} else := lb_ingress(lb)
+
+# A rule of every protocol ("-1") admits every port; a TCP rule admits its
+# port range. Load balancer listeners (HTTP, HTTPS, TCP, TLS) are TCP; UDP
+# listeners of NLBs have no security group check here.
+admits_a_port(rule, _) if rule.protocol == "-1"
+
+admits_a_port(rule, ports) if {
+	lower(rule.protocol) in {"tcp", "6"}
+	some p in ports
+	rule.from_port <= p
+	p <= rule.to_port
+}
+
 # True when the load balancer has security groups, all known, that admit
-# only private address ranges or other security groups.
+# to its listeners only private address ranges or other security groups.
 only_private_ingress(lb) if {
 	count(lb.security_groups) > 0
-	rules := lb_ingress(lb)
+	rules := listener_ingress(lb)
 	every rule in rules {
 		count(object.get(rule, "prefix_list_ids", [])) == 0
 		every c in object.get(rule, "cidrs", []) {

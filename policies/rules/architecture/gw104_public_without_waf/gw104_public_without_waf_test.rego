@@ -221,3 +221,23 @@ test_quiet_on_http_api_stage_no_domain_maps if {
 	results := rule.deny with input as {"v2_apis": [api], "web_acls": [], "cloudfront_distributions": [], "domain_names": [domain]}
 	{r.resource | some r in results} == {"arn:aws:apigateway:eu-west-1::/apis/h1/stages/$default"}
 }
+
+# An ALB answers on its listener ports alone: a security group open to the
+# world on port 22 does not expose its HTTPS listener.
+listening_alb := object.union(reachable_alb, {"listeners": [{"arn": "l1", "protocol": "HTTPS", "port": 443}]})
+
+ssh_open(https_cidr) := {"account": "111122223333", "region": "eu-west-1", "id": "sg-1", "ingress": [
+	{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidrs": [https_cidr]},
+	{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidrs": ["0.0.0.0/0"]},
+]}
+
+test_quiet_when_only_another_port_is_open_to_the_internet if {
+	results := rule.deny with input as {"load_balancers": [listening_alb], "security_groups": [ssh_open("10.0.0.0/8")], "web_acls": [], "cloudfront_distributions": []}
+	count(results) == 0
+}
+
+test_fires_when_a_port_range_covers_the_listener if {
+	sg := json.patch(ssh_open("10.0.0.0/8"), [{"op": "replace", "path": "/ingress/1", "value": {"protocol": "tcp", "from_port": 0, "to_port": 65535, "cidrs": ["0.0.0.0/0"]}}])
+	results := rule.deny with input as {"load_balancers": [listening_alb], "security_groups": [sg], "web_acls": [], "cloudfront_distributions": []}
+	count(results) == 1
+}

@@ -9,7 +9,7 @@
 #   traffic the policy then has to refuse, and one policy or security group
 #   edit away the service is open to the internet.
 # custom:
-#   inputs: [cloudfront_distributions, domain_mappings, domain_names, load_balancers, rest_apis, rest_stages, security_groups, v2_apis, v2_stages]
+#   inputs: [cloudfront_distributions, domain_mappings, domain_names, listeners, load_balancers, rest_apis, rest_stages, security_groups, v2_apis, v2_stages]
 #   id: GW108
 #   severity: medium
 #   resource_types:
@@ -39,11 +39,13 @@
 #       paths leaves the others public and does not count.
 #     - An internet-facing ALB, not an origin of a CloudFront distribution
 #       (CloudFront needs a public origin), whose every security group is in
-#       the inventory and whose ingress admits only private ranges (RFC 1918,
-#       carrier-grade NAT, loopback, link-local, IPv6 unique and link local)
-#       or other security groups. Prefix lists count as public: they may be
-#       CloudFront's or hold public ranges. This is the same test GW104
-#       uses to decide an ALB is not reachable from the internet.
+#       the inventory and whose ingress to its listener ports admits only
+#       private ranges (RFC 1918, carrier-grade NAT, loopback, link-local,
+#       IPv6 unique and link local) or other security groups. Rules for
+#       other ports do not count (the ALB answers on its listener ports
+#       alone). Prefix lists count as public: they may be CloudFront's or
+#       hold public ranges. This is the same test GW104 uses to decide an
+#       ALB is not reachable from the internet.
 #
 #     **Evidence.** For APIs: `endpoint_types` and `vpc_conditions` (the
 #     condition keys and values that restrict it). For ALBs: `scheme`,
@@ -155,7 +157,7 @@ deny contains result if {
 	some lb in input.load_balancers
 	lib.internet_facing_alb(lb)
 	lib.only_private_ingress(lb)
-	admitted := sources(lib.lb_ingress(lb))
+	admitted := sources(lib.listener_ingress(lb))
 	count(admitted) > 0
 	count(lib.fronting(lb.arn)) == 0
 	result := lib.result(

@@ -141,3 +141,25 @@ test_quiet_when_cloudfront_origin if {
 	results := rule.deny with input as {"load_balancers": [alb("internet-facing")], "security_groups": sgs("10.1.0.0/16"), "cloudfront_distributions": [dist]}
 	count(results) == 0
 }
+
+# The ALB answers on its listener port 443 alone: SSH open to the world
+# does not make it reachable, and is not among the sources that matter.
+listening_alb := object.union(alb("internet-facing"), {"listeners": [{"arn": "l1", "protocol": "HTTPS", "port": 443}]})
+
+ssh_open := [{"account": "111122223333", "region": "eu-west-1", "id": "sg-1", "ingress": [
+	{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidrs": ["10.0.0.0/8"]},
+	{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidrs": ["0.0.0.0/0"]},
+]}]
+
+test_fires_when_only_another_port_is_public if {
+	lb := object.union(listening_alb, {"security_groups": ["sg-1"]})
+	results := rule.deny with input as {"load_balancers": [lb], "security_groups": ssh_open, "cloudfront_distributions": []}
+	{r.evidence.sources | some r in results} == {["10.0.0.0/8"]}
+}
+
+test_quiet_when_an_all_traffic_rule_is_public if {
+	lb := object.union(listening_alb, {"security_groups": ["sg-1"]})
+	sgs := json.patch(ssh_open, [{"op": "replace", "path": "/0/ingress/1", "value": {"protocol": "-1", "from_port": -1, "to_port": -1, "cidrs": ["0.0.0.0/0"]}}])
+	results := rule.deny with input as {"load_balancers": [lb], "security_groups": sgs, "cloudfront_distributions": []}
+	count(results) == 0
+}
