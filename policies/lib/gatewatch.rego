@@ -204,7 +204,9 @@ alarm_metric_kinds := {
 # "account/region/namespace/Dimension=value/stage" -> kinds of alarmed
 # metrics. The resource dimension is ApiName (REST), ApiId (v2) or
 # LoadBalancer (app/NAME/ID); stage is the Stage dimension or "*" for an
-# alarm over every stage.
+# alarm over every stage. Only alarms that notify count: actions enabled
+# and at least one alarm action (an alarm without them changes state
+# where nobody looks).
 alarm_kinds := {k: vs |
 	some [k, _] in alarm_kinds_pairs
 	vs := {v | some [x, v] in alarm_kinds_pairs; x == k}
@@ -212,6 +214,8 @@ alarm_kinds := {k: vs |
 
 alarm_kinds_pairs contains [key, kind] if {
 	some a in input.alarms
+	a.actions_enabled
+	count(object.get(a, "alarm_actions", [])) > 0
 	some m in a.metrics
 	kind := alarm_metric_kinds[m.namespace][m.name]
 	dims := object.get(m, "dimensions", {})

@@ -39,6 +39,9 @@
 #       `ApiId` (v2) and, if present, `Stage` equal to the stage; or on
 #       `AWS/ApplicationELB` HTTPCode_ELB_5XX_Count / HTTPCode_Target_5XX_Count
 #       and TargetResponseTime with dimension `LoadBalancer` = `app/NAME/ID`.
+#       An alarm counts only when it notifies: its actions are enabled and
+#       it has at least one alarm action (an alarm without them changes
+#       state in the console and tells nobody).
 #
 #     Internal ALBs are left out: they are usually instrumented through the
 #     services behind them.

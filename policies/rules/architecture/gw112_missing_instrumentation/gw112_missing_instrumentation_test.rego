@@ -10,7 +10,11 @@ rest_api(dest, metrics) := {
 	"stages": [{"arn": stage_arn, "name": "prod", "access_log_destination": dest, "method_settings": {"*/*": {"metrics_enabled": metrics}}}],
 }
 
-alarm(namespace, name, dims) := {"arn": sprintf("arn:aws:cloudwatch:eu-west-1:111122223333:alarm:%s", [name]), "account": "111122223333", "region": "eu-west-1", "name": name, "metrics": [{"namespace": namespace, "name": name, "dimensions": dims}]}
+alarm(namespace, name, dims) := {
+	"arn": sprintf("arn:aws:cloudwatch:eu-west-1:111122223333:alarm:%s", [name]), "account": "111122223333", "region": "eu-west-1", "name": name,
+	"actions_enabled": true, "alarm_actions": ["arn:aws:sns:eu-west-1:111122223333:oncall"],
+	"metrics": [{"namespace": namespace, "name": name, "dimensions": dims}],
+}
 
 log_group := "arn:aws:logs:eu-west-1:111122223333:log-group:api-access"
 
@@ -56,6 +60,16 @@ test_quiet_on_instrumented_rest_stage if {
 	alarms := [alarm("AWS/ApiGateway", "5XXError", {"ApiName": "partner", "Stage": "prod"}), alarm("AWS/ApiGateway", "Latency", {"ApiName": "partner"})]
 	results := rule.deny with input as {"rest_apis": [rest_api(log_group, true)], "alarms": alarms}
 	count(results) == 0
+}
+
+# An alarm that notifies nobody does not count: actions disabled, or no
+# alarm action at all.
+test_fires_when_the_latency_alarm_notifies_nobody if {
+	every silent in [{"actions_enabled": false}, {"alarm_actions": []}] {
+		alarms := [alarm("AWS/ApiGateway", "5XXError", {"ApiName": "partner", "Stage": "prod"}), object.union(alarm("AWS/ApiGateway", "Latency", {"ApiName": "partner"}), silent)]
+		results := rule.deny with input as {"rest_apis": [rest_api(log_group, true)], "alarms": alarms}
+		{r.evidence.missing | some r in results} == {["latency_alarm"]}
+	}
 }
 
 http_api(dest) := {
