@@ -169,3 +169,22 @@ test_quiet_on_short_lambda_of_the_china_partition if {
 	results := rule.deny with input as {"rest_apis": [rest_api(cn_integration)], "lambda_functions": [{"arn": cn_fn_arn, "name": "export", "timeout_seconds": 10}]}
 	count(results) == 0
 }
+
+# An unset integration timeout is 29 s for WebSocket APIs and 30 s for
+# HTTP APIs: a 30 s function outlasts the first and not the second.
+v2_lambda_api(protocol) := {
+	"arn": "arn:aws:apigateway:eu-west-1::/apis/w1", "account": "111122223333", "region": "eu-west-1", "id": "w1",
+	"name": "live", "protocol_type": protocol,
+	"routes": [{"id": "rt", "route_key": "$default", "target": "integrations/i1"}],
+	"integrations": [object.union(lambda_integration, {"id": "i1", "timeout_millis": 0})],
+}
+
+test_fires_on_websocket_default_timeout_under_the_function if {
+	results := rule.deny with input as {"v2_apis": [v2_lambda_api("WEBSOCKET")], "lambda_functions": [{"arn": fn_arn, "name": "export", "timeout_seconds": 30}]}
+	{r.evidence.integrations["$default"].timeout_ms | some r in results} == {29000}
+}
+
+test_quiet_on_http_default_timeout_equal_to_the_function if {
+	results := rule.deny with input as {"v2_apis": [v2_lambda_api("HTTP")], "lambda_functions": [{"arn": fn_arn, "name": "export", "timeout_seconds": 30}]}
+	count(results) == 0
+}

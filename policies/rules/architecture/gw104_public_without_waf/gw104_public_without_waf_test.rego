@@ -241,3 +241,10 @@ test_fires_when_a_port_range_covers_the_listener if {
 	results := rule.deny with input as {"load_balancers": [listening_alb], "security_groups": [sg], "web_acls": [], "cloudfront_distributions": []}
 	count(results) == 1
 }
+
+# WebSocket APIs cannot carry a web ACL either.
+test_fires_on_websocket_api if {
+	api := object.union(http_api(false), {"protocol_type": "WEBSOCKET"})
+	results := rule.deny with input as {"v2_apis": [api], "web_acls": [], "cloudfront_distributions": [], "domain_names": []}
+	{r.evidence.protocol_type | some r in results} == {"WEBSOCKET"}
+}
