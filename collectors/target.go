@@ -70,7 +70,11 @@ func newTarget(acct account, region string, opts Options, calls *callCounter) ta
 
 // sharedHTTPClient is the HTTP client of every call of a collection: one
 // pool of connections for every account, region and service, keeping as
-// many idle connections per host as there may be calls in flight. The
+// many idle connections per host as there may be calls in flight, and
+// opening no more than that (plus one for STS, whose calls take no slot):
+// a call that starts just as another ends waits the moment it takes the
+// ended call's connection to come back to the pool, rather than dialing
+// (and TLS-handshaking) one more. The
 // SDK gives each service client a transport of its own unless the client
 // it is handed is not its buildable one, so the buildable client is
 // wrapped; without that, every account-region's clients would open (and
@@ -87,6 +91,9 @@ func sharedHTTPClient(c aws.HTTPClient, inFlight int) aws.HTTPClient {
 	b = b.WithTransportOptions(func(tr *http.Transport) {
 		tr.MaxIdleConns = max(tr.MaxIdleConns, 2*inFlight)
 		tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, inFlight)
+		if tr.MaxConnsPerHost == 0 {
+			tr.MaxConnsPerHost = inFlight + 1
+		}
 	})
 	return httpClient{b}
 }
