@@ -47,9 +47,9 @@ type Config struct {
 	// accepts (GW215, AWS Config api-gw-endpoint-type-check).
 	AllowedEndpointTypes []string `json:"allowed_endpoint_types"`
 	// StrictELB18 reports HTTP listeners whose every action redirects to
-	// HTTPS (GW214), as Security Hub ELB.18 does. By default they pass:
-	// the redirect is the fix GW207 asks for, and no request is served in
-	// plain text.
+	// HTTPS and NLB QUIC listeners (GW214), as Security Hub ELB.18 does. By
+	// default they pass: the redirect is the fix GW207 asks for, and no
+	// request is served in plain text; QUIC is encrypted end to end.
 	StrictELB18 bool `json:"strict_elb18"`
 	// RecommendedSSLPolicies are the ELB security policies HTTPS and TLS
 	// listeners may use (GW213, Security Hub ELB.17).
