@@ -47,9 +47,9 @@ type Config struct {
 	// accepts (GW215, AWS Config api-gw-endpoint-type-check).
 	AllowedEndpointTypes []string `json:"allowed_endpoint_types"`
 	// StrictELB18 reports HTTP listeners whose every action redirects to
-	// HTTPS (GW214), as Security Hub ELB.18 does. By default they pass:
-	// the redirect is the fix GW207 asks for, and no request is served in
-	// plain text.
+	// HTTPS and NLB QUIC listeners (GW214), as Security Hub ELB.18 does. By
+	// default they pass: the redirect is the fix GW207 asks for, and no
+	// request is served in plain text; QUIC is encrypted end to end.
 	StrictELB18 bool `json:"strict_elb18"`
 	// RecommendedSSLPolicies are the ELB security policies HTTPS and TLS
 	// listeners may use (GW213, Security Hub ELB.17).
@@ -120,8 +120,14 @@ func DefaultConfig() Config {
 		// no cache behaviour, web ACL or Shield protection of your own can
 		// sit on it; put your own distribution in front of a REGIONAL API.
 		AllowedEndpointTypes: []string{"REGIONAL", "PRIVATE"},
-		// The TLS 1.3 policy families (2021-06, FIPS 2023-04, post-quantum
-		// 2025-09) that Security Hub ELB.17 and the ELB guide recommend.
+		// Every ELB policy that offers TLS 1.3 and goes no lower than TLS
+		// 1.2: the 2021-06 family, FIPS 2023-04, RFC 9151 (CNSA 1.0, FIPS)
+		// 2023-07, post-quantum 2025-09 and FIPS post-quantum 2025-09. The
+		// TLS13-1-0 and TLS13-1-1 members of those families still offer TLS
+		// 1.0 or 1.1 and are left out, as are the TLS 1.2-only policies
+		// (TLS-1-2-*, FS-1-2-*: no TLS 1.3). Security Hub ELB.17 is
+		// stricter: it accepts only the Res and TLS 1.3-only members.
+		// TestDefaultSSLPoliciesFloorIsTLS12 keeps the floor.
 		RecommendedSSLPolicies: []string{
 			"ELBSecurityPolicy-TLS13-1-2-2021-06",
 			"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
@@ -134,6 +140,13 @@ func DefaultConfig() Config {
 			"ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
 			"ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
 			"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+			"ELBSecurityPolicy-TLS13-1-2-RFC9151-FIPS-2023-07",
+			"ELBSecurityPolicy-TLS13-1-2-Ext0-RFC9151-FIPS-2023-07",
+			"ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP1-FIPS-2023-07",
+			"ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP2-FIPS-2023-07",
+			"ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP3-FIPS-2023-07",
+			"ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP4-FIPS-2023-07",
+			"ELBSecurityPolicy-TLS13-1-3-RFC9151-FIPS-2023-07",
 			"ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
 			"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
 			"ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
@@ -141,6 +154,9 @@ func DefaultConfig() Config {
 			"ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
 			"ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
 			"ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+			"ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
+			"ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
+			"ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
 			"ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
 		},
 

@@ -127,3 +127,36 @@ func writeConfig(t *testing.T, yaml string) string {
 	}
 	return path
 }
+
+// TestDefaultSSLPoliciesFloorIsTLS12: GW213 passes a listener on any
+// default policy, so none of them may offer TLS 1.0 or 1.1. ELB names say
+// the range: ELBSecurityPolicy-TLS13-1-2-* offers TLS 1.2 and 1.3,
+// -TLS13-1-3-* TLS 1.3 only, -TLS13-1-0-* and -TLS13-1-1-* go lower, and
+// names without TLS13 (2016-08, TLS-1-2-2017-01, FS-*) offer no TLS 1.3.
+func TestDefaultSSLPoliciesFloorIsTLS12(t *testing.T) {
+	t.Parallel()
+	policies := DefaultConfig().RecommendedSSLPolicies
+	seen := map[string]bool{}
+	for _, p := range policies {
+		if !strings.HasPrefix(p, "ELBSecurityPolicy-TLS13-1-2-") && !strings.HasPrefix(p, "ELBSecurityPolicy-TLS13-1-3-") {
+			t.Errorf("default recommended_ssl_policies has %s, whose range is not TLS 1.2-1.3 or 1.3", p)
+		}
+		if seen[p] {
+			t.Errorf("default recommended_ssl_policies lists %s twice", p)
+		}
+		seen[p] = true
+	}
+	// The 2025-09 FIPS post-quantum policies were once missing (a false
+	// positive on listeners AWS recommends).
+	for _, want := range []string{
+		"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+		"ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
+		"ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
+		"ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
+		"ELBSecurityPolicy-TLS13-1-2-RFC9151-FIPS-2023-07",
+	} {
+		if !slices.Contains(policies, want) {
+			t.Errorf("default recommended_ssl_policies lacks %s", want)
+		}
+	}
+}

@@ -17,30 +17,36 @@
 #     - AWSConfig:elbv2-predefined-security-policy-ssl-check
 #     - Prowler:elbv2_insecure_ssl_ciphers
 #   remediation: |
-#     Move the listener to ELBSecurityPolicy-TLS13-1-2-2021-06 (or its
-#     Res, FIPS or post-quantum variants); the change applies to new
-#     handshakes without downtime.
+#     Move the listener to ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (AWS's
+#     recommendation, which accepts TLS 1.2 clients) or another TLS 1.3
+#     policy with a TLS 1.2 floor (FIPS, RFC 9151 or post-quantum
+#     variants); the change applies to new handshakes without downtime.
 #   details: |
 #     **Why it matters.** TLS 1.0 and 1.1 are deprecated and their cipher
-#     suites allow downgrade attacks; the TLS 1.3 policies still accept every
+#     suites allow downgrade attacks; the TLS13-1-2 policies still accept every
 #     TLS 1.2 client.
 #
 #     **What triggers it.** An ALB listener with protocol HTTPS or an NLB
 #     listener with protocol TLS whose `ssl_policy` is not in
-#     `recommended_ssl_policies` (configuration; by default the 2021-06 TLS
-#     1.3 policies, the 2023-04 FIPS policies and the 2025-09 post-quantum
-#     policies that Security Hub ELB.17 accepts).
+#     `recommended_ssl_policies` (configuration). By default that is every
+#     ELBSecurityPolicy-TLS13-1-2-* and -TLS13-1-3-* policy of the 2021-06,
+#     FIPS 2023-04, RFC 9151 FIPS 2023-07, post-quantum 2025-09 and FIPS
+#     post-quantum 2025-09 families: TLS 1.3 offered, nothing below TLS 1.2.
+#     The TLS13-1-0 and TLS13-1-1 members of those families (TLS 1.0 or 1.1
+#     still offered) and the TLS 1.2-only policies fire. Security Hub ELB.17
+#     is stricter and accepts only the Res and TLS 1.3-only members; list
+#     those in `recommended_ssl_policies` for ELB.17 parity.
 #
 #     **Evidence.** `protocol`, `port`, `ssl_policy`.
 #
 #     **Fix.**
 #     ```sh
-#     aws elbv2 modify-listener --listener-arn LISTENER_ARN --ssl-policy ELBSecurityPolicy-TLS13-1-2-2021-06
+#     aws elbv2 modify-listener --listener-arn LISTENER_ARN --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09
 #     ```
 #     In Terraform:
 #     ```hcl
 #     resource "aws_lb_listener" "https" {
-#       ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+#       ssl_policy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 #     }
 #     ```
 package gatewatch.rules.gw213_listener_tls_policy

@@ -33,6 +33,28 @@ test_quiet_on_recommended_policy if {
 	count(results) == 0
 }
 
+# The 2025-09 FIPS post-quantum policies with a TLS 1.2 floor, once reported
+# by mistake; AWS recommends the PQ family.
+test_quiet_on_fips_post_quantum_policies if {
+	every policy in ["ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09"] {
+		count(rule.deny) == 0 with input as {"load_balancers": [lb("TLS", policy)]}
+	}
+}
+
+test_quiet_on_rfc9151_policy if {
+	results := rule.deny with input as {"load_balancers": [lb("HTTPS", "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP4-FIPS-2023-07")]}
+	count(results) == 0
+}
+
+# Near miss: the same 2025-09 FIPS post-quantum family, but the member that
+# still offers TLS 1.0 and 1.1.
+test_fires_on_fips_post_quantum_policy_with_tls10 if {
+	results := rule.deny with input as {"load_balancers": [lb("HTTPS", "ELBSecurityPolicy-TLS13-1-0-FIPS-PQ-2025-09")]}
+	some r in results
+	r.evidence.ssl_policy == "ELBSecurityPolicy-TLS13-1-0-FIPS-PQ-2025-09"
+	count(results) == 1
+}
+
 test_quiet_on_plain_http_listener if {
 	results := rule.deny with input as {"load_balancers": [lb("HTTP", "")]}
 	count(results) == 0
