@@ -107,6 +107,20 @@ type sarifRule struct {
 	Properties           sarifRuleProps `json:"properties"`
 }
 
+// sarifMessage is a plain-text message object that shows text as it is.
+// SARIF 2.1.0 §3.11.6 reads "[text](target)" in a message as an embedded
+// link, which viewers render as one, and "\" as the escape of "\", "["
+// and "]": AWS-provided text (a resource named "[x](https://evil.example)")
+// must not become a link in a code-scanning alert, so all three are
+// escaped. The spec requires the escape only inside link text; viewers
+// (the SARIF VS Code viewer) also take an escaped bracket elsewhere for a
+// literal one and show it without its backslash. Backslashes are escaped
+// too, so that one from AWS cannot cancel the escape of the bracket
+// after it.
+func sarifMessage(text string) sarifText { return sarifText{Text: sarifLinkEscaper.Replace(text)} }
+
+var sarifLinkEscaper = strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`)
+
 type sarifText struct {
 	Text     string `json:"text"`
 	Markdown string `json:"markdown,omitempty"`
@@ -275,7 +289,7 @@ func renderSARIF(r *Report, rules []Rule, findings []Finding, notes []string) ([
 	for _, e := range r.Errors {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level:      "error",
-			Message:    sarifText{Text: fmt.Sprintf("collection gap: %s %s in account %s region %s failed: %s: %s", e.Service, e.Operation, e.Account, e.Region, e.Code, sanitize(e.Message))},
+			Message:    sarifMessage(fmt.Sprintf("collection gap: %s %s in account %s region %s failed: %s: %s", e.Service, e.Operation, e.Account, e.Region, e.Code, sanitize(e.Message))),
 			Descriptor: &sarifDescriptRef{ID: "collection-error"},
 		})
 	}
@@ -284,19 +298,19 @@ func renderSARIF(r *Report, rules []Rule, findings []Finding, notes []string) ([
 	for _, g := range gapGroups(r) {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level: "warning",
-			Message: sarifText{Text: fmt.Sprintf("not evaluated: %s in account %s region %s (%d resources named): missing %s; %s",
-				strings.Join(g.Rules, ", "), g.Account, g.Region, g.Resources, strings.Join(g.Inputs, ", "), short(g.Advice()))},
+			Message: sarifMessage(fmt.Sprintf("not evaluated: %s in account %s region %s (%d resources named): missing %s; %s",
+				strings.Join(g.Rules, ", "), g.Account, g.Region, g.Resources, strings.Join(g.Inputs, ", "), short(g.Advice()))),
 			Descriptor: &sarifDescriptRef{ID: "not-evaluated"},
 		})
 	}
 	if lost := r.SourcesLost; len(lost) > 0 {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
-			Level: "warning", Message: sarifText{Text: sourcesLostNote(lost)}, Descriptor: &sarifDescriptRef{ID: "source-lost"},
+			Level: "warning", Message: sarifMessage(sourcesLostNote(lost)), Descriptor: &sarifDescriptRef{ID: "source-lost"},
 		})
 	}
 	for _, note := range notes {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
-			Level: "warning", Message: sarifText{Text: "output cut: " + note}, Descriptor: &sarifDescriptRef{ID: "output-cut"},
+			Level: "warning", Message: sarifMessage("output cut: " + note), Descriptor: &sarifDescriptRef{ID: "output-cut"},
 		})
 	}
 	log := sarifLog{
@@ -388,7 +402,7 @@ func sarifResultOf(f Finding, ruleIndex int, name string) sarifResult {
 		RuleID:    f.RuleID,
 		RuleIndex: ruleIndex,
 		Level:     sarifLevel(f.Severity),
-		Message:   sarifText{Text: cmp.Or(sanitize(f.Message), sanitize(f.Title), f.RuleID)},
+		Message:   sarifMessage(cmp.Or(sanitize(f.Message), sanitize(f.Title), f.RuleID)),
 		Locations: []sarifLocation{{
 			PhysicalLocation: physicalLocation(f),
 			LogicalLocations: []sarifLogical{{Name: sanitize(name), FullyQualifiedName: f.Resource, Kind: "resource"}},

@@ -193,6 +193,12 @@ func TestSARIFMultitool(t *testing.T) {
 	if errs := judge.SARIFErrors(t, tool, render(t, "sarif", identified)); len(errs) > 0 {
 		t.Errorf("multitool found %d errors with the full tool identity:\n%s", len(errs), strings.Join(errs, "\n"))
 	}
+	// Escaped brackets and backslashes in messages are valid SARIF.
+	linked := testReport()
+	linked.Findings[0].Message = `ALB [x](https://evil.example/x) a\[y](3) has no web ACL.`
+	if errs := judge.SARIFErrors(t, tool, render(t, "sarif", linked)); len(errs) > 0 {
+		t.Errorf("multitool found %d errors with escaped brackets:\n%s", len(errs), strings.Join(errs, "\n"))
+	}
 	// The judge must be able to say no: drop the locations GitHub needs.
 	var bad map[string]any
 	if err := json.Unmarshal(good, &bad); err != nil {
@@ -283,4 +289,88 @@ func TestSourceShownToPeople(t *testing.T) {
 	if got := (Source{Address: `module.edge.aws_lb.public["eu"]`}).Where(); got != `module.edge.aws_lb.public["eu"]` {
 		t.Errorf("unlocated source reads %q, want its address", got)
 	}
+}
+
+// TestSARIFMessagesHaveNoEmbeddedLinks: text from AWS that looks like an
+// embedded link ("[x](https://evil.example/x)" in a resource name or an
+// error message) is no link in a SARIF message (SARIF 2.1.0 §3.11.6):
+// its brackets and backslashes are escaped, so a viewer shows the text as
+// AWS gave it and links nowhere.
+func TestSARIFMessagesHaveNoEmbeddedLinks(t *testing.T) {
+	t.Parallel()
+	const (
+		link = "[x](https://evil.example/x)"
+		// A backslash of AWS's own must not undo the escape of the
+		// bracket after it.
+		tricky = `a\[y](https://evil.example/y) b\\[z](3) c\`
+	)
+	r := testReport()
+	r.Findings[0].Message = "ALB " + link + " " + tricky + " has no web ACL."
+	r.Errors[0].Message = "denied on " + link
+	log := parseSARIF(t, render(t, "sarif", r))
+	var texts []string
+	for _, res := range log.Runs[0].Results {
+		texts = append(texts, res.Message.Text)
+	}
+	for _, n := range log.Runs[0].Invocations[0].ToolExecutionNotifications {
+		texts = append(texts, n.Message.Text)
+	}
+	var shown []string
+	for _, text := range texts {
+		s, links := readSARIFText(text)
+		if len(links) > 0 {
+			t.Errorf("message %q has embedded links to %q", text, links)
+		}
+		shown = append(shown, s)
+	}
+	all := strings.Join(shown, "\n")
+	for _, want := range []string{"ALB " + link + " " + tricky + " has no web ACL.", "denied on " + link} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no message shows %q; shown:\n%s", want, all)
+		}
+	}
+	// The reader sees links where there are some.
+	if _, links := readSARIFText(`see [here](3) and \[not](4)`); len(links) != 1 || links[0] != "3" {
+		t.Errorf("readSARIFText found links %q, want [3]", links)
+	}
+}
+
+// readSARIFText reads a plain-text SARIF message as SARIF 2.1.0 §3.11.6
+// defines it: "\" escapes "\", "[" and "]", and "[text](target)" with
+// unescaped brackets is an embedded link. It returns the text a viewer
+// shows and the targets of the links.
+func readSARIFText(s string) (shown string, links []string) {
+	var b strings.Builder
+	escaped := func(i int) bool { return i+1 < len(s) && strings.ContainsRune(`\[]`, rune(s[i+1])) }
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && escaped(i):
+			i++
+			b.WriteByte(s[i])
+			continue
+		case s[i] == '[':
+			// Find the unescaped "]" that closes the link text.
+			var text strings.Builder
+			j := i + 1
+			for ; j < len(s) && s[j] != ']'; j++ {
+				if s[j] == '[' {
+					break
+				}
+				if s[j] == '\\' && escaped(j) {
+					j++
+				}
+				text.WriteByte(s[j])
+			}
+			if j < len(s) && s[j] == ']' && strings.HasPrefix(s[j+1:], "(") {
+				if end := strings.IndexByte(s[j+2:], ')'); end >= 0 {
+					links = append(links, s[j+2:j+2+end])
+					b.WriteString(text.String())
+					i = j + 2 + end
+					continue
+				}
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String(), links
 }

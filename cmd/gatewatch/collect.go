@@ -42,6 +42,11 @@ dropped connections are retried too.`,
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 gatewatch collect --regions us-east-1`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// A snapshot file that cannot be written fails now, not after
+			// the collection.
+			if err := checkFiles(runFiles{inputs: accountInputs(aws.accounts), outputs: inputs("output", output)}); err != nil {
+				return err
+			}
 			// Each account goes to a spool file as it is done, so that the
 			// memory of a collection does not grow with the organisation;
 			// without a writable temporary directory, it is held instead.

@@ -106,7 +106,14 @@ files already written stay, the others are left as they were.`,
 			return exactArgs(1, "SNAPSHOT")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := flags.prepare(cmd.Context(), a.log)
+			files := runFiles{inputs: stateInputs(source.states)}
+			if plan.plan != "" {
+				files.inputs = append(files.inputs, inputs("--terraform-plan", plan.plan)...)
+				files.inputs = append(files.inputs, inputs("--snapshot", plan.snapshot)...)
+			} else {
+				files.inputs = append(files.inputs, inputs("the snapshot", args[0])...)
+			}
+			rep, err := flags.prepare(cmd.Context(), a.log, files)
 			if err != nil {
 				return err
 			}

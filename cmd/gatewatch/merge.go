@@ -50,6 +50,10 @@ findings and the exit code a scheduler acts on.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// The output must not replace a shard it merges.
+			if err := checkFiles(runFiles{inputs: inputs("a file merged", args...), outputs: inputs("output", output)}); err != nil {
+				return err
+			}
 			write, err := mergeFiles(args)
 			if err != nil {
 				return inputError(err)

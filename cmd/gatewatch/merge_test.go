@@ -150,7 +150,7 @@ func TestMergeErrorsNameTheFile(t *testing.T) {
 		{"broken", []string{"merge", one, broken}, "snapshot " + broken + ": invalid JSON: unexpected end of file"},
 		{"mixed", []string{"merge", one, report}, "the files mix snapshots and reports"},
 		{"unknown report field", []string{"merge", futureReport}, "report " + futureReport + `: json: unknown field "surprise"`},
-		{"unwritable output", []string{"merge", one, "--output", filepath.Join(dir, "no", "such", "dir.json")}, "no such file or directory"},
+		{"unwritable output", []string{"merge", one, "--output", filepath.Join(dir, "no", "such", "dir.json")}, "directory " + filepath.Join(dir, "no", "such") + " does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,13 +35,7 @@ func (p *policyFlags) register(fs *pflag.FlagSet) {
 // Configuration warnings go to log.
 func (p *policyFlags) engine(ctx context.Context, log *slog.Logger) (*policies.Engine, error) {
 	cfg := policies.DefaultConfig()
-	path := p.configPath
-	if path == "" {
-		if _, err := os.Stat(policies.DefaultConfigFile); err == nil {
-			path = policies.DefaultConfigFile
-		}
-	}
-	if path != "" {
+	if path := p.configFile(); path != "" {
 		var (
 			warnings []string
 			err      error
@@ -58,6 +52,18 @@ func (p *policyFlags) engine(ctx context.Context, log *slog.Logger) (*policies.E
 		return nil, inputError(err)
 	}
 	return e, nil
+}
+
+// configFile is the configuration file the run reads: --config, else
+// the default file when the working directory has one, else "".
+func (p *policyFlags) configFile() string {
+	if p.configPath != "" {
+		return p.configPath
+	}
+	if _, err := os.Stat(policies.DefaultConfigFile); err == nil {
+		return policies.DefaultConfigFile
+	}
+	return ""
 }
 
 // reportFlags say how findings are rendered and what the exit code means.
@@ -93,6 +99,9 @@ type output struct {
 
 // toStdout reports whether o is written to standard output.
 func (o output) toStdout() bool { return o.path == "" || o.path == "-" }
+
+// String names o in messages: "json to report.json", "table to stdout".
+func (o output) String() string { return o.format + " to " + stdoutOr(o.path) }
 
 // extensionFormats maps file name endings to the format a file of that
 // name holds, longest ending first so that "x.asff.json" is ASFF, not
@@ -188,14 +197,8 @@ func (r *reportFlags) plan() ([]output, error) {
 			outs = append(outs, o)
 		}
 	}
-	toStdout := 0
-	for _, o := range outs {
-		if o.toStdout() {
-			toStdout++
-		}
-	}
-	if toStdout > 1 {
-		return nil, inputError(errors.New("more than one --output is stdout (-): give each extra format its own --output file"))
+	if err := stdoutClash(outputPaths(outs, len(r.outputs) > 0)); err != nil {
+		return nil, err
 	}
 	if _, err := r.threshold(); err != nil {
 		return nil, err
@@ -204,6 +207,15 @@ func (r *reportFlags) plan() ([]output, error) {
 		return nil, inputError(errors.New("--fail-on-new needs --baseline, the report that findings are new against"))
 	}
 	return outs, nil
+}
+
+// files are the files the report flags name: those read (the
+// configuration, suppressions and baseline) and the outputs.
+func (r *reportFlags) files(outs []output) runFiles {
+	in := inputs("--config", r.configFile())
+	in = append(in, inputs("--suppressions", r.suppressions)...)
+	in = append(in, inputs("--baseline", r.baseline)...)
+	return runFiles{inputs: in, outputs: outputPaths(outs, len(r.outputs) > 0)}
 }
 
 // inputs loads the suppressions and baseline files named by the flags.
@@ -255,11 +267,29 @@ type reporter struct {
 	// deliver, when set, sends the findings on once every output is
 	// written (--security-hub); its error decides the exit code.
 	deliver func(context.Context, *findings.Report) error
+	// before are the writes the command made before the report (scan's
+	// --snapshot), listed with the report's when a write fails.
+	before []written
 }
 
-func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger) (*reporter, error) {
+// written is the outcome of writing one output; err is nil once written.
+type written struct {
+	name string
+	err  error
+}
+
+// prepare plans the outputs and checks them against more, the files the
+// command itself reads and writes, before it reads anything (see
+// checkFiles); then it reads the report's inputs and compiles the rules.
+func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger, more runFiles) (*reporter, error) {
 	outs, err := r.plan()
 	if err != nil {
+		return nil, err
+	}
+	files := r.files(outs)
+	files.inputs = append(files.inputs, more.inputs...)
+	files.outputs = append(files.outputs, more.outputs...)
+	if err := checkFiles(files); err != nil {
 		return nil, err
 	}
 	sup, base, err := r.inputs()
@@ -301,14 +331,19 @@ func (p *reporter) report(ctx context.Context, a *app, load policies.Source) err
 		findings.ApplyBaseline(report, p.base)
 		warnSourcesLost(a.log, report)
 	}
+	// A file that cannot be written (its disk filled up since checkFiles
+	// looked) does not cost the others.
+	results := slices.Clone(p.before)
 	for i, o := range p.outs {
 		a.log.Info("writing report", "format", o.format, "output", cmp.Or(o.path, "-"))
-		if err := writeOutput(ctx, a.stdout, o, report, p.layout(a.stdout, o)); err != nil {
-			if ctx.Err() != nil {
-				return interruptedWriting(p.outs, i)
-			}
-			return &exitError{code: exitUsage, err: err}
+		err := writeOutput(ctx, a.stdout, o, report, p.layout(a.stdout, o))
+		if err != nil && ctx.Err() != nil {
+			return interruptedWriting(results, p.outs[i:])
 		}
+		results = append(results, written{name: o.String(), err: err})
+	}
+	if err := writeFailures(results, p.deliver != nil); err != nil {
+		return err
 	}
 	if p.deliver != nil {
 		if err := p.deliver(ctx, report); err != nil {
@@ -319,29 +354,55 @@ func (p *reporter) report(ctx context.Context, a *app, load policies.Source) err
 }
 
 // interruptedWriting says which outputs a signal left unwritten: files are
-// written whole or not at all, so the one being written and those after it
-// are as they were; stdout may have part of the one being written.
-func interruptedWriting(outs []output, at int) error {
-	var done, left []string
-	for i, o := range outs {
-		name := o.format + " to " + o.path
-		switch {
-		case (o.path == "" || o.path == "-") && i == at:
-			name = o.format + " to stdout (cut short)"
-		case o.path == "" || o.path == "-":
-			name = o.format + " to stdout"
+// written whole or not at all, so the one being written (left[0]) and
+// those after it are as they were; stdout may have part of the one being
+// written.
+func interruptedWriting(done []written, left []output) error {
+	for i, o := range left {
+		name := o.String()
+		if i == 0 && o.toStdout() {
+			name += " (cut short)"
 		}
-		if i < at {
-			done = append(done, name)
-		} else {
-			left = append(left, name)
+		done = append(done, written{name: name, err: context.Canceled})
+	}
+	return &exitError{code: exitInterrupted, err: errors.New("interrupted while writing the report: " + writtenOrNot(done))}
+}
+
+// writeFailures is nil when every output was written, else an error
+// that gives each failure and says which outputs were written and which
+// were not.
+func writeFailures(results []written, deliver bool) error {
+	var failures []string
+	for _, r := range results {
+		if r.err != nil {
+			failures = append(failures, r.err.Error())
 		}
 	}
-	msg := "interrupted while writing the report: not written: " + strings.Join(left, ", ")
+	if len(failures) == 0 {
+		return nil
+	}
+	msg := strings.Join(failures, "; ") + "; " + writtenOrNot(results)
+	if deliver {
+		msg += "; nothing imported into Security Hub"
+	}
+	return &exitError{code: exitUsage, err: errors.New(msg)}
+}
+
+// writtenOrNot lists the outputs not written, then those written.
+func writtenOrNot(results []written) string {
+	var done, left []string
+	for _, r := range results {
+		if r.err != nil {
+			left = append(left, r.name)
+		} else {
+			done = append(done, r.name)
+		}
+	}
+	msg := "not written: " + strings.Join(left, ", ")
 	if len(done) > 0 {
 		msg += "; written: " + strings.Join(done, ", ")
 	}
-	return &exitError{code: exitInterrupted, err: errors.New(msg)}
+	return msg
 }
 
 // outcome maps a report to the exit code a scheduler acts on. Suppressed

@@ -76,7 +76,11 @@ about: their code-scanning alerts would move back to aws/ paths.`,
   gatewatch scan --demo --format table --format json --output - --output findings.json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rep, err := flags.prepare(cmd.Context(), a.log)
+			files := runFiles{inputs: append(stateInputs(source.states), accountInputs(aws.accounts)...)}
+			if snapshotPath != "" {
+				files.outputs = []namedPath{{path: snapshotPath, what: "--snapshot"}}
+			}
+			rep, err := flags.prepare(cmd.Context(), a.log, files)
 			if err != nil {
 				return err
 			}
@@ -111,16 +115,17 @@ about: their code-scanning alerts would move back to aws/ paths.`,
 				ctx = context.WithoutCancel(ctx)
 			}
 			if snapshotPath != "" {
-				if err := writeFile(snapshotPath, func(w io.Writer) error { return writeJSON(w, snap) }); err != nil {
-					return &exitError{code: exitUsage, err: err}
-				}
+				// A snapshot that cannot be written still leaves the
+				// report to write; the run then exits 2 saying so.
+				err := writeTo(a.stdout, snapshotPath, func(w io.Writer) error { return writeJSON(w, snap) })
+				rep.before = append(rep.before, written{name: "snapshot to " + stdoutOr(snapshotPath), err: err})
 			}
 			rep.annotate = annotator(a.log, idx, nil)
 			return rep.report(ctx, a, policies.InMemory(snap))
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "scan the bundled demo account instead of AWS (no credentials needed)")
-	cmd.Flags().StringVar(&snapshotPath, "snapshot", "", "also write the collected snapshot to this file, for 'gatewatch eval' later")
+	cmd.Flags().StringVar(&snapshotPath, "snapshot", "", "also write the collected snapshot to this file (\"-\" for stdout, when no report goes there), for 'gatewatch eval' later")
 	aws.register(cmd.Flags())
 	hub.register(cmd.Flags())
 	flags.register(cmd.Flags())

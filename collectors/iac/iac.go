@@ -119,10 +119,7 @@ func Load(opts Options) (*Index, error) {
 // the directory given before "=", or the one below the sources that
 // declares most of the state's root-module blocks.
 func (x *Index) bindState(f *files, spec string) (boundState, error) {
-	root, file := "", spec
-	if dir, rest, ok := strings.Cut(spec, "="); ok && isDir(dir) {
-		root, file = dir, rest
-	}
+	root, file := splitStateSpec(spec)
 	st, err := LoadState(file)
 	if err != nil {
 		return boundState{}, err
@@ -415,6 +412,22 @@ func (t *Terraform) resourceBlocks() int {
 		}
 	}
 	return n
+}
+
+// StateFile is the file a --terraform-state value names: FILE, or the
+// part after "=" of ROOT=FILE when ROOT is a directory.
+func StateFile(spec string) string {
+	_, file := splitStateSpec(spec)
+	return file
+}
+
+// splitStateSpec splits a --terraform-state value into its root module
+// directory ("" when not given) and its state file.
+func splitStateSpec(spec string) (root, file string) {
+	if dir, rest, ok := strings.Cut(spec, "="); ok && isDir(dir) {
+		return dir, rest
+	}
+	return "", spec
 }
 
 func isDir(path string) bool {
