@@ -182,28 +182,27 @@ func restAPI(ctx context.Context, c apigatewayAPI, t target, api types.RestApi, 
 		}
 	}
 
-	if !t.wants("rest_authorizers") {
-		return a
-	}
-	err := eachPage(func(token *string) (*string, error) {
-		page, err := c.GetAuthorizers(ctx, &apigateway.GetAuthorizersInput{RestApiId: aws.String(id), Position: token, Limit: aws.Int32(apigatewayPageSize)})
+	if t.wants("rest_authorizers") {
+		err := eachPage(func(token *string) (*string, error) {
+			page, err := c.GetAuthorizers(ctx, &apigateway.GetAuthorizersInput{RestApiId: aws.String(id), Position: token, Limit: aws.Int32(apigatewayPageSize)})
+			if err != nil {
+				return nil, err
+			}
+			for _, au := range page.Items {
+				a.Authorizers = append(a.Authorizers, snapshot.Authorizer{
+					ID: aws.ToString(au.Id), Name: aws.ToString(au.Name), Type: string(au.Type),
+					ProviderARNs: au.ProviderARNs, URI: aws.ToString(au.AuthorizerUri),
+				})
+			}
+			return page.Position, nil
+		})
 		if err != nil {
-			return nil, err
+			fail("GetAuthorizers", err)
 		}
-		for _, au := range page.Items {
-			a.Authorizers = append(a.Authorizers, snapshot.Authorizer{
-				ID: aws.ToString(au.Id), Name: aws.ToString(au.Name), Type: string(au.Type),
-				ProviderARNs: au.ProviderARNs, URI: aws.ToString(au.AuthorizerUri),
-			})
-		}
-		return page.Position, nil
-	})
-	if err != nil {
-		fail("GetAuthorizers", err)
 	}
 
 	if t.wants("rest_request_validators") {
-		err = eachPage(func(token *string) (*string, error) {
+		err := eachPage(func(token *string) (*string, error) {
 			page, err := c.GetRequestValidators(ctx, &apigateway.GetRequestValidatorsInput{RestApiId: aws.String(id), Position: token, Limit: aws.Int32(apigatewayPageSize)})
 			if err != nil {
 				return nil, err

@@ -144,12 +144,21 @@ type webACLForResourceAPI interface {
 // complete and the failed inverted calls are dropped from the errors;
 // otherwise the load balancers it could not ask leave the associations
 // partial, and the inverted calls stay recorded when nothing was
-// recovered.
+// recovered. Without the region's whole list of load balancers (not read,
+// or its listing failed) there is no one to ask and the failed calls stay.
 func webACLFallback(ctx context.Context, c webACLForResourceAPI, t target, s *snapshot.Snapshot) {
 	failed := func(e snapshot.CollectionError) bool {
 		return e.Service == serviceWAFv2 && e.Operation == "ListResourcesForWebACL"
 	}
 	if !slices.ContainsFunc(s.Errors, failed) {
+		return
+	}
+	// Only a complete list of the region's load balancers says whom to
+	// ask: unread, or cut short, it leaves the failed listing recorded.
+	listedLBs := t.wants("load_balancers") && !slices.ContainsFunc(s.Errors, func(e snapshot.CollectionError) bool {
+		return e.Service == serviceELBv2 && e.Operation == "DescribeLoadBalancers"
+	})
+	if !listedLBs {
 		return
 	}
 	byARN := map[string]*snapshot.WebACL{}

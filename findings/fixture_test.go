@@ -141,7 +141,7 @@ func testSnapshot() *snapshot.Snapshot {
 		WebACLs: []snapshot.WebACL{{ARN: webACLARN, Account: acctA, Region: "us-east-1", Name: "edge", Scope: "CLOUDFRONT", DefaultAction: "ALLOW"}},
 		Errors:  testErrors(),
 	}
-	s.Upgrade() // coverage from the scope and the errors
+	s.CoverWholeScope() // coverage from the scope and the errors
 	s.Normalize()
 	return s
 }

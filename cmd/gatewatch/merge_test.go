@@ -43,6 +43,7 @@ func shardSnapshot(shard, account, region string) *snapshot.Snapshot {
 			DNSName: "web-1." + region + ".elb.amazonaws.com",
 		}},
 	}
+	s.CoverWholeScope() // the shard read its scope whole
 	s.Normalize()
 	return s
 }

@@ -312,6 +312,16 @@ func (s *Snapshot) deriveCoverage() {
 			errs = append(errs, g)
 		}
 	}
+	s.coverScope(errs)
+}
+
+// CoverWholeScope records a snapshot built whole, such as a generated
+// world, as read: every dataset of every account and region in scope, and
+// of each account's global scope, complete except where one of its
+// recorded errors says otherwise.
+func (s *Snapshot) CoverWholeScope() { s.coverScope(s.Errors) }
+
+func (s *Snapshot) coverScope(errs []CollectionError) {
 	for _, acct := range s.Scope.Accounts {
 		for _, region := range append(slices.Clone(s.Scope.Regions), GlobalRegion) {
 			s.Coverage = append(s.Coverage, CoverageOf(acct, region, ScopeDatasets(region), errs)...)

@@ -331,16 +331,22 @@ func position(data []byte, offset int64) string {
 	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
-// Upgrade brings a snapshot of an older layout, or one written without
-// coverage records, to this build's: its coverage is derived from its
-// scope and recorded errors (complete except where an error says
-// otherwise).
+// Upgrade brings a snapshot of an older layout to this build's. Version 1
+// recorded no coverage, and its collector read every dataset: its
+// coverage is derived from its scope and recorded errors (complete except
+// where an error says otherwise). A later snapshot without coverage
+// records says nothing was read (a shard that owned none of the scope),
+// and nothing is derived for it.
 func (s *Snapshot) Upgrade() {
-	if len(s.Coverage) == 0 {
+	if s.SchemaVersion < firstCoverageVersion && len(s.Coverage) == 0 {
 		s.deriveCoverage()
 	}
 	s.SchemaVersion = SchemaVersion
 }
+
+// firstCoverageVersion is the first schema version whose collector
+// recorded coverage.
+const firstCoverageVersion = 2
 
 // maxQuotedRunes bounds a name or ARN quoted in an error message.
 const maxQuotedRunes = 200

@@ -66,7 +66,7 @@ func SparseOrg(seed int64, spec OrgSpec) *snapshot.Snapshot {
 		}
 		g.global(a)
 	}
-	g.s.Upgrade()
+	g.s.CoverWholeScope()
 	g.s.Normalize()
 	return g.s
 }

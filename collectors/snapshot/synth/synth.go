@@ -94,7 +94,7 @@ func build(seed int64, spec Spec) *gen {
 		g.global(acct)
 	}
 	// A synthetic organisation was read completely.
-	g.s.Upgrade()
+	g.s.CoverWholeScope()
 	g.s.Normalize()
 	return g
 }
