@@ -32,7 +32,15 @@ func WriteRulesMarkdown(w io.Writer, rules []Rule) error {
 		// What the rule reads: where one of these was not read for a
 		// resource's account and region, the rule reports it as not
 		// evaluated instead of judging it.
-		fmt.Fprintf(b, "- **Reads:** %s\n\n", listOr(code(r.Inputs), "every dataset (no inputs declared)", ", "))
+		if byType := r.typeInputs(); byType != nil {
+			b.WriteString("- **Reads:**\n")
+			for _, ti := range byType {
+				fmt.Fprintf(b, "  - `%s`: %s\n", ti.typ, strings.Join(code(ti.inputs), ", "))
+			}
+			b.WriteString("\n")
+		} else {
+			fmt.Fprintf(b, "- **Reads:** %s\n\n", listOr(code(r.Inputs), "every dataset (no inputs declared)", ", "))
+		}
 		// The sections of the terminal's `rules ID`, each once; what the
 		// rule checks opens the section without a heading of its own.
 		for i, s := range ruleSections(r) {
@@ -43,6 +51,30 @@ func WriteRulesMarkdown(w io.Writer, rules []Rule) error {
 		}
 	}
 	return b.Flush()
+}
+
+// typeInput is what a rule reads for one of its resource types.
+type typeInput struct {
+	typ    string
+	inputs []string
+}
+
+// typeInputs is what a rule that declares its inputs per resource type
+// reads for each of its types, in their order; nil for a rule that
+// declares one list for all.
+func (r Rule) typeInputs() []typeInput {
+	if r.InputsByType == nil {
+		return nil
+	}
+	out := make([]typeInput, 0, len(r.ResourceTypes))
+	for _, typ := range r.ResourceTypes {
+		names, ok := r.InputsByType[typ]
+		if !ok {
+			names = r.Inputs
+		}
+		out = append(out, typeInput{typ, names})
+	}
+	return out
 }
 
 func anchor(id string) string { return strings.ToLower(id) }

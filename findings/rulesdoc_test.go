@@ -11,10 +11,13 @@ import (
 func TestWriteRulesMarkdown(t *testing.T) {
 	t.Parallel()
 	rules := []Rule{
-		{ID: "GW202", Title: "B", Severity: Low, Category: "hygiene", Description: "second", Remediation: "fix b", Controls: []string{"SecurityHub:ELB.1"}},
+		{ID: "GW202", Title: "B", Severity: Low, Category: "hygiene", Description: "second", Remediation: "fix b", Controls: []string{"SecurityHub:ELB.1"},
+			Inputs: []string{"load_balancers"}},
 		{
 			ID: "GW101", Title: "A | pipe", Severity: High, Category: "architecture", Description: "first", Remediation: "fix a",
-			ResourceTypes: []string{"AWS::ApiGateway::RestApi"},
+			ResourceTypes: []string{"AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"},
+			Inputs:        []string{"rest_apis", "v2_apis", "vpc_links"},
+			InputsByType:  map[string][]string{"AWS::ApiGateway::RestApi": {"rest_apis", "vpc_links"}, "AWS::ApiGatewayV2::Api": {"v2_apis"}},
 			Details:       "## Why\n\nbecause\n\n```sh\n# a shell comment, not a heading\n```",
 		},
 	}
@@ -26,8 +29,11 @@ func TestWriteRulesMarkdown(t *testing.T) {
 	for _, want := range []string{
 		"| [GW101](#gw101) | A \\| pipe | high | architecture |  |\n| [GW202](#gw202) | B | low | hygiene | SecurityHub:ELB.1 |",
 		"<a id=\"gw101\"></a>\n\n## GW101: A | pipe",
-		"- **Resource types:** `AWS::ApiGateway::RestApi`",
+		"- **Resource types:** `AWS::ApiGateway::RestApi`, `AWS::ApiGatewayV2::Api`",
 		"- **Resource types:** none",
+		// Inputs declared per resource type are listed per type.
+		"- **Reads:**\n  - `AWS::ApiGateway::RestApi`: `rest_apis`, `vpc_links`\n  - `AWS::ApiGatewayV2::Api`: `v2_apis`\n\n",
+		"- **Reads:** `load_balancers`\n\n",
 		"### Details\n\n#### Why",               // a rule's own headings sit below the section's
 		"# a shell comment, not a heading\n```", // code blocks are left alone
 		"### How to fix\n\nfix a",
@@ -122,6 +128,23 @@ func TestWriteRuleText(t *testing.T) {
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rule text lacks %q; got:\n%s", want, got)
+		}
+	}
+	buf.Reset()
+	r := gw104Rule()
+	r.ResourceTypes = append(r.ResourceTypes, "AWS::ApiGateway::Stage")
+	r.Inputs = []string{"rest_stages", "web_acls"}
+	r.InputsByType = map[string][]string{"AWS::ApiGateway::Stage": {"rest_stages"}}
+	if err := WriteRuleText(&buf, r, Options{Width: 100}); err != nil {
+		t.Fatal(err)
+	}
+	// A type the map leaves out reads the whole list.
+	for _, want := range []string{
+		"Reads       AWS::ElasticLoadBalancingV2::LoadBalancer: rest_stages, web_acls;\n",
+		"            AWS::ApiGateway::Stage: rest_stages (not evaluated where one was not read)\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("rule text lacks %q; got:\n%s", want, buf.String())
 		}
 	}
 	for _, punct := range []string{"**", "`", "```"} {

@@ -163,7 +163,13 @@ func WriteRuleText(w io.Writer, r Rule, o Options) error {
 		{"Category", r.Category + " (" + state + ")"},
 		{"Applies to", strings.Join(r.ResourceTypes, ", ")},
 	}
-	if len(r.Inputs) > 0 {
+	if byType := r.typeInputs(); byType != nil {
+		parts := make([]string, len(byType))
+		for i, ti := range byType {
+			parts[i] = ti.typ + ": " + strings.Join(ti.inputs, ", ")
+		}
+		meta = append(meta, [2]string{"Reads", strings.Join(parts, "; ") + " (not evaluated where one was not read)"})
+	} else if len(r.Inputs) > 0 {
 		meta = append(meta, [2]string{"Reads", strings.Join(r.Inputs, ", ") + " (not evaluated where one was not read)"})
 	}
 	if len(r.Controls) > 0 {

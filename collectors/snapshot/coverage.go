@@ -2,6 +2,8 @@ package snapshot
 
 import (
 	"cmp"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -175,6 +177,50 @@ var parents = func() map[string][]string {
 	}
 	return closure
 }()
+
+// WithoutDataset returns a copy of s without the data of one dataset, as
+// if it had never been read: the fields at the dataset's paths dropped,
+// with everything they hold. Tests use it to show what depends on what.
+func WithoutDataset(s *Snapshot, name string) (*Snapshot, error) {
+	d, ok := DatasetByName(name)
+	if !ok {
+		return nil, fmt.Errorf("unknown dataset %s", name)
+	}
+	data, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	var drop func(node any, parts []string)
+	drop = func(node any, parts []string) {
+		switch n := node.(type) {
+		case []any:
+			for _, e := range n {
+				drop(e, parts)
+			}
+		case map[string]any:
+			if len(parts) == 1 {
+				delete(n, parts[0])
+			} else {
+				drop(n[parts[0]], parts[1:])
+			}
+		}
+	}
+	for _, p := range d.Paths {
+		drop(doc, strings.Split(p, "."))
+	}
+	if data, err = json.Marshal(doc); err != nil {
+		return nil, err
+	}
+	var out Snapshot
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
 
 // DatasetNames lists every dataset name in table order.
 func DatasetNames() []string {

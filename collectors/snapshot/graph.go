@@ -439,3 +439,21 @@ var GraphDatasets = map[string][]string{
 		"load_balancers", "rest_apis", "rest_resources", "rest_stages", "target_groups", "target_health",
 		"v2_apis", "v2_integrations", "v2_stages", "vpc_links"},
 }
+
+// GraphLookups narrows GraphDatasets for a rule that looks up one entry of
+// a field by a key it read from a dataset (the fronts of a load balancer
+// by its ARN, the targets of an integration by its URI) instead of reading
+// the whole field: by field and by the dataset of the key, the datasets
+// that entry is derived from. TestGraphLookups holds the graph to it.
+var GraphLookups = map[string]map[string][]string{
+	"fronts": {
+		"load_balancers": {"cloudfront_distributions", "load_balancers"},
+		"rest_stages":    {"cloudfront_distributions", "domain_mappings", "domain_names", "rest_apis", "rest_stages"},
+		"v2_stages":      {"cloudfront_distributions", "domain_mappings", "domain_names", "v2_apis", "v2_stages"},
+	},
+	// A URI resolves the same way whichever API holds it.
+	"targets": {
+		"rest_resources":  {"listeners", "load_balancers"},
+		"v2_integrations": {"listeners", "load_balancers"},
+	},
+}

@@ -9,7 +9,9 @@
 #   timeout (29 s by default, 30 s at most for HTTP APIs), while an
 #   internal ALB or service-to-service routing would do the job.
 # custom:
-#   inputs: [listeners, load_balancers, rest_apis, rest_authorizers, rest_resources, rest_stages, usage_plans, v2_apis, v2_authorizers, v2_integrations, v2_routes, v2_stages, vpc_links]
+#   inputs:
+#     AWS::ApiGateway::RestApi: [listeners, load_balancers, rest_apis, rest_authorizers, rest_resources, rest_stages, usage_plans, vpc_links]
+#     AWS::ApiGatewayV2::Api: [listeners, load_balancers, v2_apis, v2_authorizers, v2_integrations, v2_routes, v2_stages, vpc_links]
 #   id: GW101
 #   severity: medium
 #   resource_types:

@@ -8,7 +8,9 @@
 #   for requests that API Gateway will cut off with a 504, while the backend
 #   keeps working (and billing) on a request nobody waits for.
 # custom:
-#   inputs: [lambda_functions, listeners, load_balancer_attributes, load_balancers, rest_apis, rest_resources, rest_stages, target_group_attributes, target_groups, target_health, v2_apis, v2_integrations, v2_routes, v2_stages, vpc_links]
+#   inputs:
+#     AWS::ApiGateway::RestApi: [lambda_functions, listeners, load_balancer_attributes, load_balancers, rest_apis, rest_resources, rest_stages, target_groups, target_health, vpc_links]
+#     AWS::ApiGatewayV2::Api: [lambda_functions, listeners, load_balancer_attributes, load_balancers, target_groups, target_health, v2_apis, v2_integrations, v2_routes, v2_stages, vpc_links]
 #   id: GW102
 #   severity: medium
 #   resource_types:

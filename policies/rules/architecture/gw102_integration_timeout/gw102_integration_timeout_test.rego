@@ -188,3 +188,29 @@ test_quiet_on_http_default_timeout_equal_to_the_function if {
 	results := rule.deny with input as {"v2_apis": [v2_lambda_api("HTTP")], "lambda_functions": [{"arn": fn_arn, "name": "export", "timeout_seconds": 30}]}
 	count(results) == 0
 }
+
+# A WebSocket API reaches a private backend through a REST (v1) VPC link
+# to an NLB, as a REST API does, so its deny body follows VPC links (and
+# reads vpc_links) too; an HTTP API's v2 link goes where its URI says.
+websocket_input(link_version) := object.union(vpc_link_input("alb"), {
+	"rest_apis": [],
+	"vpc_links": [object.union(vpc_link_input("alb").vpc_links[0], {"version": link_version})],
+	"v2_apis": [{
+		"arn": "arn:aws:apigateway:eu-west-1::/apis/w1", "account": "111122223333", "region": "eu-west-1", "id": "w1",
+		"name": "reports-ws", "protocol_type": "WEBSOCKET",
+		"routes": [{"id": "rt", "route_key": "$default", "target": "integrations/i1"}],
+		"integrations": [{"id": "i1", "type": "HTTP_PROXY", "uri": "http://link.example.internal/", "connection_type": "VPC_LINK", "connection_id": "vl1", "timeout_millis": 0}],
+	}],
+})
+
+test_fires_on_websocket_api_through_rest_vpc_link if {
+	results := rule.deny with input as websocket_input("v1")
+	some r in results
+	r.resource == "arn:aws:apigateway:eu-west-1::/apis/w1"
+	r.evidence.integrations["$default"] == {"backend": "reports", "kind": "alb", "setting": "idle_timeout.timeout_seconds", "backend_timeout_ms": 300000, "timeout_ms": 29000}
+}
+
+test_quiet_on_websocket_api_through_v2_link if {
+	results := rule.deny with input as websocket_input("v2")
+	count(results) == 0
+}

@@ -8,7 +8,10 @@
 #   nobody owns is never reviewed, never retired, and nobody is paged when
 #   it breaks or is abused.
 # custom:
-#   inputs: [elb_tags, listener_rules, listeners, load_balancers, rest_apis, rest_stages, v2_apis, v2_stages]
+#   inputs:
+#     AWS::ApiGateway::Stage: [rest_apis, rest_stages]
+#     AWS::ApiGatewayV2::Stage: [v2_apis, v2_stages]
+#     AWS::ElasticLoadBalancingV2::ListenerRule: [elb_tags, listener_rules, listeners, load_balancers]
 #   id: GW103
 #   severity: low
 #   resource_types:

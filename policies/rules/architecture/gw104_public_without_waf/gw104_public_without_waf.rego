@@ -8,7 +8,10 @@
 #   backend. HTTP and WebSocket APIs cannot carry a web ACL at all; the only
 #   protection for them is a CloudFront distribution with one.
 # custom:
-#   inputs: [cloudfront_distributions, domain_mappings, domain_names, listeners, load_balancers, rest_apis, rest_stages, security_groups, v2_apis, v2_stages, web_acl_associations, web_acls]
+#   inputs:
+#     AWS::ApiGateway::Stage: [cloudfront_distributions, domain_mappings, domain_names, rest_apis, rest_stages, web_acl_associations, web_acls]
+#     AWS::ApiGatewayV2::Stage: [cloudfront_distributions, domain_mappings, domain_names, v2_apis, v2_stages]
+#     AWS::ElasticLoadBalancingV2::LoadBalancer: [cloudfront_distributions, listeners, load_balancers, rest_apis, rest_stages, security_groups, web_acl_associations, web_acls]
 #   id: GW104
 #   severity: high
 #   resource_types:

@@ -8,7 +8,7 @@
 #   the reverse, rate limits count different things, false positives are
 #   debugged by whoever is paged, and you pay for every request twice.
 # custom:
-#   inputs: [cloudfront_distributions, distribution_tags, domain_mappings, domain_names, elb_tags, load_balancers, rest_apis, rest_stages, v2_apis, v2_stages, web_acl_associations, web_acl_tags, web_acls]
+#   inputs: [cloudfront_distributions, domain_mappings, domain_names, load_balancers, rest_apis, rest_stages, v2_apis, v2_stages, web_acl_associations, web_acl_tags, web_acls]
 #   id: GW105
 #   severity: low
 #   resource_types:

@@ -10,7 +10,9 @@
 #   (10,000 requests/s by default) shared with every other API in the
 #   region, so one noisy partner or one scraper can starve all of them.
 # custom:
-#   inputs: [apigateway_accounts, domain_mappings, domain_names, rest_apis, rest_resources, rest_stages, usage_plans, v2_apis, v2_routes, v2_stages]
+#   inputs:
+#     AWS::ApiGateway::Stage: [apigateway_accounts, domain_mappings, domain_names, rest_apis, rest_resources, rest_stages, usage_plans]
+#     AWS::ApiGatewayV2::Stage: [apigateway_accounts, domain_mappings, domain_names, v2_apis, v2_routes, v2_stages]
 #   id: GW107
 #   severity: medium
 #   resource_types:

@@ -9,7 +9,9 @@
 #   traffic the policy then has to refuse, and one policy or security group
 #   edit away the service is open to the internet.
 # custom:
-#   inputs: [cloudfront_distributions, domain_mappings, domain_names, listeners, load_balancers, rest_apis, rest_stages, security_groups, v2_apis, v2_stages]
+#   inputs:
+#     AWS::ApiGateway::RestApi: [domain_mappings, domain_names, rest_apis]
+#     AWS::ElasticLoadBalancingV2::LoadBalancer: [cloudfront_distributions, listeners, load_balancers, security_groups]
 #   id: GW108
 #   severity: medium
 #   resource_types:

@@ -7,7 +7,9 @@
 #   or the target group's deregistration delay is too short for open
 #   connections to drain during deploys, so every deploy drops them.
 # custom:
-#   inputs: [elb_tags, listener_rules, listeners, load_balancer_attributes, load_balancers, target_group_attributes, target_groups]
+#   inputs:
+#     AWS::ElasticLoadBalancingV2::LoadBalancer: [elb_tags, listener_rules, listeners, load_balancer_attributes, load_balancers, target_groups]
+#     AWS::ElasticLoadBalancingV2::TargetGroup: [elb_tags, listener_rules, listeners, load_balancers, target_group_attributes, target_groups]
 #   id: GW109
 #   severity: medium
 #   resource_types:

@@ -8,7 +8,10 @@
 #   client, absorb request floods, and carry the web ACL and Shield
 #   Advanced protection for the whole path.
 # custom:
-#   inputs: [cloudfront_distributions, domain_mappings, domain_names, listener_rules, listeners, load_balancers, rest_apis, rest_resources, rest_stages, security_groups, v2_apis, v2_routes, v2_stages]
+#   inputs:
+#     AWS::ApiGateway::RestApi: [cloudfront_distributions, domain_mappings, domain_names, rest_apis, rest_resources, rest_stages]
+#     AWS::ApiGatewayV2::Api: [cloudfront_distributions, domain_mappings, domain_names, v2_apis, v2_routes, v2_stages]
+#     AWS::ElasticLoadBalancingV2::LoadBalancer: [cloudfront_distributions, listener_rules, listeners, load_balancers, security_groups]
 #   id: GW110
 #   severity: low
 #   resource_types:

@@ -10,7 +10,11 @@
 #   charges caused by an attack, and no automatic application-layer
 #   mitigation.
 # custom:
-#   inputs: [cloudfront_distributions, distribution_tags, domain_mappings, domain_names, elb_tags, load_balancers, rest_apis, rest_stages, security_groups, shield_protections, shield_subscription, v2_apis, v2_stages]
+#   inputs:
+#     AWS::ApiGateway::RestApi: [cloudfront_distributions, domain_mappings, domain_names, rest_apis, rest_stages, shield_protections, shield_subscription]
+#     AWS::ApiGatewayV2::Api: [cloudfront_distributions, domain_mappings, domain_names, shield_protections, shield_subscription, v2_apis, v2_stages]
+#     AWS::CloudFront::Distribution: [cloudfront_distributions, distribution_tags, shield_protections, shield_subscription]
+#     AWS::ElasticLoadBalancingV2::LoadBalancer: [cloudfront_distributions, elb_tags, load_balancers, security_groups, shield_protections, shield_subscription]
 #   id: GW111
 #   severity: medium
 #   resource_types:

@@ -8,7 +8,10 @@
 #   outage or an abuse is noticed by customers first and cannot be
 #   investigated afterwards.
 # custom:
-#   inputs: [alarms, load_balancer_attributes, load_balancers, rest_apis, rest_stages, v2_apis, v2_stages]
+#   inputs:
+#     AWS::ApiGateway::Stage: [alarms, rest_apis, rest_stages]
+#     AWS::ApiGatewayV2::Stage: [alarms, v2_apis, v2_stages]
+#     AWS::ElasticLoadBalancingV2::LoadBalancer: [alarms, load_balancer_attributes, load_balancers]
 #   id: GW112
 #   severity: low
 #   resource_types:

@@ -8,7 +8,10 @@
 #   would cost next to nothing. Estimated from CloudWatch request counts and
 #   the price table in the configuration.
 # custom:
-#   inputs: [load_balancers, metrics, rest_apis, rest_stages, v2_apis, v2_stages]
+#   inputs:
+#     AWS::ApiGateway::Stage: [metrics, rest_apis, rest_stages]
+#     AWS::ApiGatewayV2::Stage: [metrics, v2_apis, v2_stages]
+#     AWS::ElasticLoadBalancingV2::LoadBalancer: [load_balancers, metrics]
 #   id: GW113
 #   severity: low
 #   resource_types:

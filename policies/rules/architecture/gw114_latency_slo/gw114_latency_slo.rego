@@ -6,7 +6,9 @@
 #   hop itself) exceeds the latency budget the API's owner declared for it.
 #   The backend may be fast and the API still miss its objective.
 # custom:
-#   inputs: [metrics, rest_apis, rest_stages, v2_apis, v2_stages]
+#   inputs:
+#     AWS::ApiGateway::Stage: [metrics, rest_apis, rest_stages]
+#     AWS::ApiGatewayV2::Stage: [metrics, v2_apis, v2_stages]
 #   id: GW114
 #   severity: low
 #   resource_types:

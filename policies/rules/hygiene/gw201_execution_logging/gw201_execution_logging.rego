@@ -7,7 +7,9 @@
 #   authorizer decisions, integration requests and backend errors; without
 #   them a failing or abused API cannot be diagnosed.
 # custom:
-#   inputs: [apigateway_accounts, rest_apis, rest_stages, v2_apis, v2_stages]
+#   inputs:
+#     AWS::ApiGateway::Stage: [apigateway_accounts, rest_apis, rest_stages]
+#     AWS::ApiGatewayV2::Stage: [apigateway_accounts, v2_apis, v2_stages]
 #   id: GW201
 #   severity: medium
 #   resource_types:

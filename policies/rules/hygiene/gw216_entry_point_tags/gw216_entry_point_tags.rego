@@ -6,7 +6,11 @@
 #   owner and team). Untagged entry points have nobody to ask before a
 #   change, nobody paged when they are attacked, and nobody to bill.
 # custom:
-#   inputs: [cloudfront_distributions, distribution_tags, elb_tags, load_balancers, rest_apis, v2_apis]
+#   inputs:
+#     AWS::ApiGateway::RestApi: [rest_apis]
+#     AWS::ApiGatewayV2::Api: [v2_apis]
+#     AWS::CloudFront::Distribution: [cloudfront_distributions, distribution_tags]
+#     AWS::ElasticLoadBalancingV2::LoadBalancer: [elb_tags, load_balancers]
 #   id: GW216
 #   severity: low
 #   resource_types:

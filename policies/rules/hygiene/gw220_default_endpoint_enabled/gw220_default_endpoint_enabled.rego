@@ -7,7 +7,9 @@
 #   its TLS security policy, the CloudFront distribution and web ACL in
 #   front of the domain, and the base-path routing clients were told about.
 # custom:
-#   inputs: [domain_mappings, domain_names, rest_apis]
+#   inputs:
+#     AWS::ApiGateway::RestApi: [domain_mappings, domain_names, rest_apis]
+#     AWS::ApiGatewayV2::Api: [domain_mappings, domain_names, v2_apis]
 #   id: GW220
 #   severity: medium
 #   resource_types:
@@ -63,18 +65,28 @@ mtls_domains_for_api_pairs contains [m.api_id, lower(dn.name)] if {
 	some m in dn.mappings
 }
 
+# REST APIs and HTTP or WebSocket APIs alike, each kind by its own deny
+# body: a kind with no APIs (null in the snapshot) leaves the other judged.
 deny contains result if {
-	some api in array.concat(input.rest_apis, object.get(input, "v2_apis", []))
+	some api in input.rest_apis
+	result := published_with_default_endpoint(api)
+}
+
+deny contains result if {
+	some api in input.v2_apis
+	result := published_with_default_endpoint(api)
+}
+
+published_with_default_endpoint(api) := lib.result(
+	api.arn,
+	sprintf("API %s is published as %s but its default execute-api endpoint still answers", [api.name, concat(", ", sort(domains))]),
+	{
+		"custom_domains": sort(domains),
+		"mutual_tls_domains": sort(object.get(mtls_domains_for_api, api.id, set())),
+		"execute_api_endpoint": lib.execute_api_domain(api),
+	},
+) if {
 	not api.disable_execute_api_endpoint
 	domains := object.get(lib.custom_domains_for_api, api.id, set())
 	count(domains) > 0
-	result := lib.result(
-		api.arn,
-		sprintf("API %s is published as %s but its default execute-api endpoint still answers", [api.name, concat(", ", sort(domains))]),
-		{
-			"custom_domains": sort(domains),
-			"mutual_tls_domains": sort(object.get(mtls_domains_for_api, api.id, set())),
-			"execute_api_endpoint": lib.execute_api_domain(api),
-		},
-	)
 }

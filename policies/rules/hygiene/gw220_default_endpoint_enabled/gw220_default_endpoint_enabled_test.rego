@@ -47,3 +47,16 @@ test_quiet_without_custom_domain if {
 	results := rule.deny with input as {"rest_apis": [api(false)], "v2_apis": [], "domain_names": []}
 	count(results) == 0
 }
+
+# A snapshot writes a dataset with nothing in it (or one not read) as
+# null: the APIs of the other kind are judged all the same.
+test_fires_when_v2_apis_are_null if {
+	results := rule.deny with input as {"rest_apis": [api(false)], "v2_apis": null, "domain_names": [domain(false)]}
+	count(results) == 1
+}
+
+test_fires_on_http_api_when_rest_apis_are_null if {
+	h := {"arn": "arn:aws:apigateway:eu-west-1::/apis/a1", "id": "a1", "region": "eu-west-1", "name": "mobile", "protocol_type": "HTTP", "disable_execute_api_endpoint": false}
+	results := rule.deny with input as {"rest_apis": null, "v2_apis": [h], "domain_names": [domain(false)]}
+	count(results) == 1
+}

@@ -9,7 +9,9 @@
 #   deployments, exports and infrastructure-as-code state, and they can be
 #   echoed into logs by mapping templates.
 # custom:
-#   inputs: [rest_apis, rest_stages, v2_apis, v2_stages]
+#   inputs:
+#     AWS::ApiGateway::Stage: [rest_apis, rest_stages]
+#     AWS::ApiGatewayV2::Stage: [v2_apis, v2_stages]
 #   id: GW221
 #   severity: high
 #   resource_types:
