@@ -2,6 +2,8 @@ package collectors
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
@@ -267,19 +269,43 @@ func v2DomainName(ctx context.Context, c apigatewayv2API, t target, d types.Doma
 // dedupeDomainNames keeps one entry per custom domain. API Gateway's custom
 // domains are one pool: the v2 API lists the regional domains created
 // through v1 as well, so a domain v1 already reported is not repeated.
+// Its mappings are the union of both views: one domain may map REST and
+// HTTP API stages, and multi-level paths, and each API's listing is kept
+// whole rather than trusting either to show the other's.
 func dedupeDomainNames(s *snapshot.Snapshot) {
-	rest := map[string]bool{}
-	for _, d := range s.DomainNames {
+	rest := map[string]int{}
+	for i, d := range s.DomainNames {
 		if d.APIType == "rest" {
-			rest[d.ARN] = true
+			rest[d.ARN] = i
 		}
 	}
-	kept := s.DomainNames[:0]
+	// mappingKey identifies a mapping across the two views; v1 names the
+	// empty base path "(none)", v2 "".
+	mappingKey := func(m snapshot.DomainMapping) [3]string {
+		bp := strings.Trim(m.BasePath, "/")
+		if bp == "(none)" {
+			bp = ""
+		}
+		return [3]string{m.APIID, m.Stage, bp}
+	}
 	for _, d := range s.DomainNames {
-		if d.APIType == "v2" && rest[d.ARN] {
+		i, ok := rest[d.ARN]
+		if d.APIType != "v2" || !ok {
 			continue
 		}
-		kept = append(kept, d)
+		v1 := &s.DomainNames[i]
+		seen := map[[3]string]bool{}
+		for _, m := range v1.Mappings {
+			seen[mappingKey(m)] = true
+		}
+		for _, m := range d.Mappings {
+			if !seen[mappingKey(m)] {
+				v1.Mappings = append(v1.Mappings, m)
+			}
+		}
 	}
-	s.DomainNames = kept
+	s.DomainNames = slices.DeleteFunc(s.DomainNames, func(d snapshot.DomainName) bool {
+		_, dup := rest[d.ARN]
+		return d.APIType == "v2" && dup
+	})
 }

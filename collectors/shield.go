@@ -51,10 +51,10 @@ func shieldInventory(ctx context.Context, c shieldAPI, t target) *snapshot.Snaps
 		return out
 	}
 	pages := shield.NewListProtectionsPaginator(c, &shield.ListProtectionsInput{})
-	for pages.HasMorePages() {
+	for first := true; pages.HasMorePages(); first = false {
 		page, err := pages.NextPage(ctx)
-		if errors.As(err, &notFound) {
-			break // no protections yet
+		if first && errors.As(err, &notFound) {
+			break // no protections yet; on a later page it is a lost page
 		}
 		if err != nil {
 			out.Errors = append(out.Errors, t.failure(serviceShield, "ListProtections", err))
