@@ -67,7 +67,7 @@ func resolveAccounts(ctx context.Context, opts Options, home target) ([]accountR
 	}
 	var refs []accountRef
 	for _, id := range slices.Compact(slices.Sorted(slices.Values(opts.Accounts))) {
-		if !validAccountID(id) {
+		if !ValidAccountID(id) {
 			return nil, fmt.Errorf("accounts: %q is not a 12-digit account ID", id)
 		}
 		refs = append(refs, accountRef{id: id})
@@ -75,7 +75,8 @@ func resolveAccounts(ctx context.Context, opts Options, home target) ([]accountR
 	return refs, nil
 }
 
-func validAccountID(id string) bool {
+// ValidAccountID reports whether id is an AWS account ID: 12 digits.
+func ValidAccountID(id string) bool {
 	if len(id) != 12 {
 		return false
 	}

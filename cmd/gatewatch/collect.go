@@ -42,6 +42,10 @@ dropped connections are retried too.`,
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 gatewatch collect --regions us-east-1`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts, err := aws.options(a.log)
+			if err != nil {
+				return err
+			}
 			// Each account goes to a spool file as it is done, so that the
 			// memory of a collection does not grow with the organisation;
 			// without a writable temporary directory, it is held instead.
@@ -53,7 +57,7 @@ dropped connections are retried too.`,
 				defer spool.Close()
 			}
 			aws.spool = spool
-			snap, err := aws.collect(cmd.Context(), a)
+			snap, err := aws.collect(cmd.Context(), a, opts)
 			if err != nil {
 				return err
 			}

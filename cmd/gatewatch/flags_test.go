@@ -1,0 +1,104 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/gatewatch/gatewatch/collectors/fakeaws"
+)
+
+// badCollectionFlags are collection flags whose values no run can use,
+// with the line that says so.
+var badCollectionFlags = []struct {
+	args []string
+	want string
+}{
+	{[]string{"--quota-share", "0"}, "--quota-share 0: must be above 0 and at most 1"},
+	{[]string{"--quota-share", "2"}, "--quota-share 2: must be above 0 and at most 1"},
+	{[]string{"--quota-share", "-1"}, "--quota-share -1: must be above 0 and at most 1"},
+	{[]string{"--quota-share", "NaN"}, "--quota-share NaN: must be above 0 and at most 1"},
+	{[]string{"--max-calls-in-flight", "-5"}, "--max-calls-in-flight -5: must be at least 1"},
+	{[]string{"--concurrency", "-5"}, "--concurrency -5: must be at least 1"},
+	{[]string{"--timeout", "-5m"}, "--timeout -5m0s: must not be negative"},
+	{[]string{"--attempt-timeout", "0"}, "--attempt-timeout 0s: must be above zero"},
+	{[]string{"--progress", "sometimes"}, `--progress "sometimes": want auto, log or off`},
+	{[]string{"--shard", "9/8"}, `--shard "9/8": shard number must be between 1 and 8, got 9`},
+	{[]string{"--shard", "x"}, `--shard "x": want i/n`},
+	{[]string{"--accounts", "12"}, `--accounts: "12" is not a 12-digit account ID`},
+	{[]string{"--accounts", "@testdata/nofile"}, "--accounts: open testdata/nofile: no such file or directory"},
+	{[]string{"--org"}, "--accounts and --org reach the accounts other than the credentials' own through a role: pass --role-name or --role-arn-template"},
+	{[]string{"--role-name", "a", "--role-arn-template", "arn:aws:iam::{account}:role/b"}, "--role-name and --role-arn-template: pass one of them"},
+}
+
+// TestCollectionFlagsCheckedWithDemo: scan --demo collects nothing, but a
+// collection flag it is given is checked as a live scan checks it (exit 2,
+// one line), so a typo is not first met in the nightly run.
+func TestCollectionFlagsCheckedWithDemo(t *testing.T) {
+	t.Parallel()
+	for _, tc := range badCollectionFlags {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runCLI(t, append([]string{"scan", "--demo"}, tc.args...)...)
+			if code != exitUsage || !strings.Contains(stderr, "gatewatch: "+tc.want) || stdout != "" {
+				t.Errorf("exit %d, stderr %q, stdout %d bytes; want exit 2, %q and no report", code, stderr, len(stdout), tc.want)
+			}
+			if strings.Contains(stderr, "goroutine ") {
+				t.Errorf("stack trace:\n%s", stderr)
+			}
+		})
+	}
+}
+
+// TestCollectionFlagsCheckedBeforeCredentials: without credentials, a bad
+// flag is still what scan and collect report, not the missing
+// credentials, and AWS is not called.
+func TestCollectionFlagsCheckedBeforeCredentials(t *testing.T) {
+	noCredentials(t)
+	srv := demoServer(t, fakeaws.Options{})
+	for _, command := range []string{"scan", "collect"} {
+		for _, tc := range badCollectionFlags {
+			args := append([]string{command, "--endpoint-url", srv.URL, "--regions", "eu-west-1"}, tc.args...)
+			code, _, stderr := runCLI(t, args...)
+			if code != exitUsage || !strings.Contains(stderr, "gatewatch: "+tc.want) {
+				t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", args, code, stderr, tc.want)
+			}
+		}
+	}
+	if calls := srv.Calls(); len(calls) != 0 {
+		t.Errorf("AWS was called: %v", calls)
+	}
+}
+
+// TestDemoSaysWhichFlagsItIgnores: flags that say what or how to collect
+// have no effect on scan --demo, which says so on stderr; --concurrency
+// still warns that it is deprecated. With --security-hub, the flags that
+// reach AWS are used, so they are not listed.
+func TestDemoSaysWhichFlagsItIgnores(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := runCLI(t, "scan", "--demo", "--profile", "nope", "--region", "eu-west-1", "--concurrency", "4")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"these flags have no effect: --concurrency, --profile, --region", "--concurrency is deprecated"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if got := demoIgnores(flagSet(t, "--profile", "p", "--regions", "all"), true); strings.Join(got, " ") != "--regions" {
+		t.Errorf("with --security-hub, ignored = %v, want [--regions]", got)
+	}
+}
+
+// flagSet is the scan's collection flags parsed from args.
+func flagSet(t *testing.T, args ...string) *pflag.FlagSet {
+	t.Helper()
+	var f awsFlags
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
