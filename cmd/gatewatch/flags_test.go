@@ -102,3 +102,28 @@ func flagSet(t *testing.T, args ...string) *pflag.FlagSet {
 	}
 	return fs
 }
+
+// TestUnknownRegionExits2: a region name that no region has the shape of
+// is bad input, said before any call; before, scan ran and recorded a
+// collection error per call that advised checking permissions.
+func TestUnknownRegionExits2(t *testing.T) {
+	fakeCredentials(t)
+	srv := demoServer(t, fakeaws.Options{})
+	for _, region := range []string{"mars-north-9", "EU-WEST-1", "eu-west-1/../x", "all,eu-west-1"} {
+		code, stdout, stderr := runCLI(t, "scan", "--endpoint-url", srv.URL, "--regions", region, "-f", "json")
+		if code != exitUsage || !strings.HasPrefix(stderr, "gatewatch: --regions") || stdout != "" {
+			t.Errorf("--regions %s: exit %d, stderr %q; want exit 2 and one line on --regions", region, code, stderr)
+		}
+		if region != "all,eu-west-1" && !strings.Contains(stderr, "unknown region") {
+			t.Errorf("--regions %s: stderr %q lacks \"unknown region\"", region, stderr)
+		}
+	}
+	t.Setenv("AWS_REGION", "Mars")
+	code, _, stderr := runCLI(t, "collect", "--endpoint-url", srv.URL)
+	if code != exitUsage || !strings.Contains(stderr, `region "Mars" (from AWS_REGION or the profile): unknown region`) {
+		t.Errorf("AWS_REGION=Mars: exit %d, stderr %q", code, stderr)
+	}
+	if calls := srv.Calls(); len(calls) != 0 {
+		t.Errorf("AWS was called: %v", calls)
+	}
+}

@@ -185,6 +185,9 @@ func (f *awsFlags) options(log *slog.Logger) (collectors.Options, error) {
 		Timeout:          f.timeout,
 		CallTimeout:      f.attemptTimeout,
 	}
+	if err := collectors.CheckRegions("--regions", opts.Regions); err != nil {
+		return opts, inputError(err)
+	}
 	if err := f.accountOptions(&opts); err != nil {
 		return opts, inputError(err)
 	}
@@ -217,6 +220,9 @@ func (f *awsFlags) collect(ctx context.Context, a *app, opts collectors.Options)
 	}
 	if len(opts.Regions) == 0 && cfg.Region == "" {
 		return nil, inputError(errors.New("no region: pass --regions (for example --regions eu-west-1,us-east-1 or --regions all) or set AWS_REGION"))
+	}
+	if len(opts.Regions) == 0 && !collectors.ValidRegionName(cfg.Region) {
+		return nil, inputError(fmt.Errorf("region %q (from AWS_REGION or the profile): unknown region: want a region name such as eu-west-1, or pass --regions", cfg.Region))
 	}
 	if len(opts.Regions) > 0 && cfg.Region == "" {
 		// The home region only serves the account look-up; prefer a named one.
