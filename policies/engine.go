@@ -81,12 +81,34 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		mods = append(mods, b...)
 	}
+	// A directory with no rule would add nothing, which is never what
+	// --policy meant: an empty directory, files not ending .rego, a typo
+	// in the path of a checkout. One holding only helper modules is
+	// fine beside another that has the rules importing them.
+	var ruleless []string
+	userRules := 0
 	for _, dir := range opts.PolicyDirs {
 		u, err := userModules(dir)
 		if err != nil {
 			return nil, err
 		}
+		rules := 0
+		for _, m := range u {
+			if m.rule != nil {
+				rules++
+			}
+		}
+		userRules += rules
+		switch {
+		case len(u) == 0:
+			return nil, fmt.Errorf("no rules found in %s: a rule is a .rego file (not _test.rego) with package %s.<name>, a METADATA block and deny", dir, strings.TrimPrefix(rulesRoot, "data."))
+		case rules == 0:
+			ruleless = append(ruleless, dir)
+		}
 		mods = append(mods, u...)
+	}
+	if len(ruleless) > 0 && userRules == 0 {
+		return nil, fmt.Errorf("no rules found in %s: only helper modules (outside %s.*) and no rule to use them", strings.Join(ruleless, ", "), strings.TrimPrefix(rulesRoot, "data."))
 	}
 
 	e := &Engine{tool: opts.Tool}

@@ -112,8 +112,18 @@ func parseModule(name string, src []byte, source string, isTest bool) (module, e
 	}
 	m := module{file: name, ast: parsed}
 	pkg := parsed.Package.Path.String()
-	if isTest || !strings.HasPrefix(pkg, rulesRoot+".") {
-		return m, nil // library or test module
+	if isTest {
+		return m, nil
+	}
+	if !strings.HasPrefix(pkg, rulesRoot+".") {
+		// A helper module, which rules import, may live in any package; a
+		// rule elsewhere would never be queried, so it is refused rather
+		// than skipped.
+		if declaresRule(parsed) {
+			return module{}, fmt.Errorf("%s:%d: package %s is outside %s.*: a rule module (one that defines deny or carries a METADATA custom.id) must be package %s.<name>; a helper module that rules import may use any other package but defines neither",
+				name, parsed.Package.Location.Row, strings.TrimPrefix(pkg, "data."), strings.TrimPrefix(rulesRoot, "data."), strings.TrimPrefix(rulesRoot, "data."))
+		}
+		return m, nil
 	}
 	rule, err := ruleMetadata(name, parsed, source)
 	if err != nil {
@@ -121,6 +131,22 @@ func parseModule(name string, src []byte, source string, isTest bool) (module, e
 	}
 	m.rule = rule
 	return m, nil
+}
+
+// declaresRule reports whether m looks like a rule: it defines deny, or
+// its package METADATA names a rule id.
+func declaresRule(m *ast.Module) bool {
+	for _, r := range m.Rules {
+		if r.Head.Name.String() == "deny" || r.Head.Ref().String() == "deny" {
+			return true
+		}
+	}
+	for _, a := range m.Annotations {
+		if _, ok := a.Custom["id"]; ok && a.Scope == "package" {
+			return true
+		}
+	}
+	return false
 }
 
 // ruleMetadata reads the package METADATA block of a rule module and checks
