@@ -52,6 +52,9 @@ func parseReport(data []byte, what string, strict bool) (*Report, error) {
 	}
 	var head struct {
 		ReportVersion *int `json:"report_version"`
+		// Findings is only looked at for being there: null is a report
+		// without findings, as the JSON writer puts it.
+		Findings json.RawMessage `json:"findings"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
 		var typeErr *json.UnmarshalTypeError
@@ -66,6 +69,11 @@ func parseReport(data []byte, what string, strict bool) (*Report, error) {
 	}
 	if *head.ReportVersion != ReportVersion {
 		return fail("report_version %d is not supported (this build reads version %d)", *head.ReportVersion, ReportVersion)
+	}
+	if head.Findings == nil {
+		// Read as no findings, it would make every finding of the run
+		// new and none fixed.
+		return fail("no findings field: not a whole gatewatch JSON report (a report without findings has \"findings\": [])")
 	}
 	var r Report
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -35,6 +35,8 @@ func TestInputErrorsExit2WithOneClearLine(t *testing.T) {
 		{"truncated", []string{"eval", "testdata/truncated.json"}, "snapshot testdata/truncated.json: invalid JSON: unexpected end of file (is it truncated?)"},
 		{"unknown field", []string{"eval", "testdata/unknown-field.json"}, `unknown field "surprise"`},
 		{"json array", []string{"eval", "testdata/array.json"}, "snapshot testdata/array.json: not a gatewatch snapshot: the file holds a JSON array, want an object with schema_version\n"},
+		{"stub snapshot", []string{"eval", "testdata/stub-snapshot.json"}, "snapshot testdata/stub-snapshot.json: no taken_at, no scope.accounts, no scope.regions"},
+		{"baseline without findings", []string{"scan", "--demo", "--baseline", "testdata/stub-report.json"}, "baseline testdata/stub-report.json: no findings field"},
 		{"bad format", []string{"scan", "--demo", "--format", "xml"}, `--format "xml": want one of`},
 		{"bad fail-on", []string{"scan", "--demo", "--fail-on", "severe"}, `--fail-on: unknown severity "severe"`},
 		{"two stdout formats", []string{"scan", "--demo", "-f", "table", "-f", "json"}, "only one format can go to stdout"},

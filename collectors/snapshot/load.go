@@ -349,11 +349,27 @@ const maxQuotedRunes = 200
 // names are free text in AWS and can hold escape sequences or megabytes.
 func quoted(s string) string { return safetext.Elide(safetext.Sanitize(s), maxQuotedRunes) }
 
-// Validate checks the invariants the rules rely on: every resource has an
-// ARN and knows its account, and no ARN appears twice.
+// Validate checks the invariants the rules rely on: the snapshot says when
+// it was taken and what it covers, every resource has an ARN and knows its
+// account, and no ARN appears twice.
 func (s *Snapshot) Validate() error {
 	if s.SchemaVersion != SchemaVersion {
 		return fmt.Errorf("schema_version %d is not supported (this build reads version %d)", s.SchemaVersion, SchemaVersion)
+	}
+	// A stub such as {"schema_version":2} would read as a clean scan of
+	// nothing, taken in year 1: what was scanned, and when, is required.
+	var missing []string
+	if s.TakenAt.IsZero() {
+		missing = append(missing, "taken_at")
+	}
+	if len(s.Scope.Accounts) == 0 {
+		missing = append(missing, "scope.accounts")
+	}
+	if len(s.Scope.Regions) == 0 {
+		missing = append(missing, "scope.regions")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no %s: a snapshot says when it was taken and which accounts and regions it covers (gatewatch collect writes them)", strings.Join(missing, ", no "))
 	}
 	seen := make(map[string]string)
 	var problems []string
