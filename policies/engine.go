@@ -46,6 +46,9 @@ type Options struct {
 	PolicyDirs []string
 	// Config is the data rules read and the rule switches.
 	Config Config
+	// ConfigFile names the file Config was read from, in messages; empty
+	// for the defaults.
+	ConfigFile string
 	// NoBuiltin leaves the built-in rule pack out (for testing user rules).
 	NoBuiltin bool
 	// Tool identifies the evaluating build in every report. When its Name
@@ -137,7 +140,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 				// LoadConfig normalises; a Config built in code may not.
 				sev, err := findings.ParseSeverity(string(set.Severity))
 				if err != nil {
-					return nil, fmt.Errorf("config: rules.%s.severity: %w", r.ID, err)
+					return nil, fmt.Errorf("%s: rules.%s.severity: %w", configName(opts.ConfigFile), r.ID, err)
 				}
 				r.Severity = sev
 			}
@@ -149,7 +152,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	for id := range opts.Config.Rules {
 		if _, ok := seenID[id]; !ok {
-			return nil, fmt.Errorf("config: rules.%s: no rule has this id (see `gatewatch rules`)", id)
+			return nil, fmt.Errorf("%s: rules.%s: no rule has this id (see `gatewatch rules`)", configName(opts.ConfigFile), id)
 		}
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
@@ -161,7 +164,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 
 	cfg, err := opts.Config.regoData()
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, fmt.Errorf("%s: %w", configName(opts.ConfigFile), err)
 	}
 	store := inmem.NewFromObject(map[string]any{"gatewatch": map[string]any{"config": cfg}})
 	var compiler *ast.Compiler
@@ -199,6 +202,15 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	compilations.Add(1)
 	return e, nil
+}
+
+// configName is how messages name the configuration: "config FILE", as
+// LoadConfig's errors do.
+func configName(file string) string {
+	if file == "" {
+		return "config"
+	}
+	return "config " + file
 }
 
 // Rules returns the catalogue: every loaded rule sorted by ID, with

@@ -37,6 +37,8 @@ func TestInputErrorsExit2WithOneClearLine(t *testing.T) {
 		{"json array", []string{"eval", "testdata/array.json"}, "snapshot testdata/array.json: not a gatewatch snapshot: the file holds a JSON array, want an object with schema_version\n"},
 		{"stub snapshot", []string{"eval", "testdata/stub-snapshot.json"}, "snapshot testdata/stub-snapshot.json: no taken_at, no scope.accounts, no scope.regions"},
 		{"baseline without findings", []string{"scan", "--demo", "--baseline", "testdata/stub-report.json"}, "baseline testdata/stub-report.json: no findings field"},
+		{"config names an unknown rule", []string{"scan", "--demo", "--config", "testdata/config-unknown-rule.yaml"}, "config testdata/config-unknown-rule.yaml: rules.GW999: no rule has this id"},
+		{"suppression of an unknown rule", []string{"scan", "--demo", "--suppressions", "testdata/suppress-unknown-rule.yaml"}, `suppressions testdata/suppress-unknown-rule.yaml: entry 1 (rule "GW999", resource "*"): no rule matches GW999`},
 		{"bad format", []string{"scan", "--demo", "--format", "xml"}, `--format "xml": want one of`},
 		{"bad fail-on", []string{"scan", "--demo", "--fail-on", "severe"}, `--fail-on: unknown severity "severe"`},
 		{"two stdout formats", []string{"scan", "--demo", "-f", "table", "-f", "json"}, "only one format can go to stdout"},
