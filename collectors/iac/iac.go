@@ -120,8 +120,19 @@ func Load(opts Options) (*Index, error) {
 // declares most of the state's root-module blocks.
 func (x *Index) bindState(f *files, spec string) (boundState, error) {
 	root, file := "", spec
-	if dir, rest, ok := strings.Cut(spec, "="); ok && isDir(dir) {
-		root, file = dir, rest
+	if dir, rest, ok := strings.Cut(spec, "="); ok {
+		// ROOT=FILE, unless the whole value is a file whose name holds
+		// an "=".
+		_, whole := os.Stat(spec)
+		switch info, err := os.Stat(dir); {
+		case err == nil && info.IsDir():
+			root, file = dir, rest
+		case whole == nil:
+		case err != nil:
+			return boundState{}, fmt.Errorf("--terraform-state %s: ROOT %s is not a directory: %w (ROOT=FILE names the root module's directory)", spec, dir, unwrapPath(err))
+		default:
+			return boundState{}, fmt.Errorf("--terraform-state %s: ROOT %s is not a directory (ROOT=FILE names the root module's directory)", spec, dir)
+		}
 	}
 	st, err := LoadState(file)
 	if err != nil {
