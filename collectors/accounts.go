@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -87,6 +88,14 @@ func ValidAccountID(id string) bool {
 	}
 	return true
 }
+
+// parentID is the pattern of the Organizations API's ParentId: a root
+// (r-...) or an organizational unit (ou-...).
+var parentID = regexp.MustCompile(`^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`)
+
+// ValidParentID reports whether id can name a root or an organizational
+// unit (Organization.IncludeOUs, ExcludeOUs).
+func ValidParentID(id string) bool { return parentID.MatchString(id) }
 
 // RoleARN expands a role ARN template for one account: "{account}" becomes
 // the account ID and "{partition}" the partition.

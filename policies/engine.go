@@ -70,7 +70,10 @@ type Engine struct {
 // findings' terms as OPA produces it (readBinding), and never held in
 // OPA's form after.
 type ruleQuery struct {
-	rule     findings.Rule
+	rule findings.Rule
+	// where is the file and line of the rule's deny, for messages about
+	// what it produced.
+	where    string
 	prepared rego.PreparedEvalQuery
 }
 
@@ -116,6 +119,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 
 	e := &Engine{tool: opts.Tool}
 	seenID := make(map[string]string)
+	denyAt := make(map[string]string) // file:line of each rule's first deny
 	seenPackage := make(map[string]string)
 	var compile []module
 	for _, m := range mods {
@@ -128,6 +132,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("%s: rule id %s is already used by %s", m.file, r.ID, prev)
 		}
 		seenID[r.ID] = m.file
+		denyAt[r.ID] = m.file
+		if i := slices.IndexFunc(m.ast.Rules, isDeny); i >= 0 {
+			denyAt[r.ID] = fmt.Sprintf("%s:%d", m.file, m.ast.Rules[i].Location.Row)
+		}
 		if prev, dup := seenPackage[r.Package]; dup {
 			return nil, fmt.Errorf("%s: package %s is already a rule's, in %s: each rule has a package of its own", m.file, strings.TrimPrefix(r.Package, "data."), prev)
 		}
@@ -158,7 +166,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 	for _, r := range e.rules {
 		if r.Enabled {
-			e.queries = append(e.queries, ruleQuery{rule: r})
+			e.queries = append(e.queries, ruleQuery{rule: r, where: denyAt[r.ID]})
 		}
 	}
 
@@ -365,7 +373,7 @@ func (q *ruleQuery) findings(results []any, index *places) ([]findings.Finding, 
 	out := make([]findings.Finding, 0, len(results))
 	seen := make(map[string]bool, len(results))
 	for _, raw := range results {
-		f, err := toFinding(q.rule, raw, index)
+		f, err := toFinding(q.rule, q.where, raw, index)
 		if err != nil {
 			return nil, err
 		}
@@ -451,7 +459,7 @@ func (e *Engine) evalRules(ctx context.Context, input ast.Value, workers int, op
 			for _, r := range rs {
 				results, ok := r.Bindings["results"].([]any)
 				if !ok {
-					return fmt.Errorf("rule %s (%s): deny is not a set of results", q.rule.ID, q.rule.Source)
+					return fmt.Errorf("%s: rule %s: deny is not a set of results", q.where, q.rule.ID)
 				}
 				out[i] = append(out[i], results...)
 			}

@@ -88,3 +88,41 @@ func TestPolicyDirsThatAddNoRuleAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestParseErrorSaidOnce: OPA's parser reports some mistakes twice at one
+// place, once bare and once with what it expected; the message says it
+// once, the longer way.
+func TestParseErrorSaidOnce(t *testing.T) {
+	t.Parallel()
+	dir := policyDir(t, map[string]string{"bad.rego": "package gatewatch.rules.bad\nimport rego.v1\nfoo(\n"})
+	_, err := New(context.Background(), Options{Config: DefaultConfig(), PolicyDirs: []string{dir}})
+	want := filepath.Join(dir, "bad.rego") + ":4: rego_parse_error: unexpected eof token: expected rule head name"
+	if err == nil || err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+}
+
+// TestDenyResultOfWrongTypeNamesTheRule: a result whose resource or
+// message is not a string names the rule's file, line and ID and what it
+// got, not only that the ARN is missing.
+func TestDenyResultOfWrongTypeNamesTheRule(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tc := range []struct{ from, to, want string }{
+		{`"resource": lb.arn`, `"resource": 42`, `rule ACME001: deny produced a result whose "resource" is not a string but the number 42 (want the resource's ARN)`},
+		{`"resource": lb.arn, `, ``, `rule ACME001: deny produced a result without a "resource" (want the resource's ARN, a string)`},
+		{`"message": "ACME001"`, `"message": ["x"]`, `rule ACME001: deny produced a result whose "message" is not a string but the array ["x"]`},
+		{`"message": "ACME001"`, `"message": ""`, `rule ACME001: deny produced a result whose "message" is empty`},
+	} {
+		src := strings.Replace(userRule("ACME001", "gatewatch.rules.acme_every_lb"), tc.from, tc.to, 1)
+		dir := policyDir(t, map[string]string{"r.rego": src})
+		e, err := New(ctx, Options{Config: DefaultConfig(), PolicyDirs: []string{dir}, NoBuiltin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.Evaluate(ctx, orgSnapshot(t, 1))
+		if want := filepath.Join(dir, "r.rego") + ":12: " + tc.want; err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", tc.to, err, want)
+		}
+	}
+}

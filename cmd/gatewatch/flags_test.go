@@ -28,6 +28,8 @@ var badCollectionFlags = []struct {
 	{[]string{"--shard", "x"}, `--shard "x": want i/n`},
 	{[]string{"--accounts", "12"}, `--accounts: "12" is not a 12-digit account ID`},
 	{[]string{"--accounts", "@testdata/nofile"}, "--accounts: open testdata/nofile: no such file or directory"},
+	{[]string{"--org", "--role-name", "r", "--ou-include", "garbage"}, `--ou-include "garbage": not an organizational unit or root ID`},
+	{[]string{"--org", "--role-name", "r", "--ou-exclude", "ou-ab12-sandbox"}, `--ou-exclude "ou-ab12-sandbox": not an organizational unit or root ID`},
 	{[]string{"--org"}, "--accounts and --org reach the accounts other than the credentials' own through a role: pass --role-name or --role-arn-template"},
 	{[]string{"--role-name", "a", "--role-arn-template", "arn:aws:iam::{account}:role/b"}, "--role-name and --role-arn-template: pass one of them"},
 }

@@ -99,6 +99,13 @@ func (f *awsFlags) accountOptions(opts *collectors.Options) error {
 	opts.Accounts = accounts
 	if f.org {
 		opts.Organization = &collectors.Organization{IncludeOUs: trimAll(f.ouInclude), ExcludeOUs: trimAll(f.ouExclude)}
+		for i, ids := range [][]string{opts.Organization.IncludeOUs, opts.Organization.ExcludeOUs} {
+			for _, id := range ids {
+				if !collectors.ValidParentID(id) {
+					return fmt.Errorf("%s %q: not an organizational unit or root ID (ou-ab12-cdef3456, r-ab12)", []string{"--ou-include", "--ou-exclude"}[i], id)
+				}
+			}
+		}
 	}
 	// One listed account may be the credentials' own; more, or an
 	// organization, need a role to reach the others.
@@ -214,7 +221,7 @@ func (f *awsFlags) collect(ctx context.Context, a *app, opts collectors.Options)
 		}
 		opts.Shard = sh
 	}
-	cfg, err := loadAWSConfig(ctx, f.profile, a.log)
+	cfg, err := loadAWSConfig(ctx, f.profile, a.log, collecting)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +246,7 @@ func (f *awsFlags) collect(ctx context.Context, a *app, opts collectors.Options)
 	snap, err := collectors.Collect(ctx, opts)
 	stop()
 	if err != nil {
-		return nil, collectFailure(err, f.timeout, a.log)
+		return nil, collectFailure(err, f.timeout, a.log, collecting)
 	}
 	return snap, nil
 }

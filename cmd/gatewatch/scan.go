@@ -71,7 +71,7 @@ about: their code-scanning alerts would move back to aws/ paths.`,
   gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
   gatewatch scan --regions all --timeout 20m -f sarif -o gatewatch.sarif --snapshot snapshot.json
   gatewatch scan --profile audit --regions all -f sarif -o gatewatch.sarif --snapshot snapshot.json
-  gatewatch scan --org --ou-exclude ou-ab12-sandbox --role-name gatewatch-audit --regions all --quota-share 0.3
+  gatewatch scan --org --ou-exclude ou-ab12-sandbox1 --role-name gatewatch-audit --regions all --quota-share 0.3
   gatewatch scan --accounts @accounts.txt --role-arn-template 'arn:aws:iam::{account}:role/audit/gatewatch' --external-id nightly
   gatewatch scan --endpoint-url http://127.0.0.1:5000 --regions us-east-1 --format json
   gatewatch scan --demo --format json
