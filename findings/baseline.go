@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // Baseline states of a finding.
@@ -19,7 +19,7 @@ const (
 
 // LoadBaseline reads a previous JSON report to compare a run with.
 func LoadBaseline(path string) (*Report, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := inputfile.Read(path, inputfile.MaxJSON, true)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}

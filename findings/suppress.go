@@ -5,12 +5,12 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 	"github.com/gatewatch/gatewatch/internal/yamljson"
 )
 
@@ -53,7 +53,7 @@ var suppressionKeys = []string{"rule", "resource", "reason", "expires"}
 //	    reason: behind the partner's own WAF (RISK-12)
 //	    expires: 2027-01-31
 func LoadSuppressions(path string) (Suppressions, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := inputfile.Read(path, inputfile.MaxWritten, false)
 	if err != nil {
 		return Suppressions{}, fmt.Errorf("suppressions: %w", err)
 	}

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/gatewatch/gatewatch/findings"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 	"github.com/gatewatch/gatewatch/internal/yamljson"
 )
 
@@ -166,7 +166,7 @@ func DefaultConfig() Config {
 // what a file written for an earlier gatewatch now means.
 func LoadConfig(path string) (cfg Config, warnings []string, err error) {
 	cfg = DefaultConfig()
-	data, err := os.ReadFile(path)
+	data, _, err := inputfile.Read(path, inputfile.MaxWritten, false)
 	if err != nil {
 		return cfg, nil, fmt.Errorf("config %s: %w", path, errors.Unwrap(err))
 	}

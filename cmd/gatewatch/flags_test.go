@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
 
 	"github.com/gatewatch/gatewatch/collectors/fakeaws"
@@ -128,4 +133,47 @@ func TestUnknownRegionExits2(t *testing.T) {
 	if calls := srv.Calls(); len(calls) != 0 {
 		t.Errorf("AWS was called: %v", calls)
 	}
+}
+
+// TestEvalReadsStdin: "eval -" reads the snapshot from standard input
+// ('gatewatch collect | gatewatch eval -') and gives what eval of the
+// file gives; a stream that is no snapshot is one line, exit 2.
+func TestEvalReadsStdin(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(demoSnapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"eval", "-", "-f", "json"}, bytes.NewReader(data), &stdout, &stderr); code != exitOK {
+		t.Fatalf("eval -: exit %d: %s", code, stderr.String())
+	}
+	_, want, _ := runCLI(t, "eval", demoSnapshot, "-f", "json")
+	if diff := cmp.Diff(decodeReport(t, want).Findings, decodeReport(t, stdout.String()).Findings); diff != "" {
+		t.Errorf("eval - differs from eval FILE (-file +stdin):\n%s", diff)
+	}
+
+	stderr.Reset()
+	code := run(context.Background(), []string{"eval", "-"}, io.MultiReader(strings.NewReader("{"), zeros{}), io.Discard, &stderr)
+	if want := "gatewatch: snapshot stdin: line 1, column 2: invalid JSON"; code != exitUsage || !strings.HasPrefix(stderr.String(), want) {
+		t.Errorf("eval - of '{' and zeros: exit %d, stderr %q; want 2 and %q", code, stderr.String(), want)
+	}
+}
+
+// TestEvalOfADevice: /dev/zero is refused at its first byte, where it was
+// read into memory up to 2 GiB (and a process under a memory limit died).
+func TestEvalOfADevice(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := runCLI(t, "eval", "/dev/zero")
+	if want := "gatewatch: snapshot /dev/zero: line 1, column 1: invalid JSON: invalid character '\\x00' at start of value\n"; code != exitUsage || stderr != want {
+		t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+}
+
+// zeros reads as /dev/zero does.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

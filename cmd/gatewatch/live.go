@@ -13,6 +13,7 @@ import (
 
 	"github.com/gatewatch/gatewatch/collectors"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // awsFlags select what to collect and how to reach AWS, the way the AWS CLI
@@ -128,7 +129,7 @@ func readAccounts(args []string) ([]string, error) {
 			out = append(out, arg)
 			continue
 		}
-		data, err := os.ReadFile(path)
+		data, _, err := inputfile.Read(path, inputfile.MaxWritten, false)
 		if err != nil {
 			return nil, fmt.Errorf("--accounts: %w", err)
 		}
