@@ -136,7 +136,7 @@ func TestFailOnAndExitCodes(t *testing.T) {
 func TestIncompleteCoverageExits3(t *testing.T) {
 	t.Parallel()
 	snap := filepath.Join(t.TempDir(), "gap.json")
-	data := `{"schema_version": 1, "taken_at": "2026-11-20T02:00:00Z", "errors": [
+	data := `{"schema_version": 1, "taken_at": "2026-11-20T02:00:00Z", "scope": {"accounts": ["123456789012"], "regions": ["eu-west-1"]}, "errors": [
 	  {"account": "123456789012", "region": "eu-west-1", "service": "wafv2", "operation": "ListWebACLs", "code": "AccessDeniedException", "message": "not authorized"}]}`
 	if err := os.WriteFile(snap, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
