@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -67,7 +68,7 @@ func resolveAccounts(ctx context.Context, opts Options, home target) ([]accountR
 	}
 	var refs []accountRef
 	for _, id := range slices.Compact(slices.Sorted(slices.Values(opts.Accounts))) {
-		if !validAccountID(id) {
+		if !ValidAccountID(id) {
 			return nil, fmt.Errorf("accounts: %q is not a 12-digit account ID", id)
 		}
 		refs = append(refs, accountRef{id: id})
@@ -75,7 +76,8 @@ func resolveAccounts(ctx context.Context, opts Options, home target) ([]accountR
 	return refs, nil
 }
 
-func validAccountID(id string) bool {
+// ValidAccountID reports whether id is an AWS account ID: 12 digits.
+func ValidAccountID(id string) bool {
 	if len(id) != 12 {
 		return false
 	}
@@ -86,6 +88,14 @@ func validAccountID(id string) bool {
 	}
 	return true
 }
+
+// parentID is the pattern of the Organizations API's ParentId: a root
+// (r-...) or an organizational unit (ou-...).
+var parentID = regexp.MustCompile(`^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`)
+
+// ValidParentID reports whether id can name a root or an organizational
+// unit (Organization.IncludeOUs, ExcludeOUs).
+func ValidParentID(id string) bool { return parentID.MatchString(id) }
 
 // RoleARN expands a role ARN template for one account: "{account}" becomes
 // the account ID and "{partition}" the partition.

@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // Baseline states of a finding.
@@ -19,7 +19,7 @@ const (
 
 // LoadBaseline reads a previous JSON report to compare a run with.
 func LoadBaseline(path string) (*Report, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := inputfile.Read(path, inputfile.MaxJSON, true)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
@@ -52,6 +52,9 @@ func parseReport(data []byte, what string, strict bool) (*Report, error) {
 	}
 	var head struct {
 		ReportVersion *int `json:"report_version"`
+		// Findings is only looked at for being there: null is a report
+		// without findings, as the JSON writer puts it.
+		Findings json.RawMessage `json:"findings"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
 		var typeErr *json.UnmarshalTypeError
@@ -66,6 +69,11 @@ func parseReport(data []byte, what string, strict bool) (*Report, error) {
 	}
 	if *head.ReportVersion != ReportVersion {
 		return fail("report_version %d is not supported (this build reads version %d)", *head.ReportVersion, ReportVersion)
+	}
+	if head.Findings == nil {
+		// Read as no findings, it would make every finding of the run
+		// new and none fixed.
+		return fail("no findings field: not a whole gatewatch JSON report (a report without findings has \"findings\": [])")
 	}
 	var r Report
 	dec := json.NewDecoder(bytes.NewReader(data))

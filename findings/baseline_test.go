@@ -67,6 +67,7 @@ func TestParseBaseline(t *testing.T) {
 		{"future", `{"report_version": 2}`, "report_version 2 is not supported (this build reads version 1)"},
 		{"bad finding", `{"report_version": 1, "findings": [{"rule_id": "GW101"}]}`, "finding 1 has no rule_id or resource"},
 		{"bad type", `{"report_version": 1, "findings": {}}`, "cannot unmarshal"},
+		{"no findings", `{"report_version": 1}`, `no findings field: not a whole gatewatch JSON report (a report without findings has "findings": [])`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,6 +81,12 @@ func TestParseBaseline(t *testing.T) {
 	r, err := ParseBaseline([]byte(`{"report_version": 1, "future_field": true, "findings": [{"rule_id": "GW101", "resource": "arn:x"}]}`), "prev.json")
 	if err != nil || r.Findings[0].Fingerprint != Fingerprint("GW101", "arn:x") {
 		t.Fatalf("ParseBaseline = %+v, %v", r, err)
+	}
+	// No findings, as the JSON writer puts it, or as an empty list.
+	for _, in := range []string{`{"report_version": 1, "findings": null}`, `{"report_version": 1, "findings": []}`} {
+		if r, err := ParseBaseline([]byte(in), "prev.json"); err != nil || len(r.Findings) != 0 {
+			t.Errorf("ParseBaseline(%s) = %+v, %v; want a report without findings", in, r, err)
+		}
 	}
 	if _, err := LoadBaseline(filepath.Join(t.TempDir(), "missing.json")); err == nil {
 		t.Fatal("no error for a missing file")

@@ -5,13 +5,13 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
-	"sigs.k8s.io/yaml"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
+	"github.com/gatewatch/gatewatch/internal/yamljson"
 )
 
 // WaiverTag is the resource tag that waives rules on the resource itself.
@@ -53,7 +53,7 @@ var suppressionKeys = []string{"rule", "resource", "reason", "expires"}
 //	    reason: behind the partner's own WAF (RISK-12)
 //	    expires: 2027-01-31
 func LoadSuppressions(path string) (Suppressions, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := inputfile.Read(path, inputfile.MaxWritten, false)
 	if err != nil {
 		return Suppressions{}, fmt.Errorf("suppressions: %w", err)
 	}
@@ -66,7 +66,7 @@ func ParseSuppressions(data []byte, name string) (Suppressions, error) {
 	fail := func(format string, args ...any) (Suppressions, error) {
 		return Suppressions{}, fmt.Errorf("suppressions %s: %s", name, fmt.Sprintf(format, args...))
 	}
-	js, err := yaml.YAMLToJSON(data)
+	js, err := yamljson.ToJSON(data)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -145,6 +145,18 @@ func describeRaw(m map[string]json.RawMessage) string {
 	return fmt.Sprintf(" (rule %q, resource %q)", rule, res)
 }
 
+// CheckRules says which entry names a rule, or a rule pattern, that none
+// of ids (every loaded rule, on or off) matches: it would waive nothing,
+// so its author's intent (a typo, a rule since renamed) is lost silently.
+func (s Suppressions) CheckRules(ids []string) error {
+	for i, e := range s.Entries {
+		if !slices.ContainsFunc(ids, e.matchesRule) {
+			return fmt.Errorf("suppressions %s: entry %d (rule %q, resource %q): no rule matches %s (see `gatewatch rules`)", s.Source, i+1, e.Rule, e.Resource, e.Rule)
+		}
+	}
+	return nil
+}
+
 func (e SuppressionEntry) String() string {
 	return fmt.Sprintf("rule %s resource %s", e.Rule, e.Resource)
 }
@@ -161,8 +173,13 @@ func (e SuppressionEntry) expired(now time.Time) bool {
 }
 
 func (e SuppressionEntry) matches(f Finding) bool {
-	// Rule IDs are matched without regard to case, as waiver tags are.
-	return globMatch(strings.ToUpper(e.Rule), strings.ToUpper(f.RuleID)) && globMatch(e.Resource, f.Resource)
+	return e.matchesRule(f.RuleID) && globMatch(e.Resource, f.Resource)
+}
+
+// matchesRule reports whether the entry's rule pattern matches id. Rule
+// IDs are matched without regard to case, as waiver tags are.
+func (e SuppressionEntry) matchesRule(id string) bool {
+	return globMatch(strings.ToUpper(e.Rule), strings.ToUpper(id))
 }
 
 // Apply marks the findings that s or a waiver tag on the resource covers,

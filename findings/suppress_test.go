@@ -59,7 +59,8 @@ suppressions:
 		{"top-level key", "suppresions: []\n", `unknown top-level key "suppresions"`},
 		{"not a list", "suppressions: {rule: a}\n", "suppressions must be a list of mappings"},
 		{"not a string", "suppressions:\n- {rule: [a], resource: b, reason: c}\n", "rule must be a string"},
-		{"bad yaml", "suppressions: [\n", "s.yaml"},
+		{"bad yaml", "suppressions: [\n", "s.yaml: not valid YAML: line "},
+		{"key twice", "suppressions:\n- rule: GW104\n  rule: GW105\n  resource: x\n  reason: r\n", `s.yaml: line 3: key "rule" is set twice in one mapping`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +69,26 @@ suppressions:
 				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestSuppressionsOfUnknownRules: an entry whose rule pattern matches no
+// loaded rule would waive nothing; it is an error naming the file and the
+// entry, as an unknown rule ID in the configuration is.
+func TestSuppressionsOfUnknownRules(t *testing.T) {
+	t.Parallel()
+	s, err := ParseSuppressions([]byte("suppressions:\n- {rule: gw104, resource: x, reason: r}\n- {rule: 'GW2*', resource: x, reason: r}\n- {rule: GW999, resource: z, reason: r}\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"GW104", "GW201", "ACME001"}
+	want := `suppressions s.yaml: entry 3 (rule "GW999", resource "z"): no rule matches GW999`
+	if err := s.CheckRules(ids); err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("CheckRules = %v, want %q", err, want)
+	}
+	s.Entries = s.Entries[:2]
+	if err := s.CheckRules(ids); err != nil {
+		t.Errorf("CheckRules of known rules, in other case and as a pattern: %v", err)
 	}
 }
 

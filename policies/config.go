@@ -5,15 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
+	"math"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/gatewatch/gatewatch/findings"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
+	"github.com/gatewatch/gatewatch/internal/yamljson"
 )
 
 // DefaultConfigFile is looked for in the working directory when --config
@@ -182,7 +182,7 @@ func DefaultConfig() Config {
 // what a file written for an earlier gatewatch now means.
 func LoadConfig(path string) (cfg Config, warnings []string, err error) {
 	cfg = DefaultConfig()
-	data, err := os.ReadFile(path)
+	data, _, err := inputfile.Read(path, inputfile.MaxWritten, false)
 	if err != nil {
 		return cfg, nil, fmt.Errorf("config %s: %w", path, errors.Unwrap(err))
 	}
@@ -199,9 +199,9 @@ func LoadConfig(path string) (cfg Config, warnings []string, err error) {
 var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
 
 func parseConfig(data []byte, cfg *Config) ([]string, error) {
-	js, err := yaml.YAMLToJSON(data)
+	js, err := yamljson.ToJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("not valid YAML: %s", strings.TrimPrefix(err.Error(), "error converting YAML to JSON: "))
+		return nil, err
 	}
 	if bytes.Equal(bytes.TrimSpace(js), []byte("null")) {
 		return nil, nil // an empty file keeps the defaults
@@ -268,6 +268,25 @@ func (c *Config) validate() error {
 	}
 	if c.Pricing.ALBRequestsPerSecondPerLCU <= 0 {
 		return errors.New("key pricing.alb_requests_per_second_per_lcu: must be greater than 0")
+	}
+	// A negative limit or price has no meaning; a rule would compare
+	// against it as if it had (every idle timeout is above -5).
+	for _, n := range []struct {
+		key string
+		val float64
+	}{
+		{"thresholds.websocket_min_idle_timeout_seconds", float64(c.Thresholds.WebSocketMinIdleTimeoutSeconds)},
+		{"thresholds.websocket_min_deregistration_delay_seconds", float64(c.Thresholds.WebSocketMinDeregistrationDelaySeconds)},
+		{"thresholds.latency_overhead_p99_ms", c.Thresholds.LatencyOverheadP99Ms},
+		{"thresholds.cost_min_monthly_savings", c.Thresholds.CostMinMonthlySavings},
+		{"pricing.apigw_rest_per_million", c.Pricing.APIGatewayRESTPerMillion},
+		{"pricing.apigw_http_per_million", c.Pricing.APIGatewayHTTPPerMillion},
+		{"pricing.alb_hourly", c.Pricing.ALBHourly},
+		{"pricing.alb_lcu_hourly", c.Pricing.ALBLCUHourly},
+	} {
+		if n.val < 0 || math.IsNaN(n.val) {
+			return fmt.Errorf("key %s: must not be negative, got %g", n.key, n.val)
+		}
 	}
 	ids := make([]string, 0, len(c.Rules))
 	for id := range c.Rules {

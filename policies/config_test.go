@@ -25,6 +25,12 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"bad severity", "rules:\n  GW101:\n    severity: urgent\n", "key rules.GW101.severity"},
 		{"no owner tags", "owner_tags: []\n", "key owner_tags: list at least one tag key (to stop GW103, set rules.GW103.enabled: false)"},
 		{"blank owner tag", "owner_tags: [owner, ' ']\n", "key owner_tags: tag keys must not be empty"},
+		{"negative threshold", "thresholds:\n  websocket_min_idle_timeout_seconds: -5\n", "key thresholds.websocket_min_idle_timeout_seconds: must not be negative, got -5"},
+		{"negative float threshold", "thresholds:\n  cost_min_monthly_savings: -0.5\n", "key thresholds.cost_min_monthly_savings: must not be negative, got -0.5"},
+		{"negative price", "pricing:\n  alb_hourly: -1\n", "key pricing.alb_hourly: must not be negative"},
+		{"key twice", "rules:\n  GW101:\n    enabled: false\nrules:\n  GW102:\n    enabled: false\n", `line 4: key "rules" is set twice in one mapping`},
+		{"rule twice", "rules:\n  GW104:\n    enabled: false\n  GW104:\n    severity: low\n", `key "GW104" is set twice in one mapping`},
+		{"JSON key twice", `{"owner_tags": ["a"], "owner_tags": ["b"]}`, `line 1: key "owner_tags" is set twice in one mapping`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

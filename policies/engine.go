@@ -46,6 +46,9 @@ type Options struct {
 	PolicyDirs []string
 	// Config is the data rules read and the rule switches.
 	Config Config
+	// ConfigFile names the file Config was read from, in messages; empty
+	// for the defaults.
+	ConfigFile string
 	// NoBuiltin leaves the built-in rule pack out (for testing user rules).
 	NoBuiltin bool
 	// Tool identifies the evaluating build in every report. When its Name
@@ -67,7 +70,10 @@ type Engine struct {
 // findings' terms as OPA produces it (readBinding), and never held in
 // OPA's form after.
 type ruleQuery struct {
-	rule     findings.Rule
+	rule findings.Rule
+	// where is the file and line of the rule's deny, for messages about
+	// what it produced.
+	where    string
 	prepared rego.PreparedEvalQuery
 }
 
@@ -81,16 +87,39 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		mods = append(mods, b...)
 	}
+	// A directory with no rule would add nothing, which is never what
+	// --policy meant: an empty directory, files not ending .rego, a typo
+	// in the path of a checkout. One holding only helper modules is
+	// fine beside another that has the rules importing them.
+	var ruleless []string
+	userRules := 0
 	for _, dir := range opts.PolicyDirs {
 		u, err := userModules(dir)
 		if err != nil {
 			return nil, err
 		}
+		rules := 0
+		for _, m := range u {
+			if m.rule != nil {
+				rules++
+			}
+		}
+		userRules += rules
+		switch {
+		case len(u) == 0:
+			return nil, fmt.Errorf("no rules found in %s: a rule is a .rego file (not _test.rego) with package %s.<name>, a METADATA block and deny", dir, strings.TrimPrefix(rulesRoot, "data."))
+		case rules == 0:
+			ruleless = append(ruleless, dir)
+		}
 		mods = append(mods, u...)
+	}
+	if len(ruleless) > 0 && userRules == 0 {
+		return nil, fmt.Errorf("no rules found in %s: only helper modules (outside %s.*) and no rule to use them", strings.Join(ruleless, ", "), strings.TrimPrefix(rulesRoot, "data."))
 	}
 
 	e := &Engine{tool: opts.Tool}
 	seenID := make(map[string]string)
+	denyAt := make(map[string]string) // file:line of each rule's first deny
 	seenPackage := make(map[string]string)
 	var compile []module
 	for _, m := range mods {
@@ -103,6 +132,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("%s: rule id %s is already used by %s", m.file, r.ID, prev)
 		}
 		seenID[r.ID] = m.file
+		denyAt[r.ID] = m.file
+		if i := slices.IndexFunc(m.ast.Rules, isDeny); i >= 0 {
+			denyAt[r.ID] = fmt.Sprintf("%s:%d", m.file, m.ast.Rules[i].Location.Row)
+		}
 		if prev, dup := seenPackage[r.Package]; dup {
 			return nil, fmt.Errorf("%s: package %s is already a rule's, in %s: each rule has a package of its own", m.file, strings.TrimPrefix(r.Package, "data."), prev)
 		}
@@ -115,7 +148,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 				// LoadConfig normalises; a Config built in code may not.
 				sev, err := findings.ParseSeverity(string(set.Severity))
 				if err != nil {
-					return nil, fmt.Errorf("config: rules.%s.severity: %w", r.ID, err)
+					return nil, fmt.Errorf("%s: rules.%s.severity: %w", configName(opts.ConfigFile), r.ID, err)
 				}
 				r.Severity = sev
 			}
@@ -127,19 +160,19 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	for id := range opts.Config.Rules {
 		if _, ok := seenID[id]; !ok {
-			return nil, fmt.Errorf("config: rules.%s: no rule has this id (see `gatewatch rules`)", id)
+			return nil, fmt.Errorf("%s: rules.%s: no rule has this id (see `gatewatch rules`)", configName(opts.ConfigFile), id)
 		}
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 	for _, r := range e.rules {
 		if r.Enabled {
-			e.queries = append(e.queries, ruleQuery{rule: r})
+			e.queries = append(e.queries, ruleQuery{rule: r, where: denyAt[r.ID]})
 		}
 	}
 
 	cfg, err := opts.Config.regoData()
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, fmt.Errorf("%s: %w", configName(opts.ConfigFile), err)
 	}
 	store := inmem.NewFromObject(map[string]any{"gatewatch": map[string]any{"config": cfg}})
 	var compiler *ast.Compiler
@@ -177,6 +210,15 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	compilations.Add(1)
 	return e, nil
+}
+
+// configName is how messages name the configuration: "config FILE", as
+// LoadConfig's errors do.
+func configName(file string) string {
+	if file == "" {
+		return "config"
+	}
+	return "config " + file
 }
 
 // Rules returns the catalogue: every loaded rule sorted by ID, with
@@ -331,7 +373,7 @@ func (q *ruleQuery) findings(results []any, index *places) ([]findings.Finding, 
 	out := make([]findings.Finding, 0, len(results))
 	seen := make(map[string]bool, len(results))
 	for _, raw := range results {
-		f, err := toFinding(q.rule, raw, index)
+		f, err := toFinding(q.rule, q.where, raw, index)
 		if err != nil {
 			return nil, err
 		}
@@ -417,7 +459,7 @@ func (e *Engine) evalRules(ctx context.Context, input ast.Value, workers int, op
 			for _, r := range rs {
 				results, ok := r.Bindings["results"].([]any)
 				if !ok {
-					return fmt.Errorf("rule %s (%s): deny is not a set of results", q.rule.ID, q.rule.Source)
+					return fmt.Errorf("%s: rule %s: deny is not a set of results", q.where, q.rule.ID)
 				}
 				out[i] = append(out[i], results...)
 			}

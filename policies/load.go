@@ -112,8 +112,18 @@ func parseModule(name string, src []byte, source string, isTest bool) (module, e
 	}
 	m := module{file: name, ast: parsed}
 	pkg := parsed.Package.Path.String()
-	if isTest || !strings.HasPrefix(pkg, rulesRoot+".") {
-		return m, nil // library or test module
+	if isTest {
+		return m, nil
+	}
+	if !strings.HasPrefix(pkg, rulesRoot+".") {
+		// A helper module, which rules import, may live in any package; a
+		// rule elsewhere would never be queried, so it is refused rather
+		// than skipped.
+		if declaresRule(parsed) {
+			return module{}, fmt.Errorf("%s:%d: package %s is outside %s.*: a rule module (one that defines deny or carries a METADATA custom.id) must be package %s.<name>; a helper module that rules import may use any other package but defines neither",
+				name, parsed.Package.Location.Row, strings.TrimPrefix(pkg, "data."), strings.TrimPrefix(rulesRoot, "data."), strings.TrimPrefix(rulesRoot, "data."))
+		}
+		return m, nil
 	}
 	rule, err := ruleMetadata(name, parsed, source)
 	if err != nil {
@@ -121,6 +131,25 @@ func parseModule(name string, src []byte, source string, isTest bool) (module, e
 	}
 	m.rule = rule
 	return m, nil
+}
+
+// isDeny reports whether r is (a body of) the deny set.
+func isDeny(r *ast.Rule) bool {
+	return r.Head.Name.String() == "deny" || r.Head.Ref().String() == "deny"
+}
+
+// declaresRule reports whether m looks like a rule: it defines deny, or
+// its package METADATA names a rule id.
+func declaresRule(m *ast.Module) bool {
+	if slices.ContainsFunc(m.Rules, isDeny) {
+		return true
+	}
+	for _, a := range m.Annotations {
+		if _, ok := a.Custom["id"]; ok && a.Scope == "package" {
+			return true
+		}
+	}
+	return false
 }
 
 // ruleMetadata reads the package METADATA block of a rule module and checks
@@ -140,7 +169,7 @@ func ruleMetadata(file string, m *ast.Module, source string) (*findings.Rule, er
 	if pkgAnn == nil {
 		return nil, fmt.Errorf("%s: rule package %s has no METADATA block (title, description, custom.id, custom.severity, custom.remediation)", where, strings.TrimPrefix(pkg, "data."))
 	}
-	if !slices.ContainsFunc(m.Rules, func(r *ast.Rule) bool { return r.Head.Name.String() == "deny" || r.Head.Ref().String() == "deny" }) {
+	if !slices.ContainsFunc(m.Rules, isDeny) {
 		return nil, fmt.Errorf("%s: rule package %s defines no deny rule", where, strings.TrimPrefix(pkg, "data."))
 	}
 	custom := pkgAnn.Custom
@@ -257,6 +286,14 @@ func ruleInputs(where string, raw any, types []string) ([]string, map[string][]s
 	return all, nil, err
 }
 
+// sameLocation reports whether two errors are at the same file and line.
+func sameLocation(a, b *ast.Error) bool {
+	if a.Location == nil || b.Location == nil {
+		return a.Location == b.Location
+	}
+	return a.Location.File == b.Location.File && a.Location.Row == b.Location.Row
+}
+
 // regoError flattens OPA parse and compile errors to "file:line: message"
 // lines, the form editors and CI logs link to.
 func regoError(err error) error {
@@ -274,10 +311,20 @@ func regoError(err error) error {
 		return err
 	}
 	lines := make([]string, 0, len(errs))
-	for _, e := range errs {
+	for i, e := range errs {
 		loc := "rego"
 		if e.Location != nil {
 			loc = fmt.Sprintf("%s:%d", e.Location.File, e.Location.Row)
+		}
+		// The parser may report one mistake twice at one place, the
+		// second time with what it expected ("unexpected eof token",
+		// then "unexpected eof token: expected rule head name"): say it
+		// once, the longer way.
+		if slices.ContainsFunc(errs, func(o *ast.Error) bool {
+			return o != e && o.Code == e.Code && sameLocation(o, e) && strings.HasPrefix(o.Message, e.Message) &&
+				(len(o.Message) > len(e.Message) || slices.Index(errs, o) < i)
+		}) {
+			continue
 		}
 		line := fmt.Sprintf("%s: %s: %s", loc, e.Code, e.Message)
 		if e.Details != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/gatewatch/gatewatch/findings"
+	"github.com/gatewatch/gatewatch/internal/safetext"
 )
 
 // ruleCache is OPA's virtual document cache, less what only holds garbage.
@@ -103,13 +104,21 @@ func readResult(obj ast.Object) *denyResult {
 		return string(s)
 	}
 	r := &denyResult{resource: str("resource"), message: str("message"), account: str("account"), region: str("region")}
-	switch {
-	case r.resource == "":
-		r.problem = "deny produced a result without a \"resource\" ARN"
-		return r
-	case r.message == "":
-		r.problem = "deny produced a result without a \"message\""
-		return r
+	for _, key := range []string{"resource", "message"} {
+		want := map[string]string{"resource": "the resource's ARN", "message": "what is wrong with the resource"}[key]
+		switch v := field(key); v.(type) {
+		case nil:
+			r.problem = fmt.Sprintf("deny produced a result without a %q (want %s, a string)", key, want)
+			return r
+		case ast.String:
+			if v.(ast.String) == "" {
+				r.problem = fmt.Sprintf("deny produced a result whose %q is empty (want %s)", key, want)
+				return r
+			}
+		default:
+			r.problem = fmt.Sprintf("deny produced a result whose %q is not a string but the %s %s (want %s)", key, ast.ValueName(v), safetext.Elide(v.String(), 80), want)
+			return r
+		}
 	}
 	if ev := field("evidence"); ev != nil {
 		if _, ok := ev.(ast.Object); !ok {
@@ -151,10 +160,11 @@ func readResult(obj ast.Object) *denyResult {
 }
 
 // toFinding checks one deny result against the rule contract and fills the
-// finding from the rule's metadata and the resource index.
-func toFinding(rule findings.Rule, raw any, index *places) (findings.Finding, error) {
+// finding from the rule's metadata and the resource index. where is the
+// file and line of the rule's deny, for messages.
+func toFinding(rule findings.Rule, where string, raw any, index *places) (findings.Finding, error) {
 	fail := func(msg string) (findings.Finding, error) {
-		return findings.Finding{}, fmt.Errorf("rule %s (%s): %s", rule.ID, rule.Source, msg)
+		return findings.Finding{}, fmt.Errorf("%s: rule %s: %s", where, rule.ID, msg)
 	}
 	r, ok := raw.(*denyResult)
 	if !ok {

@@ -89,24 +89,7 @@ func TestInputSchemaAcceptsSnapshots(t *testing.T) {
 func TestRulePackagesAreTheirOwn(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	rule := func(id, pkg string) string {
-		return `# METADATA
-# title: Every load balancer
-# description: fires on every load balancer
-# custom:
-#   id: ` + id + `
-#   severity: low
-#   remediation: none
-package gatewatch.rules.` + pkg + `
-
-import rego.v1
-
-deny contains result if {
-	some lb in input.load_balancers
-	result := {"resource": lb.arn, "message": "` + id + `", "evidence": {}}
-}
-`
-	}
+	rule := func(id, pkg string) string { return userRule(id, "gatewatch.rules."+pkg) }
 	dir := t.TempDir()
 	for name, src := range map[string]string{"a.rego": rule("ACME001", "acme_shared"), "b.rego": rule("ACME002", "acme_shared")} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {

@@ -56,14 +56,14 @@ func (f *accessFlags) access(ctx context.Context, a *app) (*collectors.Access, e
 	if err := f.roleOptions(&opts); err != nil {
 		return nil, inputError(err)
 	}
-	cfg, err := loadAWSConfig(ctx, f.profile, a.log)
+	cfg, err := loadAWSConfig(ctx, f.profile, a.log, importing)
 	if err != nil {
 		return nil, err
 	}
 	opts.Config = cfg
 	acc, err := collectors.NewAccess(ctx, opts)
 	if err != nil {
-		return nil, collectFailure(err, 0, a.log)
+		return nil, collectFailure(err, 0, a.log, importing)
 	}
 	return acc, nil
 }

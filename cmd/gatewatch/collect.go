@@ -37,11 +37,15 @@ dropped connections are retried too.`,
 		Example: `  gatewatch collect --regions eu-west-1,us-east-1 --output snapshot.json
   gatewatch collect --profile audit --regions all -o snapshot.json
   gatewatch collect --regions all --timeout 20m --attempt-timeout 10s -o snapshot.json
-  gatewatch collect --org --ou-include ou-ab12-prod --role-name gatewatch-audit --regions all -o org.json
+  gatewatch collect --org --ou-include ou-ab12-prod1234 --role-name gatewatch-audit --regions all -o org.json
   gatewatch collect --accounts 111111111111,222222222222 --role-name gatewatch-audit -o two.json
   AWS_ENDPOINT_URL=http://127.0.0.1:5000 gatewatch collect --regions us-east-1`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts, err := aws.options(a.log)
+			if err != nil {
+				return err
+			}
 			// A snapshot file that cannot be written fails now, not after
 			// the collection.
 			if err := checkFiles(runFiles{inputs: accountInputs(aws.accounts), outputs: inputs("output", output)}); err != nil {
@@ -58,7 +62,7 @@ dropped connections are retried too.`,
 				defer spool.Close()
 			}
 			aws.spool = spool
-			snap, err := aws.collect(cmd.Context(), a)
+			snap, err := aws.collect(cmd.Context(), a, opts)
 			if err != nil {
 				return err
 			}

@@ -165,7 +165,7 @@ func TestCredentialsProblem(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var ee *exitError
-			err := credentialsProblem(tc.sources, tc.err)
+			err := credentialsProblem(tc.sources, tc.err, collecting)
 			if !errors.As(err, &ee) || ee.code != tc.wantCode || !strings.HasPrefix(err.Error(), tc.want) {
 				t.Errorf("got %v (%T), want exit %d and %q", err, err, tc.wantCode, tc.want)
 			}

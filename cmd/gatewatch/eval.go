@@ -34,7 +34,7 @@ func newEvalCommand(a *app) *cobra.Command {
 		source sourceFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "eval [SNAPSHOT | --terraform-plan PLAN.json]",
+		Use:   "eval [SNAPSHOT | - | --terraform-plan PLAN.json]",
 		Short: "Evaluate a saved snapshot or a Terraform plan offline, without AWS credentials",
 		Long: `Evaluate the rules over a snapshot written by 'gatewatch collect' (or by a scan
 with a snapshot output). No AWS call is made, unless --security-hub asks for
@@ -62,6 +62,11 @@ With a snapshot, --source DIR and --terraform-state FILE point findings at
 the code that defines their live resources, as on 'gatewatch scan' (see its
 --help).
 
+SNAPSHOT "-" reads the snapshot from standard input ('gatewatch collect | gatewatch
+eval -'). Snapshots, plans, states and reports are read up to 2 GiB (a snapshot
+of 100k resources is about 66 MB); past that, or when the input does not open
+a JSON object (a device such as /dev/zero), it is refused in one line.
+
 A snapshot or plan that is not valid JSON (invalid UTF-8 included), has
 fields of the wrong type or that this build does not know (names match
 exactly), or carries a version this build does not read is rejected with
@@ -80,6 +85,7 @@ Ctrl-C or SIGTERM stops the evaluation or the writing promptly (exit 3):
 files already written stay, the others are left as they were.`,
 		Example: `  gatewatch eval snapshot.json
   gatewatch eval snapshot.json --format json --output findings.json
+  gatewatch collect --regions eu-west-1 | gatewatch eval - --fail-on high
   gatewatch eval snapshot.json -o - -o report.md
   gatewatch eval snapshot.json --policy ./my-rules --config gatewatch.yaml --fail-on high
   gatewatch eval snapshot.json --source . --terraform-state state.json -f sarif -o gatewatch.sarif
@@ -133,6 +139,9 @@ files already written stay, the others are left as they were.`,
 				return rep.report(cmd.Context(), a, policies.InMemory(snap))
 			}
 			rep.annotate = annotator(a.log, idx, nil)
+			if args[0] == "-" {
+				return rep.report(cmd.Context(), a, snapshot.ReaderSource(a.stdin, "stdin"))
+			}
 			return rep.report(cmd.Context(), a, snapshot.FileSource(args[0]))
 		},
 	}

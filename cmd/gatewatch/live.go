@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/gatewatch/gatewatch/collectors"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // awsFlags select what to collect and how to reach AWS, the way the AWS CLI
@@ -98,6 +100,13 @@ func (f *awsFlags) accountOptions(opts *collectors.Options) error {
 	opts.Accounts = accounts
 	if f.org {
 		opts.Organization = &collectors.Organization{IncludeOUs: trimAll(f.ouInclude), ExcludeOUs: trimAll(f.ouExclude)}
+		for i, ids := range [][]string{opts.Organization.IncludeOUs, opts.Organization.ExcludeOUs} {
+			for _, id := range ids {
+				if !collectors.ValidParentID(id) {
+					return fmt.Errorf("%s %q: not an organizational unit or root ID (ou-ab12-cdef3456, r-ab12)", []string{"--ou-include", "--ou-exclude"}[i], id)
+				}
+			}
+		}
 	}
 	// One listed account may be the credentials' own; more, or an
 	// organization, need a role to reach the others.
@@ -114,90 +123,131 @@ func readAccounts(args []string) ([]string, error) {
 	for _, arg := range trimAll(args) {
 		path, ok := strings.CutPrefix(arg, "@")
 		if !ok {
+			if !collectors.ValidAccountID(arg) {
+				return nil, fmt.Errorf("--accounts: %q is not a 12-digit account ID", arg)
+			}
 			out = append(out, arg)
 			continue
 		}
-		data, err := os.ReadFile(path)
+		data, _, err := inputfile.Read(path, inputfile.MaxWritten, false)
 		if err != nil {
 			return nil, fmt.Errorf("--accounts: %w", err)
 		}
+		listed, n := 0, 0
 		for line := range strings.Lines(string(data)) {
+			n++
 			line, _, _ = strings.Cut(line, "#")
-			if line = strings.TrimSpace(line); line != "" {
-				out = append(out, line)
+			if line = strings.TrimSpace(line); line == "" {
+				continue
 			}
+			if !collectors.ValidAccountID(line) {
+				return nil, fmt.Errorf("--accounts: %s:%d: %q is not a 12-digit account ID", path, n, line)
+			}
+			out = append(out, line)
+			listed++
 		}
-		if len(out) == 0 {
+		if listed == 0 {
 			return nil, fmt.Errorf("--accounts: %s lists no account", path)
 		}
 	}
 	return out, nil
 }
 
-// collect loads the AWS configuration and collects a snapshot. Problems
-// with the configuration (unknown profile, no region, no or expired
-// credentials) are input errors; failed calls after that are recorded in
-// the snapshot, and a failure to reach AWS at all is a collection failure
-// (see collectFailure).
-func (f *awsFlags) collect(ctx context.Context, a *app) (*snapshot.Snapshot, error) {
+// options checks the collection flags and turns them into collector
+// options. It runs before anything else (compiling the rules, looking for
+// credentials) and with scan --demo too, which collects nothing: a flag
+// the run ignores is still checked, so that a typo is not learned from the
+// nightly run that first uses it. Only the shard a scheduler exported is
+// read later, by collect.
+func (f *awsFlags) options(log *slog.Logger) (collectors.Options, error) {
 	if f.concurrency != 0 {
 		// Said on the log (stderr), not where cobra would say it: stdout
 		// may carry the report.
-		a.log.Warn("--concurrency is deprecated: use --max-calls-in-flight, which bounds calls rather than account-regions; --concurrency N is read as --max-calls-in-flight N")
+		log.Warn("--concurrency is deprecated: use --max-calls-in-flight, which bounds calls rather than account-regions; --concurrency N is read as --max-calls-in-flight N")
 		f.inFlight = f.concurrency
+	}
+	var opts collectors.Options
+	inFlightFlag := "--max-calls-in-flight"
+	if f.concurrency != 0 {
+		inFlightFlag = "--concurrency"
 	}
 	switch {
 	case f.inFlight < 1:
-		return nil, inputError(fmt.Errorf("--max-calls-in-flight %d: must be at least 1", f.inFlight))
+		return opts, inputError(fmt.Errorf("%s %d: must be at least 1", inFlightFlag, f.inFlight))
 	case f.progress != progressAuto && f.progress != progressLog && f.progress != progressOff:
-		return nil, inputError(fmt.Errorf("--progress %q: want auto, log or off", f.progress))
+		return opts, inputError(fmt.Errorf("--progress %q: want auto, log or off", f.progress))
 	case !(f.quotaShare > 0 && f.quotaShare <= 1):
-		return nil, inputError(fmt.Errorf("--quota-share %g: must be above 0 and at most 1", f.quotaShare))
+		return opts, inputError(fmt.Errorf("--quota-share %g: must be above 0 and at most 1", f.quotaShare))
 	case f.timeout < 0:
-		return nil, inputError(fmt.Errorf("--timeout %s: must not be negative (0 means no limit)", f.timeout))
+		return opts, inputError(fmt.Errorf("--timeout %s: must not be negative (0 means no limit)", f.timeout))
 	case f.attemptTimeout <= 0:
-		return nil, inputError(fmt.Errorf("--attempt-timeout %s: must be above zero", f.attemptTimeout))
+		return opts, inputError(fmt.Errorf("--attempt-timeout %s: must be above zero", f.attemptTimeout))
 	}
-	cfg, err := loadAWSConfig(ctx, f.profile, a.log)
+	opts = collectors.Options{
+		EndpointURL:      f.endpointURL,
+		Regions:          trimAll(f.regions),
+		ToolVersion:      toolVersion(),
+		Logger:           log,
+		MaxCallsInFlight: f.inFlight,
+		QuotaShare:       f.quotaShare,
+		Timeout:          f.timeout,
+		CallTimeout:      f.attemptTimeout,
+	}
+	if err := collectors.CheckRegions("--regions", opts.Regions); err != nil {
+		return opts, inputError(err)
+	}
+	if err := f.accountOptions(&opts); err != nil {
+		return opts, inputError(err)
+	}
+	if f.shard != "" {
+		sh, err := collectors.ParseShard(f.shard)
+		if err != nil {
+			return opts, inputError(err)
+		}
+		opts.Shard = sh
+	}
+	return opts, nil
+}
+
+// collect loads the AWS configuration and collects a snapshot with opts
+// (from options). Problems with the configuration (unknown profile, no
+// region, no or expired credentials) are input errors; failed calls after
+// that are recorded in the snapshot, and a failure to reach AWS at all is
+// a collection failure (see collectFailure).
+func (f *awsFlags) collect(ctx context.Context, a *app, opts collectors.Options) (*snapshot.Snapshot, error) {
+	if f.shard == "" {
+		sh, err := f.resolveShard()
+		if err != nil {
+			return nil, inputError(err)
+		}
+		opts.Shard = sh
+	}
+	cfg, err := loadAWSConfig(ctx, f.profile, a.log, collecting)
 	if err != nil {
 		return nil, err
 	}
-	regions := trimAll(f.regions)
-	if len(regions) == 0 && cfg.Region == "" {
+	if len(opts.Regions) == 0 && cfg.Region == "" {
 		return nil, inputError(errors.New("no region: pass --regions (for example --regions eu-west-1,us-east-1 or --regions all) or set AWS_REGION"))
 	}
-	if len(regions) > 0 && cfg.Region == "" {
+	if len(opts.Regions) == 0 && !collectors.ValidRegionName(cfg.Region) {
+		return nil, inputError(fmt.Errorf("region %q (from AWS_REGION or the profile): unknown region: want a region name such as eu-west-1, or pass --regions", cfg.Region))
+	}
+	if len(opts.Regions) > 0 && cfg.Region == "" {
 		// The home region only serves the account look-up; prefer a named one.
-		cfg.Region = regions[0]
+		cfg.Region = opts.Regions[0]
 		if cfg.Region == collectors.AllRegions {
 			cfg.Region = "us-east-1"
 		}
 	}
-	opts := collectors.Options{
-		Config:           cfg,
-		EndpointURL:      f.endpointURL,
-		Regions:          regions,
-		ToolVersion:      toolVersion(),
-		Logger:           a.log,
-		MaxCallsInFlight: f.inFlight,
-		QuotaShare:       f.quotaShare,
-		Spool:            f.spool,
-		Datasets:         f.datasets,
-		Timeout:          f.timeout,
-		CallTimeout:      f.attemptTimeout,
-	}
-	if err := f.accountOptions(&opts); err != nil {
-		return nil, inputError(err)
-	}
-	if opts.Shard, err = f.resolveShard(); err != nil {
-		return nil, inputError(err)
-	}
+	opts.Config = cfg
+	opts.Spool = f.spool
+	opts.Datasets = f.datasets
 	opts.Tracker = &collectors.Tracker{}
 	stop := showProgress(f.progress, a.stderr, opts.Tracker, progressLogEvery)
 	snap, err := collectors.Collect(ctx, opts)
 	stop()
 	if err != nil {
-		return nil, collectFailure(err, f.timeout, a.log)
+		return nil, collectFailure(err, f.timeout, a.log, collecting)
 	}
 	return snap, nil
 }

@@ -35,6 +35,10 @@ func TestInputErrorsExit2WithOneClearLine(t *testing.T) {
 		{"truncated", []string{"eval", "testdata/truncated.json"}, "snapshot testdata/truncated.json: invalid JSON: unexpected end of file (is it truncated?)"},
 		{"unknown field", []string{"eval", "testdata/unknown-field.json"}, `unknown field "surprise"`},
 		{"json array", []string{"eval", "testdata/array.json"}, "snapshot testdata/array.json: not a gatewatch snapshot: the file holds a JSON array, want an object with schema_version\n"},
+		{"stub snapshot", []string{"eval", "testdata/stub-snapshot.json"}, "snapshot testdata/stub-snapshot.json: no taken_at, no scope.accounts, no scope.regions"},
+		{"baseline without findings", []string{"scan", "--demo", "--baseline", "testdata/stub-report.json"}, "baseline testdata/stub-report.json: no findings field"},
+		{"config names an unknown rule", []string{"scan", "--demo", "--config", "testdata/config-unknown-rule.yaml"}, "config testdata/config-unknown-rule.yaml: rules.GW999: no rule has this id"},
+		{"suppression of an unknown rule", []string{"scan", "--demo", "--suppressions", "testdata/suppress-unknown-rule.yaml"}, `suppressions testdata/suppress-unknown-rule.yaml: entry 1 (rule "GW999", resource "*"): no rule matches GW999`},
 		{"bad format", []string{"scan", "--demo", "--format", "xml"}, `--format "xml": want one of`},
 		{"bad fail-on", []string{"scan", "--demo", "--fail-on", "severe"}, `--fail-on: unknown severity "severe"`},
 		{"two stdout formats", []string{"scan", "--demo", "-f", "table", "-f", "json"}, "only one format can go to stdout"},
@@ -132,7 +136,7 @@ func TestFailOnAndExitCodes(t *testing.T) {
 func TestIncompleteCoverageExits3(t *testing.T) {
 	t.Parallel()
 	snap := filepath.Join(t.TempDir(), "gap.json")
-	data := `{"schema_version": 1, "taken_at": "2026-11-20T02:00:00Z", "errors": [
+	data := `{"schema_version": 1, "taken_at": "2026-11-20T02:00:00Z", "scope": {"accounts": ["123456789012"], "regions": ["eu-west-1"]}, "errors": [
 	  {"account": "123456789012", "region": "eu-west-1", "service": "wafv2", "operation": "ListWebACLs", "code": "AccessDeniedException", "message": "not authorized"}]}`
 	if err := os.WriteFile(snap, []byte(data), 0o600); err != nil {
 		t.Fatal(err)

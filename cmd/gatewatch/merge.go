@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/findings"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 func newMergeCommand(a *app) *cobra.Command {
@@ -74,7 +74,7 @@ func mergeFiles(paths []string) (func(io.Writer) error, error) {
 	var snaps []*snapshot.Snapshot
 	var reports []*findings.Report
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, _, err := inputfile.Read(p, inputfile.MaxJSON, true)
 		if err != nil {
 			return nil, fmt.Errorf("merge %s: %w", p, unwrapPath(err))
 		}

@@ -135,7 +135,7 @@ func TestMergeErrorsNameTheFile(t *testing.T) {
 	one := writeJSONFile(t, dir, "one.json", shardSnapshot("1/2", "111122223333", "eu-west-1"))
 	again := writeJSONFile(t, dir, "again.json", shardSnapshot("2/2", "111122223333", "eu-west-1"))
 	report := writeJSONFile(t, dir, "report.json", &findings.Report{ReportVersion: findings.ReportVersion})
-	futureReport := writeJSONFile(t, dir, "future.json", map[string]any{"report_version": 1, "surprise": true})
+	futureReport := writeJSONFile(t, dir, "future.json", map[string]any{"report_version": 1, "findings": []any{}, "surprise": true})
 	broken := filepath.Join(dir, "broken.json")
 	if err := os.WriteFile(broken, []byte(`{"schema_version": 1, "rest_apis": [`), 0o644); err != nil {
 		t.Fatal(err)

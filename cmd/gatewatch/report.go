@@ -35,7 +35,8 @@ func (p *policyFlags) register(fs *pflag.FlagSet) {
 // Configuration warnings go to log.
 func (p *policyFlags) engine(ctx context.Context, log *slog.Logger) (*policies.Engine, error) {
 	cfg := policies.DefaultConfig()
-	if path := p.configFile(); path != "" {
+	path := p.configFile()
+	if path != "" {
 		var (
 			warnings []string
 			err      error
@@ -47,7 +48,7 @@ func (p *policyFlags) engine(ctx context.Context, log *slog.Logger) (*policies.E
 			log.Warn(w)
 		}
 	}
-	e, err := policies.New(ctx, policies.Options{PolicyDirs: p.policyDirs, Config: cfg, Tool: buildTool()})
+	e, err := policies.New(ctx, policies.Options{PolicyDirs: p.policyDirs, Config: cfg, ConfigFile: path, Tool: buildTool()})
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -299,6 +300,13 @@ func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger, more runFil
 	engine, err := r.engine(ctx, log)
 	if err != nil {
 		return nil, err
+	}
+	ids := make([]string, 0, len(engine.Rules()))
+	for _, rule := range engine.Rules() {
+		ids = append(ids, rule.ID)
+	}
+	if err := sup.CheckRules(ids); err != nil {
+		return nil, inputError(err)
 	}
 	return &reporter{flags: r, outs: outs, sup: sup, base: base, engine: engine}, nil
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/gatewatch/gatewatch"
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
@@ -32,6 +34,8 @@ the findings.
 architecture (partners -> API Gateway -> ALB -> services; browsers ->
 CloudFront -> ALB; internal apps -> internal ALB) with the mistakes teams
 really make beside resources that do it right. It needs no credentials.
+The collection flags (--profile, --regions, the account flags) are checked
+but have no effect with --demo, and a warning says so.
 
 Without --demo, gatewatch uses the standard AWS credential chain (environment,
 shared files and --profile, SSO, instance and container roles). Missing or
@@ -67,7 +71,7 @@ about: their code-scanning alerts would move back to aws/ paths.`,
   gatewatch scan --regions eu-west-1,us-east-1 --fail-on high
   gatewatch scan --regions all --timeout 20m -f sarif -o gatewatch.sarif --snapshot snapshot.json
   gatewatch scan --profile audit --regions all -f sarif -o gatewatch.sarif --snapshot snapshot.json
-  gatewatch scan --org --ou-exclude ou-ab12-sandbox --role-name gatewatch-audit --regions all --quota-share 0.3
+  gatewatch scan --org --ou-exclude ou-ab12-sandbox1 --role-name gatewatch-audit --regions all --quota-share 0.3
   gatewatch scan --accounts @accounts.txt --role-arn-template 'arn:aws:iam::{account}:role/audit/gatewatch' --external-id nightly
   gatewatch scan --endpoint-url http://127.0.0.1:5000 --regions us-east-1 --format json
   gatewatch scan --demo --format json
@@ -76,6 +80,15 @@ about: their code-scanning alerts would move back to aws/ paths.`,
   gatewatch scan --demo --format table --format json --output - --output findings.json`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts, err := aws.options(a.log)
+			if err != nil {
+				return err
+			}
+			if demo {
+				if ignored := demoIgnores(cmd.Flags(), hub.enabled); len(ignored) > 0 {
+					a.log.Warn("--demo scans the bundled demo account, so these flags have no effect: " + strings.Join(ignored, ", "))
+				}
+			}
 			files := runFiles{inputs: append(stateInputs(source.states), accountInputs(aws.accounts)...)}
 			if snapshotPath != "" {
 				files.outputs = []namedPath{{path: snapshotPath, what: "--snapshot"}}
@@ -101,7 +114,7 @@ about: their code-scanning alerts would move back to aws/ paths.`,
 				if snapshotPath == "" {
 					aws.datasets = readByRules(rep.engine.Rules())
 				}
-				snap, err = aws.collect(cmd.Context(), a)
+				snap, err = aws.collect(cmd.Context(), a, opts)
 			}
 			if err != nil {
 				return err
@@ -131,6 +144,24 @@ about: their code-scanning alerts would move back to aws/ paths.`,
 	flags.register(cmd.Flags())
 	source.register(cmd.Flags())
 	return cmd
+}
+
+// demoIgnores lists the flags set in fs that scan --demo makes no use of:
+// every collection flag, and those saying how to reach AWS unless
+// --security-hub reaches it with them.
+func demoIgnores(fs *pflag.FlagSet, hub bool) []string {
+	var collection, access awsFlags
+	cf := pflag.NewFlagSet("collection", pflag.ContinueOnError)
+	collection.register(cf)
+	af := pflag.NewFlagSet("access", pflag.ContinueOnError)
+	access.accessFlags.register(af)
+	var out []string
+	cf.VisitAll(func(f *pflag.Flag) {
+		if fs.Changed(f.Name) && (!hub || af.Lookup(f.Name) == nil) {
+			out = append(out, "--"+f.Name)
+		}
+	})
+	return out
 }
 
 // readByRules lists the datasets the enabled rules read (with those they

@@ -256,10 +256,26 @@ func TestSecurityHubRefusalExits4(t *testing.T) {
 // TestSecurityHubNeedsCredentialsFirst: --security-hub reaches AWS before
 // the rules run, so missing credentials are one line at once, even with
 // --demo.
+// The line does not suggest --demo: the run has it already, and
+// --security-hub needs AWS all the same.
 func TestSecurityHubNeedsCredentialsFirst(t *testing.T) {
 	noCredentials(t)
-	code, stdout, stderr := runCLI(t, "scan", "--demo", "--security-hub")
-	if code != exitUsage || stdout != "" || stderr != "gatewatch: "+msgNoCredentials+"\n" {
-		t.Errorf("exit %d, stdout %q, stderr %q; want 2 and the one line", code, stdout, stderr)
+	for _, args := range [][]string{{"scan", "--demo", "--security-hub"}, {"eval", demoSnapshot, "--security-hub"}} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != exitUsage || stdout != "" || stderr != "gatewatch: "+msgNoCredentialsHub+"\n" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and the one line", args, code, stdout, stderr)
+		}
+	}
+}
+
+// TestSecurityHubUnreachable: an endpoint that does not answer fails the
+// import, said as such (there was no collection), exit 3, nothing written.
+func TestSecurityHubUnreachable(t *testing.T) {
+	fakeCredentials(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	code, stdout, stderr := runCLI(t, "eval", demoSnapshot, "--security-hub", "--endpoint-url", closed.URL)
+	if code != exitIncomplete || stdout != "" || !strings.HasPrefix(stderr, "gatewatch: --security-hub failed, AWS could not be reached: ") {
+		t.Errorf("exit %d, stdout %d bytes, stderr %q; want 3 and the Security Hub import named", code, len(stdout), stderr)
 	}
 }

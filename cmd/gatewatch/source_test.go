@@ -314,6 +314,10 @@ func TestSourceInputErrors(t *testing.T) {
 		{"plan as state", []string{"--terraform-state", prDir + "/plan.json"}, "this is a plan, not a state"},
 		{"old state", []string{"--terraform-state", v3}, "state version 3 is not supported"},
 		{"truncated state", []string{"--terraform-state", broken}, "terraform state " + broken + ": not JSON"},
+		{"root is not a directory", []string{"--source", sourceRepo, "--terraform-state", "infra/nope=" + sourceRepo + "/infra/edge/state.json"},
+			"--terraform-state infra/nope=" + sourceRepo + "/infra/edge/state.json: ROOT infra/nope is not a directory: no such file or directory"},
+		{"root is a file", []string{"--source", sourceRepo, "--terraform-state", notDir + "=" + sourceRepo + "/infra/edge/state.json"},
+			"ROOT " + notDir + " is not a directory (ROOT=FILE names the root module's directory)"},
 		{"root outside the sources", []string{"--source", sourceRepo + "/cloudformation", "--terraform-state", sourceRepo + "/infra/edge=" + sourceRepo + "/infra/edge/state.json"},
 			"is not below any --source directory"},
 	}

@@ -30,6 +30,8 @@ func TestErrorsOnStderrAreSanitised(t *testing.T) {
 			t.Parallel()
 			snap, err := json.Marshal(map[string]any{
 				"schema_version":   1,
+				"taken_at":         "2026-11-20T02:00:00Z",
+				"scope":            map[string]any{"accounts": []string{"1"}, "regions": []string{"eu-west-1"}},
 				"lambda_functions": []any{map[string]any{"account": "1", "name": "fn " + tt.value}},
 			})
 			if err != nil {

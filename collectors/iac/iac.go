@@ -119,7 +119,10 @@ func Load(opts Options) (*Index, error) {
 // the directory given before "=", or the one below the sources that
 // declares most of the state's root-module blocks.
 func (x *Index) bindState(f *files, spec string) (boundState, error) {
-	root, file := splitStateSpec(spec)
+	root, file, err := splitStateSpec(spec)
+	if err != nil {
+		return boundState{}, err
+	}
 	st, err := LoadState(file)
 	if err != nil {
 		return boundState{}, err
@@ -417,20 +420,30 @@ func (t *Terraform) resourceBlocks() int {
 // StateFile is the file a --terraform-state value names: FILE, or the
 // part after "=" of ROOT=FILE when ROOT is a directory.
 func StateFile(spec string) string {
-	_, file := splitStateSpec(spec)
+	_, file, err := splitStateSpec(spec)
+	if err != nil {
+		return spec
+	}
 	return file
 }
 
 // splitStateSpec splits a --terraform-state value into its root module
-// directory ("" when not given) and its state file.
-func splitStateSpec(spec string) (root, file string) {
-	if dir, rest, ok := strings.Cut(spec, "="); ok && isDir(dir) {
-		return dir, rest
+// directory ("" when not given) and its state file: ROOT=FILE, unless the
+// whole value is a file whose name holds an "=".
+func splitStateSpec(spec string) (root, file string, err error) {
+	dir, rest, ok := strings.Cut(spec, "=")
+	if !ok {
+		return "", spec, nil
 	}
-	return "", spec
-}
-
-func isDir(path string) bool {
-	info, err := os.Stat(path)
-	return err == nil && info.IsDir()
+	_, whole := os.Stat(spec)
+	switch info, err := os.Stat(dir); {
+	case err == nil && info.IsDir():
+		return dir, rest, nil
+	case whole == nil:
+		return "", spec, nil
+	case err != nil:
+		return "", "", fmt.Errorf("--terraform-state %s: ROOT %s is not a directory: %w (ROOT=FILE names the root module's directory)", spec, dir, unwrapPath(err))
+	default:
+		return "", "", fmt.Errorf("--terraform-state %s: ROOT %s is not a directory (ROOT=FILE names the root module's directory)", spec, dir)
+	}
 }

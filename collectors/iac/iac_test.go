@@ -263,6 +263,19 @@ resource "aws_lb_listener" "https" {
 	if loc := got[lbARN]; loc != (Location{Address: `module.edge["eu"].aws_lb.shop[0]`, MatchedBy: ByState}) {
 		t.Errorf("without --source: %+v", loc)
 	}
+
+	// A state file whose name holds "=" is a file, not ROOT=FILE.
+	odd := filepath.Join(t.TempDir(), "env=prod.json")
+	data, err := os.ReadFile(filepath.Join(dir, "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(odd, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = locate(t, Options{States: []string{odd}}, world()); got[lbARN].Address == "" {
+		t.Errorf("state %s: not read as a file", odd)
+	}
 }
 
 // TestStateRoots: the root module is the directory declaring most of the

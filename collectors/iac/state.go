@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // State is what gatewatch reads of a Terraform state: the address and
@@ -34,7 +35,7 @@ type Instance struct {
 // (read with HashiCorp's terraform-json) or a raw state file of version 4
 // (terraform.tfstate, `terraform state pull`).
 func LoadState(path string) (*State, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := inputfile.Read(path, inputfile.MaxJSON, true)
 	if err != nil {
 		return nil, fmt.Errorf("terraform state: %w", err)
 	}

@@ -16,12 +16,9 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 	"github.com/gatewatch/gatewatch/internal/safetext"
 )
-
-// maxSnapshotBytes bounds what Load reads; an organisation-wide snapshot is
-// tens of megabytes, so anything near this is not a snapshot.
-const maxSnapshotBytes = 2 << 30
 
 // keepBelow is the size of snapshot file FileSource keeps in memory
 // rather than read again: about 25k resources, whose Go form (some 50 MB)
@@ -39,28 +36,20 @@ func Load(path string) (*Snapshot, error) {
 	return Parse(data, path)
 }
 
-// readFile reads the file at path, bounded by maxSnapshotBytes, and says
-// whether it is a regular file (one that can be read again).
+// readFile reads the file at path within inputfile.MaxJSON, and says
+// whether it is a regular file (one that can be read again). What does not
+// open a JSON object is not read further than its first bytes, for Parse
+// to reject: /dev/zero is refused at once, not read into memory.
 func readFile(path string) (data []byte, regular bool, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, false, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
+	data, regular, err = inputfile.Read(path, inputfile.MaxJSON, true)
+	var pe *os.PathError
+	switch {
+	case errors.As(err, &pe):
+		return nil, false, fmt.Errorf("snapshot %s: %w", path, pe.Err)
+	case err != nil:
+		return nil, false, fmt.Errorf("snapshot %s: %w", path, err)
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, false, fmt.Errorf("snapshot %s: %w", path, errors.Unwrap(err))
-	}
-	// A regular file is read into a buffer of its size: growing one by
-	// doubling took four times as long at 100k resources (66 MB).
-	var buf bytes.Buffer
-	if fi.Mode().IsRegular() && fi.Size() < maxSnapshotBytes {
-		buf.Grow(int(fi.Size()) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(io.LimitReader(f, maxSnapshotBytes)); err != nil {
-		return nil, false, fmt.Errorf("snapshot %s: read: %w", path, err)
-	}
-	return buf.Bytes(), fi.Mode().IsRegular(), nil
+	return data, regular, nil
 }
 
 // FileSource returns a loader of the snapshot at path that reads the file
@@ -95,13 +84,31 @@ func FileSource(path string) func() (*Snapshot, error) {
 	}
 }
 
-// Decode reads a snapshot from r; name is used in error messages.
+// Decode reads a snapshot from r, within inputfile.MaxJSON; name is used
+// in error messages.
 func Decode(r io.Reader, name string) (*Snapshot, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxSnapshotBytes))
+	data, err := inputfile.ReadFrom(r, inputfile.MaxJSON, -1, true)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot %s: read: %w", name, err)
+		return nil, fmt.Errorf("snapshot %s: %w", name, err)
 	}
 	return Parse(data, name)
+}
+
+// ReaderSource is FileSource for a stream, such as standard input: it is
+// read once, when the loader is first called, and kept.
+func ReaderSource(r io.Reader, name string) func() (*Snapshot, error) {
+	var (
+		kept *Snapshot
+		err  error
+		done bool
+	)
+	return func() (*Snapshot, error) {
+		if !done {
+			kept, err = Decode(r, name)
+			done = true
+		}
+		return kept, err
+	}
 }
 
 // Parse decodes and validates snapshot JSON held in memory.
@@ -355,11 +362,27 @@ const maxQuotedRunes = 200
 // names are free text in AWS and can hold escape sequences or megabytes.
 func quoted(s string) string { return safetext.Elide(safetext.Sanitize(s), maxQuotedRunes) }
 
-// Validate checks the invariants the rules rely on: every resource has an
-// ARN and knows its account, and no ARN appears twice.
+// Validate checks the invariants the rules rely on: the snapshot says when
+// it was taken and what it covers, every resource has an ARN and knows its
+// account, and no ARN appears twice.
 func (s *Snapshot) Validate() error {
 	if s.SchemaVersion != SchemaVersion {
 		return fmt.Errorf("schema_version %d is not supported (this build reads version %d)", s.SchemaVersion, SchemaVersion)
+	}
+	// A stub such as {"schema_version":2} would read as a clean scan of
+	// nothing, taken in year 1: what was scanned, and when, is required.
+	var missing []string
+	if s.TakenAt.IsZero() {
+		missing = append(missing, "taken_at")
+	}
+	if len(s.Scope.Accounts) == 0 {
+		missing = append(missing, "scope.accounts")
+	}
+	if len(s.Scope.Regions) == 0 {
+		missing = append(missing, "scope.regions")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("no %s: a snapshot says when it was taken and which accounts and regions it covers (gatewatch collect writes them)", strings.Join(missing, ", no "))
 	}
 	seen := make(map[string]string)
 	var problems []string

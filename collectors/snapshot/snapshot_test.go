@@ -11,6 +11,8 @@ import (
 
 func TestParseRejectsMalformedInput(t *testing.T) {
 	t.Parallel()
+	// whole is what a snapshot must say besides its version.
+	const whole = `"taken_at": "2026-11-20T02:00:00Z", "scope": {"accounts": ["1"], "regions": ["eu-west-1"]}, `
 	tests := []struct {
 		name, data, want string
 	}{
@@ -36,9 +38,13 @@ func TestParseRejectsMalformedInput(t *testing.T) {
 		{"bad time", `{"schema_version": 1, "taken_at": "yesterday"}`, "field taken_at: expected an RFC 3339 time string"},
 		{"unknown field", `{"schema_version": 1, "rest_api": []}`, `unknown field "rest_api"`},
 		{"trailing data", `{"schema_version": 1} {}`, "line 1, column 23: invalid JSON: invalid character '{' after top-level value"},
-		{"missing arn", `{"schema_version": 1, "lambda_functions": [{"account": "1", "name": "f"}]}`, "AWS::Lambda::Function f has no arn"},
-		{"missing account", `{"schema_version": 1, "lambda_functions": [{"arn": "arn:aws:lambda:eu-west-1:1:function:f"}]}`, "arn:aws:lambda:eu-west-1:1:function:f has no account"},
-		{"duplicate arn", `{"schema_version": 1, "web_acls": [{"arn": "x", "account": "1"}, {"arn": "x", "account": "1"}]}`, "x appears twice"},
+		{"missing arn", `{"schema_version": 1, ` + whole + `"lambda_functions": [{"account": "1", "name": "f"}]}`, "AWS::Lambda::Function f has no arn"},
+		{"missing account", `{"schema_version": 1, ` + whole + `"lambda_functions": [{"arn": "arn:aws:lambda:eu-west-1:1:function:f"}]}`, "arn:aws:lambda:eu-west-1:1:function:f has no account"},
+		{"stub", `{"schema_version": 2}`, "no taken_at, no scope.accounts, no scope.regions: a snapshot says when it was taken"},
+		{"zero time", `{"schema_version": 2, "taken_at": "0001-01-01T00:00:00Z", "scope": {"accounts": ["1"], "regions": ["eu-west-1"]}}`, "no taken_at: "},
+		{"no accounts", `{"schema_version": 2, "taken_at": "2026-11-20T02:00:00Z", "scope": {"accounts": [], "regions": ["eu-west-1"]}}`, "no scope.accounts: "},
+		{"no regions", `{"schema_version": 1, "taken_at": "2026-11-20T02:00:00Z", "scope": {"accounts": ["1"]}}`, "no scope.regions: "},
+		{"duplicate arn", `{"schema_version": 1, ` + whole + `"web_acls": [{"arn": "x", "account": "1"}, {"arn": "x", "account": "1"}]}`, "x appears twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,7 +72,7 @@ func TestNormalizeIsCanonical(t *testing.T) {
 		return &Snapshot{
 			SchemaVersion: SchemaVersion,
 			TakenAt:       time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC),
-			Scope:         Scope{Regions: []string{"us-east-1", "eu-west-1", "us-east-1"}},
+			Scope:         Scope{Accounts: []string{"1"}, Regions: []string{"us-east-1", "eu-west-1", "us-east-1"}},
 			LoadBalancers: []LoadBalancer{
 				{ARN: "b", Account: "1", Listeners: []Listener{{ARN: "b/l", Rules: []ListenerRule{
 					{ARN: "r-default", Priority: "default", IsDefault: true},
@@ -78,6 +84,7 @@ func TestNormalizeIsCanonical(t *testing.T) {
 		}
 	}
 	s := one()
+	s.Upgrade() // as Parse does: the coverage of the scope
 	s.Normalize()
 	if got := []string{s.LoadBalancers[0].ARN, s.LoadBalancers[1].ARN}; !cmp.Equal(got, []string{"a", "b"}) {
 		t.Errorf("load balancers in order %v, want [a b]", got)

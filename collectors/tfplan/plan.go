@@ -20,7 +20,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,11 +28,12 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // Load reads and checks a JSON plan. Errors are one line naming the file.
 func Load(path string) (*tfjson.Plan, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := inputfile.Read(path, inputfile.MaxJSON, true)
 	if err != nil {
 		return nil, fmt.Errorf("terraform plan: %w", err)
 	}
