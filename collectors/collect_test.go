@@ -79,6 +79,9 @@ type attemptLog struct {
 	mu    sync.Mutex
 	calls map[string]int // "service:Operation" -> retries
 	errs  []string
+	// answered are the retries of calls the endpoint answered with an
+	// error (a throttle, a 5xx), as opposed to calls the machine lost.
+	answered []string
 }
 
 func (h *attemptLog) Enabled(context.Context, slog.Level) bool { return true }
@@ -90,12 +93,15 @@ func (h *attemptLog) Handle(_ context.Context, r slog.Record) error {
 		return nil
 	}
 	var call, msg string
+	var status int64
 	r.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
 		case "call":
 			call = a.Value.String()
 		case "after":
 			msg = a.Value.String()
+		case "status":
+			status = a.Value.Int64()
 		}
 		return true
 	})
@@ -103,36 +109,53 @@ func (h *attemptLog) Handle(_ context.Context, r slog.Record) error {
 	defer h.mu.Unlock()
 	h.calls[call]++
 	h.errs = append(h.errs, call+": "+msg)
+	if status >= 400 {
+		h.answered = append(h.answered, call+": "+msg)
+	}
 	return nil
 }
 
 // neededCalls is what a collection that ended without errors asked for:
 // the attempts it made (got.Calls) less its retries. An emulator on a
-// loaded machine can fail an attempt (a refused connection, a reset),
-// which the retryer rightly repeats; those repeats are the machine's, not
-// the collector's choice of calls. Each is logged for the record.
+// loaded machine can lose an attempt (a refused or reset connection, an
+// attempt timeout), which the retryer rightly repeats; those repeats are
+// the machine's, not the collector's choice of calls, and each is logged
+// for the record. A retry after an error the endpoint answered (a
+// throttle, a 5xx) is the collector's or the fake's doing: it fails the
+// test.
 func neededCalls(t *testing.T, got *snapshot.Snapshot) map[string]int {
+	t.Helper()
+	needed, answered := retried(t, got)
+	for _, e := range answered {
+		t.Errorf("retried after an answer from the endpoint, which no fault of this test explains: %s", e)
+	}
+	return needed
+}
+
+// retried is got.Calls less the retries the collector logged, and the
+// retries that followed an error the endpoint answered.
+func retried(t *testing.T, got *snapshot.Snapshot) (needed map[string]int, answered []string) {
 	t.Helper()
 	if len(got.Errors) != 0 {
 		t.Fatalf("calls of a collection with errors: %+v", got.Errors)
 	}
 	v, ok := failedAttempts.Load(got)
 	if !ok {
-		t.Fatal("neededCalls: the snapshot did not come from collectWith with its own logger")
+		t.Fatal("the snapshot did not come from collectWith with its own logger")
 	}
 	failed := v.(*attemptLog)
 	failed.mu.Lock()
 	defer failed.mu.Unlock()
-	out := maps.Clone(got.Calls)
+	needed = maps.Clone(got.Calls)
 	for call, n := range failed.calls {
-		if out[call] -= n; out[call] == 0 {
-			delete(out, call)
+		if needed[call] -= n; needed[call] == 0 {
+			delete(needed, call)
 		}
 	}
 	for _, e := range failed.errs {
 		t.Logf("retried after: %s", e)
 	}
-	return out
+	return needed, slices.Clone(failed.answered)
 }
 
 // collectWithConfig is the AWS configuration of a test: static keys that

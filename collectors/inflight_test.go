@@ -311,8 +311,12 @@ func TestRetriesAreLoggedApart(t *testing.T) {
 	if got.Calls[op] != want[op]+2 {
 		t.Errorf("%s: %d attempts counted, want the %d needed and 2 retries", op, got.Calls[op], want[op])
 	}
-	if diff := cmp.Diff(want, neededCalls(t, got)); diff != "" {
+	needed, answered := retried(t, got)
+	if diff := cmp.Diff(want, needed); diff != "" {
 		t.Errorf("calls less retries (-minimum +made):\n%s", diff)
+	}
+	if len(answered) != 2 {
+		t.Errorf("%d retries logged as following an answer from the endpoint, want the 2 throttles: %q", len(answered), answered)
 	}
 }
 

@@ -242,7 +242,7 @@ func (t target) attemptMiddleware(service string) middleware.FinalizeMiddleware 
 		if state != nil {
 			if state.attempts++; state.attempts > 1 {
 				t.opts.Logger.Debug("retry", "account", t.account, "region", t.region, "call", service+":"+op,
-					"attempt", state.attempts, "after", state.lastErr)
+					"attempt", state.attempts, "after", state.lastErr, "status", httpStatus(state.lastErr))
 			}
 		}
 		attempt, cancel := context.WithTimeoutCause(ctx, timeout, errAttemptTimeout)
@@ -289,6 +289,16 @@ var timeLimitMiddleware = middleware.FinalizeMiddlewareFunc("gatewatchTimeLimit"
 // proxy that never answers), and every further attempt would cost another
 // attempt timeout: this keeps a dead call at two.
 const maxTimedOutAttempts = 2
+
+// httpStatus is the HTTP status of the answer an error came with, 0 when
+// there was none (the connection failed, or the attempt timed out).
+func httpStatus(err error) int {
+	var resp *smithyhttp.ResponseError
+	if errors.As(err, &resp) {
+		return resp.HTTPStatusCode()
+	}
+	return 0
+}
 
 // callState is what the attempts of one call know of each other. The
 // retryer makes them one after the other, in one goroutine.
