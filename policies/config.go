@@ -184,7 +184,7 @@ func LoadConfig(path string) (cfg Config, warnings []string, err error) {
 	cfg = DefaultConfig()
 	data, _, err := inputfile.Read(path, inputfile.MaxWritten, false)
 	if err != nil {
-		return cfg, nil, fmt.Errorf("config %s: %w", path, errors.Unwrap(err))
+		return cfg, nil, fmt.Errorf("config %s: %w", path, inputfile.Cause(err))
 	}
 	warnings, err = parseConfig(data, &cfg)
 	if err != nil {

@@ -166,3 +166,17 @@ func TestDefaultSSLPoliciesFloorIsTLS12(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigTooLargeSaysTheLimit: a configuration past its bound (a
+// device that never ends) is refused with the bound, not a bare "too
+// large".
+func TestConfigTooLargeSaysTheLimit(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, _, err := LoadConfig("/dev/zero")
+	if err == nil || !strings.Contains(err.Error(), "config /dev/zero: too large: more than 64 MiB") {
+		t.Errorf("LoadConfig(/dev/zero) = %v, want the 64 MiB bound named", err)
+	}
+}

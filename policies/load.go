@@ -16,6 +16,7 @@ import (
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
 	"github.com/gatewatch/gatewatch/findings"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // builtin holds the rule pack and its shared library, compiled into the
@@ -49,19 +50,12 @@ func builtinModules(withTests bool) ([]module, error) {
 func userModules(dir string) ([]module, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("policy %s: %w", dir, unwrapPathError(err))
+		return nil, fmt.Errorf("policy %s: %w", dir, inputfile.Cause(err))
 	}
 	if !info.IsDir() {
 		return nil, fmt.Errorf("policy %s: not a directory", dir)
 	}
 	return parseTree(os.DirFS(dir), ".", dir, false)
-}
-
-func unwrapPathError(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 // parseTree parses the .rego files of fsys. source is "builtin" or the

@@ -76,7 +76,7 @@ func mergeFiles(paths []string) (func(io.Writer) error, error) {
 	for _, p := range paths {
 		data, _, err := inputfile.Read(p, inputfile.MaxJSON, true)
 		if err != nil {
-			return nil, fmt.Errorf("merge %s: %w", p, unwrapPath(err))
+			return nil, fmt.Errorf("merge %s: %w", p, inputfile.Cause(err))
 		}
 		var head struct {
 			ReportVersion json.RawMessage `json:"report_version"`

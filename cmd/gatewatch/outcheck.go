@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/gatewatch/gatewatch/collectors/iac"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // namedPath is a file a run reads or writes, with what messages call it:
@@ -125,7 +126,7 @@ func checkFiles(files runFiles) error {
 			return inputError(fmt.Errorf("cannot write %s %s: %w", out.what, out.path, checkDir(filepath.Dir(out.path))))
 		}
 		if err != nil {
-			return inputError(fmt.Errorf("%s %s: %w", out.what, out.path, unwrapPath(err)))
+			return inputError(fmt.Errorf("%s %s: %w", out.what, out.path, inputfile.Cause(err)))
 		}
 		if direct {
 			continue
@@ -137,7 +138,7 @@ func checkFiles(files runFiles) error {
 		case err == nil && !fi.Mode().IsRegular():
 			continue // a device or a FIFO, written in place
 		case err != nil && !errors.Is(err, fs.ErrNotExist):
-			return inputError(fmt.Errorf("%s %s: %w", out.what, out.path, unwrapPath(err)))
+			return inputError(fmt.Errorf("%s %s: %w", out.what, out.path, inputfile.Cause(err)))
 		}
 		for _, in := range files.inputs {
 			if sameFile(target, in.path) {
@@ -168,7 +169,7 @@ func checkDir(dir string) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("directory %s does not exist", dir)
 	case err != nil:
-		return fmt.Errorf("directory %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("directory %s: %w", dir, inputfile.Cause(err))
 	case !fi.IsDir():
 		return fmt.Errorf("%s is not a directory", dir)
 	}
@@ -177,7 +178,7 @@ func checkDir(dir string) error {
 	}
 	f, err := os.OpenFile(tempName(filepath.Join(dir, "probe")), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return fmt.Errorf("cannot create a file in %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("cannot create a file in %s: %w", dir, inputfile.Cause(err))
 	}
 	f.Close()
 	return os.Remove(f.Name())

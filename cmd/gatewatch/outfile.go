@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // writeTo writes what fill produces to stdout when path is "" or "-", and
@@ -40,7 +42,7 @@ func writeTo(stdout io.Writer, path string, fill func(io.Writer) error) error {
 // killed half way leaves nothing behind.
 func writeFile(path string, fill func(io.Writer) error) error {
 	if err := writeFileAt(path, fill); err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("write %s: %w", path, inputfile.Cause(err))
 	}
 	return nil
 }

@@ -477,11 +477,3 @@ func tableLayout(tty bool, ttyWidth int, getenv func(string) string, noColor boo
 	o.Color = tty && !noColor && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
 	return o
 }
-
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/gatewatch/gatewatch/collectors/snapshot"
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // How a location was found, for Location.MatchedBy.
@@ -442,7 +443,7 @@ func splitStateSpec(spec string) (root, file string, err error) {
 	case whole == nil:
 		return "", spec, nil
 	case err != nil:
-		return "", "", fmt.Errorf("--terraform-state %s: ROOT %s is not a directory: %w (ROOT=FILE names the root module's directory)", spec, dir, unwrapPath(err))
+		return "", "", fmt.Errorf("--terraform-state %s: ROOT %s is not a directory: %w (ROOT=FILE names the root module's directory)", spec, dir, inputfile.Cause(err))
 	default:
 		return "", "", fmt.Errorf("--terraform-state %s: ROOT %s is not a directory (ROOT=FILE names the root module's directory)", spec, dir)
 	}

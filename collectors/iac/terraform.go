@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
 // tfBlock is a resource or module block of a *.tf file.
@@ -272,7 +274,7 @@ func newFiles(sources []string) (*files, error) {
 	for _, s := range sources {
 		info, err := os.Stat(s)
 		if err != nil {
-			return nil, fmt.Errorf("--source %s: %w", s, unwrapPath(err))
+			return nil, fmt.Errorf("--source %s: %w", s, inputfile.Cause(err))
 		}
 		if !info.IsDir() {
 			return nil, fmt.Errorf("--source %s: not a directory (give the repository checkout)", s)
@@ -285,14 +287,6 @@ func newFiles(sources []string) (*files, error) {
 		f.given = append(f.given, s)
 	}
 	return f, nil
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // walk calls fn with the absolute path of every regular file below the

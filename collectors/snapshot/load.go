@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -42,12 +41,8 @@ func Load(path string) (*Snapshot, error) {
 // to reject: /dev/zero is refused at once, not read into memory.
 func readFile(path string) (data []byte, regular bool, err error) {
 	data, regular, err = inputfile.Read(path, inputfile.MaxJSON, true)
-	var pe *os.PathError
-	switch {
-	case errors.As(err, &pe):
-		return nil, false, fmt.Errorf("snapshot %s: %w", path, pe.Err)
-	case err != nil:
-		return nil, false, fmt.Errorf("snapshot %s: %w", path, err)
+	if err != nil {
+		return nil, false, fmt.Errorf("snapshot %s: %w", path, inputfile.Cause(err))
 	}
 	return data, regular, nil
 }

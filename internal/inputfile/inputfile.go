@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -84,4 +85,14 @@ func ReadFrom(r io.Reader, limit, size int64, json bool) ([]byte, error) {
 		return nil, tooLarge
 	}
 	return buf.Bytes(), nil
+}
+
+// Cause is err without the path an *fs.PathError adds, for messages that
+// name the file already ("snapshot in.json: no such file or directory").
+func Cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

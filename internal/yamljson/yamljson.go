@@ -34,7 +34,9 @@ func ToJSON(data []byte) ([]byte, error) {
 	var te *yamlv3.TypeError
 	if err := yamlv3.Unmarshal(data, &doc); errors.As(err, &te) {
 		for _, e := range te.Errors {
-			if m := duplicateKey.FindStringSubmatch(e); m != nil {
+			// "<<" is YAML's merge key: given twice, both mappings merge
+			// (as sigs.k8s.io/yaml does), nothing is replaced.
+			if m := duplicateKey.FindStringSubmatch(e); m != nil && m[2] != `"<<"` {
 				return nil, errors.New("line " + m[1] + ": key " + m[2] + " is set twice in one mapping (first at line " + m[3] + "; the later would silently replace the earlier)")
 			}
 		}

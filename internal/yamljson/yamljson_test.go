@@ -17,6 +17,7 @@ func TestToJSON(t *testing.T) {
 		{"nested key twice", "rules:\n  GW104:\n    enabled: false\n  GW104:\n    severity: low\n", "", `line 4: key "GW104" is set twice in one mapping (first at line 2; the later would silently replace the earlier)`},
 		{"json key twice", `{"rules": {}, "rules": {}}`, "", `line 1: key "rules" is set twice in one mapping`},
 		{"syntax", "rules:\n  - a\n b: c\n", "", "not valid YAML: line 2: did not find expected key"},
+		{"merge keys", "a: &a {p: 1}\nb: &b {q: 2}\nc:\n  <<: *a\n  <<: *b\n", `{"a":{"p":1},"b":{"q":2},"c":{"p":1,"q":2}}`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
