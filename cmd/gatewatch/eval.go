@@ -112,14 +112,19 @@ files already written stay, the others are left as they were.`,
 			return exactArgs(1, "SNAPSHOT")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// SNAPSHOT "-" is stdin; ./- is a file named "-".
+			fromStdin := plan.plan == "" && args[0] == "-"
 			files := runFiles{inputs: stateInputs(source.states)}
-			if plan.plan != "" {
+			switch {
+			case plan.plan != "":
 				files.inputs = append(files.inputs, inputs("--terraform-plan", plan.plan)...)
 				files.inputs = append(files.inputs, inputs("--snapshot", plan.snapshot)...)
-			} else {
+			case fromStdin:
+				files.inputs = append(files.inputs, namedPath{what: "the snapshot", stdin: true})
+			default:
 				files.inputs = append(files.inputs, inputs("the snapshot", args[0])...)
 			}
-			rep, err := flags.prepare(cmd.Context(), a.log, files)
+			rep, err := flags.prepare(cmd.Context(), a, files)
 			if err != nil {
 				return err
 			}
@@ -139,7 +144,7 @@ files already written stay, the others are left as they were.`,
 				return rep.report(cmd.Context(), a, policies.InMemory(snap))
 			}
 			rep.annotate = annotator(a.log, idx, nil)
-			if args[0] == "-" {
+			if fromStdin {
 				return rep.report(cmd.Context(), a, snapshot.ReaderSource(a.stdin, "stdin"))
 			}
 			return rep.report(cmd.Context(), a, snapshot.FileSource(args[0]))

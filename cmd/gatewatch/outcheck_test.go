@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -253,4 +257,284 @@ func TestStdoutTakesOneOutput(t *testing.T) {
 			t.Error(`--snapshot - wrote a file named "-"`)
 		}
 	})
+}
+
+// runWith runs the CLI with stdin and stdout given, files as a shell
+// redirect gives them: checkFiles compares those with the outputs and
+// inputs.
+func runWith(t *testing.T, stdin io.Reader, stdout io.Writer, args ...string) (int, string) {
+	t.Helper()
+	var stderr strings.Builder
+	code := run(context.Background(), args, stdin, stdout, &stderr)
+	return code, stderr.String()
+}
+
+// wantWritten checks that a run got past the checks: a report was
+// written and the exit is the demo snapshot's (findings at --fail-on).
+func wantWritten(t *testing.T, code int, stderr string) {
+	t.Helper()
+	if code != exitOK && code != exitFindings {
+		t.Fatalf("exit %d, want a report; stderr:\n%s", code, stderr)
+	}
+}
+
+// TestOutputProcPathsAreFiles: only /dev/fd/N, /dev/stdout (and stdin,
+// stderr) and /proc/{self,thread-self,PID}/fd/N are file descriptor
+// paths; another path below /proc (/proc/self/root/..., /proc/PID/cwd/...)
+// names a file like any other, compared with the inputs and written whole.
+// A file descriptor path open on a regular file is compared too.
+func TestOutputProcPathsAreFiles(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/proc/self/root"); err != nil {
+		t.Skip("no /proc")
+	}
+	dir := t.TempDir()
+	in := copyFile(t, demoSnapshot, dir, "in.json")
+	before := mustReadFile(t, in)
+	f, err := os.Open(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, tc := range []struct{ name, out string }{
+		{"/proc/self/root", "/proc/self/root" + in},
+		{"/proc/PID/root", fmt.Sprintf("/proc/%d/root%s", os.Getpid(), in)},
+		{"/dev/fd/N open on the snapshot", fmt.Sprintf("/dev/fd/%d", f.Fd())},
+		{"/proc/thread-self/fd/N open on the snapshot", fmt.Sprintf("/proc/thread-self/fd/%d", f.Fd())},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, "eval", in, "-f", "json", "-o", tc.out)
+			wantRefused(t, code, stderr, "output "+tc.out+" is also an input (the snapshot)")
+			if got := mustReadFile(t, in); string(got) != string(before) {
+				t.Fatalf("the snapshot was changed")
+			}
+		})
+	}
+	t.Run("a new file through /proc/self/root", func(t *testing.T) {
+		out := "/proc/self/root" + filepath.Join(dir, "new.json")
+		code, _, stderr := runCLI(t, "eval", in, "-f", "json", "-o", out)
+		wantWritten(t, code, stderr)
+		if got := mustReadFile(t, filepath.Join(dir, "new.json")); !strings.Contains(string(got), `"findings"`) {
+			t.Errorf("new.json = %.200q, want the JSON report", got)
+		}
+	})
+	t.Run("two outputs through /proc/self/root", func(t *testing.T) {
+		a := filepath.Join(dir, "a.json")
+		code, _, stderr := runCLI(t, "eval", in, "-f", "json", "-o", a, "-o", "/proc/self/root"+a)
+		wantRefused(t, code, stderr, "outputs 1 and 2 both write /proc/self/root"+a)
+	})
+}
+
+// TestOutputProcCwd: eval in.json -o /proc/self/cwd/in.json is the
+// snapshot, and /proc/self/cwd/new.json a new file in the working
+// directory. Not parallel: the working directory is the process's.
+func TestOutputProcCwd(t *testing.T) {
+	if _, err := os.Stat("/proc/self/cwd"); err != nil {
+		t.Skip("no /proc")
+	}
+	dir := t.TempDir()
+	copyFile(t, demoSnapshot, dir, "in.json")
+	t.Chdir(dir)
+	before := mustReadFile(t, "in.json")
+	code, _, stderr := runCLI(t, "eval", "in.json", "-f", "json", "-o", "/proc/self/cwd/in.json")
+	wantRefused(t, code, stderr, "output /proc/self/cwd/in.json is also an input (the snapshot)")
+	if got := mustReadFile(t, "in.json"); string(got) != string(before) {
+		t.Fatalf("the snapshot was changed")
+	}
+	code, _, stderr = runCLI(t, "eval", "in.json", "-f", "json", "-o", "/proc/self/cwd/new.json")
+	wantWritten(t, code, stderr)
+	if got := mustReadFile(t, "new.json"); !strings.Contains(string(got), `"findings"`) {
+		t.Errorf("new.json = %.200q, want the JSON report", got)
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, []string{"in.json", "new.json"}) {
+		t.Errorf("directory holds %q", got)
+	}
+}
+
+// TestOutputFDPaths: which paths name a file descriptor, and near misses
+// that name files.
+func TestOutputFDPaths(t *testing.T) {
+	t.Parallel()
+	pid := strconv.Itoa(os.Getpid())
+	for _, tc := range []struct {
+		path    string
+		fd      int
+		own, ok bool
+	}{
+		{"/dev/stdout", 1, true, true},
+		{"/dev/stderr", 2, true, true},
+		{"/dev/stdin", 0, true, true},
+		{"/dev/fd/1", 1, true, true},
+		{"/dev//fd/./7", 7, true, true},
+		{"/proc/self/fd/1", 1, true, true},
+		{"/proc/thread-self/fd/3", 3, true, true},
+		{"/proc/" + pid + "/fd/1", 1, true, true},
+		{"/proc/" + pid + "/task/" + pid + "/fd/1", 1, true, true},
+		{"/proc/1/fd/1", 1, false, true},
+		{"/proc/self/cwd/in.json", 0, false, false},
+		{"/proc/self/root/tmp/a.json", 0, false, false},
+		{"/proc/self/fdinfo/1", 0, false, false},
+		{"/proc/self/fd/x", 0, false, false},
+		{"/proc/self/fd", 0, false, false},
+		{"/dev/fd/1/x", 0, false, false},
+		{"/dev/stdout.json", 0, false, false},
+		{"dev/stdout", 0, false, false},
+		{"/dev/null", 0, false, false},
+	} {
+		fd, own, ok := fdPath(tc.path)
+		if fd != tc.fd || own != tc.own || ok != tc.ok {
+			t.Errorf("fdPath(%q) = %d, %v, %v; want %d, %v, %v", tc.path, fd, own, ok, tc.fd, tc.own, tc.ok)
+		}
+	}
+}
+
+// TestStdoutByLinkOrIdentity: an output is on stdout when a symlink leads
+// it to /dev/stdout, or when it is the very file or pipe stdout is (a shell
+// redirect); two such outputs are refused, and so is stdout on a file
+// the run reads.
+func TestStdoutByLinkOrIdentity(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := copyFile(t, demoSnapshot, dir, "in.json")
+	before := mustReadFile(t, in)
+	for i, target := range []string{"/dev/stdout", "/proc/self/fd/1", "/dev/fd/1"} {
+		link := filepath.Join(dir, fmt.Sprintf("so-%d.csv", i))
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		chain := link + ".link"
+		if err := os.Symlink(filepath.Base(link), chain); err != nil {
+			t.Fatal(err)
+		}
+		for _, out := range []string{link, chain} {
+			code, _, stderr := runCLI(t, "eval", in, "-f", "json", "-o", "-", "-f", "csv", "-o", out)
+			wantRefused(t, code, stderr, "more than one --output is stdout (outputs 1 and 2: - and "+out)
+		}
+	}
+
+	t.Run("stdout is an output's file", func(t *testing.T) {
+		x := filepath.Join(dir, "x.csv")
+		stdout, err := os.Create(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stdout.Close()
+		code, stderr := runWith(t, strings.NewReader(""), stdout, "eval", in, "-f", "json", "-o", "-", "-f", "csv", "-o", x)
+		wantRefused(t, code, stderr, "more than one --output is stdout (outputs 1 and 2: - and "+x+" (stdout's file))")
+		code, stderr = runWith(t, strings.NewReader(""), stdout, "eval", in, "-f", "csv", "-o", x, "-f", "json", "-o", "-")
+		wantRefused(t, code, stderr, "more than one --output is stdout (outputs 1 and 2: "+x+" (stdout's file) and -)")
+		code, stderr = runWith(t, strings.NewReader(""), stdout, "scan", "--demo", "--snapshot", x)
+		wantRefused(t, code, stderr, "the table report (no --output: stdout) and --snapshot "+x+" (stdout's file) both go to stdout")
+		// One output on that file alone is what the redirect asked for.
+		code, stderr = runWith(t, strings.NewReader(""), stdout, "eval", in, "-o", x)
+		wantWritten(t, code, stderr)
+	})
+	t.Run("stdout is a pipe an output names", func(t *testing.T) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		drained := make(chan struct{})
+		go func() { io.Copy(io.Discard, r); close(drained) }()
+		pipe := fmt.Sprintf("/dev/fd/%d", w.Fd())
+		code, stderr := runWith(t, strings.NewReader(""), w, "eval", in, "-f", "json", "-o", "-", "-f", "csv", "-o", pipe)
+		w.Close()
+		<-drained
+		r.Close()
+		wantRefused(t, code, stderr, "more than one --output is stdout (outputs 1 and 2: - and "+pipe+" (stdout's pipe))")
+	})
+	t.Run("stdout and an output on /dev/null", func(t *testing.T) {
+		// A device may take several outputs: nothing is lost there.
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			t.Skip(err)
+		}
+		defer null.Close()
+		code, stderr := runWith(t, strings.NewReader(""), null, "eval", in, "-f", "json", "-o", "-", "-f", "csv", "-o", os.DevNull)
+		wantWritten(t, code, stderr)
+	})
+	t.Run("stdout appends to the snapshot", func(t *testing.T) {
+		stdout, err := os.OpenFile(in, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stdout.Close()
+		code, stderr := runWith(t, strings.NewReader(""), stdout, "eval", in, "-f", "json")
+		wantRefused(t, code, stderr, "the json report goes to stdout, which is also an input (the snapshot)")
+		code, stderr = runWith(t, strings.NewReader(""), stdout, "eval", in, "-f", "json", "-o", "-")
+		wantRefused(t, code, stderr, "output 1 - goes to stdout, which is also an input (the snapshot)")
+	})
+	if got := mustReadFile(t, in); string(got) != string(before) {
+		t.Errorf("the snapshot was changed")
+	}
+}
+
+// TestOutputStdinSnapshot: eval - with stdin redirected from a file
+// refuses an output that is that file, however spelt; a file named "-"
+// (./-) is an output like any other, not stdin.
+func TestOutputStdinSnapshot(t *testing.T) {
+	dir := t.TempDir()
+	in := copyFile(t, demoSnapshot, dir, "in.json")
+	before := mustReadFile(t, in)
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink("in.json", link); err != nil {
+		t.Fatal(err)
+	}
+	stdin := func() *os.File {
+		f, err := os.Open(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	for _, out := range []string{in, link} {
+		code, stderr := runWith(t, stdin(), io.Discard, "eval", "-", "-f", "json", "-o", out)
+		wantRefused(t, code, stderr, "output "+out+" is also an input (the snapshot on stdin)")
+	}
+	if got := mustReadFile(t, in); string(got) != string(before) {
+		t.Fatalf("the snapshot was changed")
+	}
+	// Not parallel: the working directory is the process's.
+	t.Chdir(dir)
+	code, stderr := runWith(t, stdin(), io.Discard, "eval", "-", "-f", "json", "-o", "./-")
+	wantWritten(t, code, stderr)
+	if got := mustReadFile(t, filepath.Join(dir, "-")); !strings.Contains(string(got), `"findings"`) {
+		t.Errorf("./- = %.200q, want the JSON report", got)
+	}
+}
+
+// TestOutputPathsThroughSymlinkedDirectories: "sub/.." is the parent of
+// the directory sub links to, not the directory sub is in, as the kernel
+// resolves it: outputs are compared and checked where they will be
+// written.
+func TestOutputPathsThroughSymlinkedDirectories(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	other, work := filepath.Join(root, "other"), filepath.Join(root, "work")
+	for _, d := range []string{filepath.Join(other, "deep"), filepath.Join(work, "q")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub := filepath.Join(work, "sub")
+	if err := os.Symlink(filepath.Join(other, "deep"), sub); err != nil {
+		t.Fatal(err)
+	}
+	in := copyFile(t, demoSnapshot, root, "in.json")
+
+	code, _, stderr := runCLI(t, "eval", in, "-f", "json", "-o", sub+"/../a.json", "-o", filepath.Join(other, "a.json"))
+	wantRefused(t, code, stderr, "outputs 1 and 2 both write "+filepath.Join(other, "a.json"))
+
+	code, _, stderr = runCLI(t, "eval", in, "-f", "json", "-o", sub+"/../q/x.json")
+	wantRefused(t, code, stderr, "cannot write output "+sub+"/../q/x.json: directory "+sub+"/../q does not exist")
+
+	code, _, stderr = runCLI(t, "eval", in, "-f", "json", "-o", sub+"/../b.json", "-o", filepath.Join(work, "b.json"))
+	wantWritten(t, code, stderr)
+	if got := mustReadFile(t, filepath.Join(other, "b.json")); !strings.Contains(string(got), `"findings"`) {
+		t.Errorf("other/b.json = %.200q, want the JSON report", got)
+	}
+	if got := dirNames(t, work); !slices.Equal(got, []string{"b.json", "q", "sub"}) {
+		t.Errorf("work holds %q, want b.json (output 2) and no stray file", got)
+	}
 }

@@ -9,15 +9,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/gatewatch/gatewatch/internal/inputfile"
 )
 
-// writeTo writes what fill produces to stdout when path is "" or "-", and
-// to the file at path otherwise (see writeFile).
+// writeTo writes what fill produces to stdout when path is "" or "-"
+// (isStdout), and to the file at path otherwise (see writeFile).
 func writeTo(stdout io.Writer, path string, fill func(io.Writer) error) error {
-	if path == "" || path == "-" {
+	if isStdout(path) {
 		return fill(stdout)
 	}
 	return writeFile(path, fill)
@@ -31,7 +30,8 @@ func writeTo(stdout io.Writer, path string, fill func(io.Writer) error) error {
 //   - a symlink is followed and its target written (atomically, beside the
 //     target), so the link stays a link;
 //   - anything else (a device such as /dev/null, a FIFO, a socket, and
-//     /dev/stdout, /dev/fd/N or /proc/self/fd/N) is opened and written
+//     the file descriptor paths of fdPath: /dev/stdout, /dev/fd/N,
+//     /proc/self/fd/N) is opened and written
 //     directly: replacing a device node with a regular file is what an
 //     atomic rename would do to /dev/null when run as root;
 //   - a new file's mode follows the umask (0666 &^ umask, 0644 by default),
@@ -72,11 +72,11 @@ func writeFileAt(path string, fill func(io.Writer) error) error {
 // resolveOutput follows the symlinks of path's last element to the file
 // that is to be written, which need not exist yet (a link to a report not
 // written yet is followed as a shell's > follows it). direct is true for
-// file descriptor paths, whose links name pipes and terminals rather than
-// files and must be opened as they are.
+// file descriptor paths (fdPath), whose links name pipes and terminals
+// rather than files and must be opened as they are.
 func resolveOutput(path string) (target string, direct bool, err error) {
 	for range 40 { // the kernel's limit on symlinks followed
-		if isFDPath(path) {
+		if _, _, ok := fdPath(path); ok {
 			return path, true, nil
 		}
 		fi, err := os.Lstat(path)
@@ -91,26 +91,30 @@ func resolveOutput(path string) (target string, direct bool, err error) {
 			return "", false, err
 		}
 		if !filepath.IsAbs(link) {
-			// Not filepath.Join: cleaning "dir/../x" lexically is wrong
-			// when dir is itself a symlink.
-			link = filepath.Dir(path) + string(filepath.Separator) + link
+			dir, _ := splitPath(path)
+			link = dir + string(filepath.Separator) + link
 		}
 		path = link
 	}
 	return "", false, errors.New("too many levels of symbolic links")
 }
 
-// isFDPath reports whether path names an open file descriptor of the
-// process: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N.
-func isFDPath(path string) bool {
-	path = filepath.Clean(path)
-	switch {
-	case path == "/dev/stdout", path == "/dev/stderr", path == "/dev/stdin":
-		return true
-	case strings.HasPrefix(path, "/dev/fd/"), strings.HasPrefix(path, "/proc/"):
-		return true
+// splitPath splits path after its last separator without cleaning it:
+// the directory of "sub/../x" is "sub/..", which is not "." when sub is a
+// symlink (the kernel resolves sub first); filepath.Dir would say ".".
+func splitPath(path string) (dir, name string) {
+	vol := len(filepath.VolumeName(path))
+	i := len(path) - 1
+	for i >= vol && !os.IsPathSeparator(path[i]) {
+		i--
 	}
-	return false
+	switch {
+	case i < vol:
+		return path[:vol] + ".", path[vol:]
+	case i == vol:
+		return path[:vol+1], path[vol+1:]
+	}
+	return path[:i], path[i+1:]
 }
 
 // writeDirect writes to what is already there without creating,
@@ -132,7 +136,7 @@ func writeDirect(path string, fill func(io.Writer) error) error {
 // file replaced (keep) or the mode a new file is created with before the
 // umask applies.
 func replaceFile(target string, perm fs.FileMode, keep bool, fill func(io.Writer) error) error {
-	dir := filepath.Dir(target)
+	dir, _ := splitPath(target)
 	f, err := openUnnamed(dir, perm)
 	if err != nil {
 		// No O_TMPFILE here (another system, or a file system without
@@ -213,5 +217,6 @@ func fillFile(f *os.File, perm fs.FileMode, keep bool, fill func(io.Writer) erro
 func tempName(target string) string {
 	var b [6]byte
 	rand.Read(b[:])
-	return filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+"."+hex.EncodeToString(b[:])+".tmp")
+	dir, name := splitPath(target)
+	return dir + string(filepath.Separator) + "." + name + "." + hex.EncodeToString(b[:]) + ".tmp"
 }

@@ -99,7 +99,7 @@ type output struct {
 }
 
 // toStdout reports whether o is written to standard output.
-func (o output) toStdout() bool { return o.path == "" || o.path == "-" }
+func (o output) toStdout() bool { return isStdout(o.path) }
 
 // String names o in messages: "json to report.json", "table to stdout".
 func (o output) String() string { return o.format + " to " + stdoutOr(o.path) }
@@ -198,9 +198,6 @@ func (r *reportFlags) plan() ([]output, error) {
 			outs = append(outs, o)
 		}
 	}
-	if err := stdoutClash(outputPaths(outs, len(r.outputs) > 0)); err != nil {
-		return nil, err
-	}
 	if _, err := r.threshold(); err != nil {
 		return nil, err
 	}
@@ -282,7 +279,7 @@ type written struct {
 // prepare plans the outputs and checks them against more, the files the
 // command itself reads and writes, before it reads anything (see
 // checkFiles); then it reads the report's inputs and compiles the rules.
-func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger, more runFiles) (*reporter, error) {
+func (r *reportFlags) prepare(ctx context.Context, a *app, more runFiles) (*reporter, error) {
 	outs, err := r.plan()
 	if err != nil {
 		return nil, err
@@ -290,6 +287,7 @@ func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger, more runFil
 	files := r.files(outs)
 	files.inputs = append(files.inputs, more.inputs...)
 	files.outputs = append(files.outputs, more.outputs...)
+	files.stdin, files.stdout = a.stdin, a.stdout
 	if err := checkFiles(files); err != nil {
 		return nil, err
 	}
@@ -297,7 +295,7 @@ func (r *reportFlags) prepare(ctx context.Context, log *slog.Logger, more runFil
 	if err != nil {
 		return nil, err
 	}
-	engine, err := r.engine(ctx, log)
+	engine, err := r.engine(ctx, a.log)
 	if err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ about: their code-scanning alerts would move back to aws/ paths.`,
 			if snapshotPath != "" {
 				files.outputs = []namedPath{{path: snapshotPath, what: "--snapshot"}}
 			}
-			rep, err := flags.prepare(cmd.Context(), a.log, files)
+			rep, err := flags.prepare(cmd.Context(), a, files)
 			if err != nil {
 				return err
 			}
