@@ -103,22 +103,9 @@ func ownPart(root map[string]any, path string) []any {
 		}
 	}
 	var out []any
-	var walk func(v any, parts []string)
-	walk = func(v any, parts []string) {
-		if len(parts) == 0 {
-			out = append(out, without(v, inner))
-			return
-		}
-		switch v := v.(type) {
-		case []any:
-			for _, el := range v {
-				walk(el, parts)
-			}
-		case map[string]any:
-			walk(v[parts[0]], parts[1:])
-		}
-	}
-	walk(root, strings.Split(path, "."))
+	snapshot.AtPath(root, path, func(obj map[string]any, key string) {
+		out = append(out, without(obj[key], inner))
+	})
 	return out
 }
 

@@ -194,23 +194,8 @@ func WithoutDataset(s *Snapshot, name string) (*Snapshot, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	var drop func(node any, parts []string)
-	drop = func(node any, parts []string) {
-		switch n := node.(type) {
-		case []any:
-			for _, e := range n {
-				drop(e, parts)
-			}
-		case map[string]any:
-			if len(parts) == 1 {
-				delete(n, parts[0])
-			} else {
-				drop(n[parts[0]], parts[1:])
-			}
-		}
-	}
 	for _, p := range d.Paths {
-		drop(doc, strings.Split(p, "."))
+		AtPath(doc, p, func(obj map[string]any, key string) { delete(obj, key) })
 	}
 	if data, err = json.Marshal(doc); err != nil {
 		return nil, err
@@ -220,6 +205,29 @@ func WithoutDataset(s *Snapshot, name string) (*Snapshot, error) {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// AtPath calls visit with every object of a snapshot's JSON form (as
+// decoded into any) that holds the last field of a dataset path
+// ("load_balancers.listeners.tags"), through the lists on the way, and
+// that field's name.
+func AtPath(doc any, path string, visit func(obj map[string]any, key string)) {
+	var walk func(node any, parts []string)
+	walk = func(node any, parts []string) {
+		switch n := node.(type) {
+		case []any:
+			for _, e := range n {
+				walk(e, parts)
+			}
+		case map[string]any:
+			if len(parts) == 1 {
+				visit(n, parts[0])
+			} else {
+				walk(n[parts[0]], parts[1:])
+			}
+		}
+	}
+	walk(doc, strings.Split(path, "."))
 }
 
 // DatasetNames lists every dataset name in table order.
